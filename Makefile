@@ -1,0 +1,81 @@
+# metamigrate: PostgreSQL extension (PGXS) + libpq command-line client.
+#
+#   make && make install          build and install both
+#   make unittest                 GoogleTest suite of the pure C++ layer (no server)
+#   make installcheck             pg_regress suite against a running server
+#   scripts/test-all              everything, on a throwaway cluster
+
+EXTENSION   = metamigrate
+EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" metamigrate.control)
+PG_CONFIG  ?= pg_config
+
+# Pure C++ (no PostgreSQL header) and the thin PostgreSQL glue.
+CORE_SRCS   = $(sort $(wildcard src/extension/core/*.cpp))
+GLUE_SRCS   = $(sort $(wildcard src/extension/pg/*.cpp))
+MODULE_big  = metamigrate
+OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
+
+DATA        = $(wildcard sql/metamigrate--*--*.sql) sql/metamigrate--$(EXTVERSION).sql
+REGRESS     = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
+REGRESS_OPTS = --inputdir=test --load-extension=metamigrate
+
+PG_CPPFLAGS = -Isrc/extension
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
+SHLIB_LINK  = -lstdc++
+
+# No LLVM bitcode: the JIT gains nothing on this code and clang would need
+# the C++ flags repeated.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# ---------------------------------------------------------------- client
+PREFIX     ?= /usr/local
+# `make install bindir=DIR` places the client in DIR; otherwise $(PREFIX)/bin.
+CLIENT_BINDIR = $(if $(filter command line environment,$(origin bindir)),$(bindir),$(PREFIX)/bin)
+CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp))
+CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS))
+CLIENT_BIN  = build/metamigrate
+CLIENT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Isrc -I$(shell $(PG_CONFIG) --includedir) \
+                  -DMETAMIGRATE_VERSION='"$(EXTVERSION)"'
+CLIENT_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq
+
+all: $(CLIENT_BIN)
+
+build/client/%.o: src/client/%.cpp $(wildcard src/client/*.hpp)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CLIENT_CXXFLAGS) -c -o $@ $<
+
+$(CLIENT_BIN): $(CLIENT_OBJS)
+	$(CXX) -o $@ $^ $(CLIENT_LIBS)
+
+install: install-client
+install-client: $(CLIENT_BIN)
+	install -d '$(DESTDIR)$(CLIENT_BINDIR)'
+	install -m 755 $(CLIENT_BIN) '$(DESTDIR)$(CLIENT_BINDIR)/metamigrate'
+
+# ---------------------------------------------------------------- unit tests
+# Core files are compiled again here *without* PostgreSQL include paths: a
+# core file that includes a PostgreSQL header fails this build.
+UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
+UNIT_OBJS   = $(patsubst src/%.cpp,build/unit/%.o,$(CORE_SRCS)) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
+UNIT_BIN    = build/unit/metamigrate_unit
+UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
+
+build/unit/extension/core/%.o: src/extension/core/%.cpp $(wildcard src/extension/core/*.hpp)
+	@mkdir -p $(dir $@)
+	$(CXX) $(UNIT_CXXFLAGS) -c -o $@ $<
+
+build/unit/test/%.o: test/unit/%.cpp $(wildcard src/extension/core/*.hpp)
+	@mkdir -p $(dir $@)
+	$(CXX) $(UNIT_CXXFLAGS) -c -o $@ $<
+
+$(UNIT_BIN): $(UNIT_OBJS)
+	$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
+
+unittest: $(UNIT_BIN)
+	$(UNIT_BIN)
+
+.PHONY: install-client unittest
+EXTRA_CLEAN = build results regression.diffs regression.out

@@ -1,0 +1,100 @@
+// fmgr entry points of the SQL API. Each one only converts arguments and
+// results; the work is in migration.cpp. MM_SQL_FUNCTION supplies the
+// exception boundary (see boundary.hpp).
+#include "pg/migration.hpp"
+
+extern "C" {
+PG_MODULE_MAGIC;
+}
+
+namespace mm::pg {
+namespace {
+
+std::optional<std::string> optional_text(FunctionCallInfo fcinfo, int arg) {
+  if (PG_ARGISNULL(arg)) return std::nullopt;
+  return text_arg(fcinfo, arg);
+}
+
+std::optional<std::string> optional_name(FunctionCallInfo fcinfo, int arg) {
+  if (PG_ARGISNULL(arg)) return std::nullopt;
+  return std::string(NameStr(*PG_GETARG_NAME(arg)));
+}
+
+Datum register_provider_fn(FunctionCallInfo fcinfo) {
+  ProviderSettings s;
+  s.package = optional_text(fcinfo, 0);
+  s.namespace_ = optional_text(fcinfo, 1);
+  s.owner_role = optional_name(fcinfo, 2);
+  s.version_schema = optional_name(fcinfo, 3);
+  s.version_table = optional_name(fcinfo, 4);
+  s.version_column = optional_name(fcinfo, 5);
+  return string_to_text_datum(register_provider(s));
+}
+
+Datum upload_revisions_fn(FunctionCallInfo fcinfo) {
+  const std::string provider = text_arg(fcinfo, 0);
+  const std::string json = datum_to_json_text(PG_GETARG_DATUM(1));
+  return Int32GetDatum(upload_revisions(provider, json));
+}
+
+Datum upgrade_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(migrate(text_arg(fcinfo, 0), Operation::Upgrade, text_arg(fcinfo, 1)));
+}
+
+Datum downgrade_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(migrate(text_arg(fcinfo, 0), Operation::Downgrade, text_arg(fcinfo, 1)));
+}
+
+Datum stamp_fn(FunctionCallInfo fcinfo) {
+  const bool purge = PG_NARGS() > 2 && PG_GETARG_BOOL(2);
+  return json_text_to_jsonb(migrate(text_arg(fcinfo, 0), Operation::Stamp, text_arg(fcinfo, 1), purge));
+}
+
+// Set-returning functions fill a tuplestore (materialize mode) once all
+// C++ work is done.
+void emit_rows(FunctionCallInfo fcinfo, const std::vector<std::vector<std::optional<std::string>>>& rows,
+               const std::vector<bool>& integer_columns) {
+  pg_guard([&] { InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC); });
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  for (const auto& row : rows) {
+    std::vector<Datum> values(row.size());
+    std::unique_ptr<bool[]> nulls(new bool[row.size()]);
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      nulls[i] = !row[i].has_value();
+      if (!row[i]) continue;
+      if (integer_columns[i])
+        values[i] = Int32GetDatum(std::stoi(*row[i]));
+      else
+        values[i] = string_to_text_datum(*row[i]);
+    }
+    Datum* v = values.data();
+    bool* n = nulls.get();
+    pg_guard([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n); });
+  }
+}
+
+Datum current_fn(FunctionCallInfo fcinfo) {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  for (auto& head : current_heads(text_arg(fcinfo, 0))) rows.push_back({head});
+  emit_rows(fcinfo, rows, {false});
+  return (Datum)0;
+}
+
+Datum plan_fn(FunctionCallInfo fcinfo) {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  for (auto& s : plan(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2)))
+    rows.push_back({std::to_string(s.step), s.revision, s.direction});
+  emit_rows(fcinfo, rows, {true, false, false});
+  return (Datum)0;
+}
+
+}  // namespace
+}  // namespace mm::pg
+
+MM_SQL_FUNCTION(metamigrate_register_provider, mm::pg::register_provider_fn)
+MM_SQL_FUNCTION(metamigrate_upload_revisions, mm::pg::upload_revisions_fn)
+MM_SQL_FUNCTION(metamigrate_upgrade, mm::pg::upgrade_fn)
+MM_SQL_FUNCTION(metamigrate_downgrade, mm::pg::downgrade_fn)
+MM_SQL_FUNCTION(metamigrate_stamp, mm::pg::stamp_fn)
+MM_SQL_FUNCTION(metamigrate_current, mm::pg::current_fn)
+MM_SQL_FUNCTION(metamigrate_plan, mm::pg::plan_fn)

@@ -1,0 +1,29 @@
+// The server-side operations behind the SQL API, in C++ with plain
+// arguments; functions.cpp adapts them to fmgr.
+#pragma once
+
+#include "pg/catalog.hpp"
+
+namespace mm::pg {
+
+struct ProviderSettings {
+  std::optional<std::string> package, namespace_, owner_role, version_schema, version_table, version_column;
+};
+std::string register_provider(const ProviderSettings& settings);
+
+int upload_revisions(const std::string& provider, const std::string& revisions_json);
+
+enum class Operation { Upgrade, Downgrade, Stamp };
+// Plans and applies; returns the JSON summary.
+std::string migrate(const std::string& provider, Operation op, const std::string& target, bool purge = false);
+
+struct PlannedStep {
+  int step;
+  std::string revision;
+  std::string direction;
+};
+std::vector<PlannedStep> plan(const std::string& provider, const std::string& direction, const std::string& target);
+
+std::vector<std::string> current_heads(const std::string& provider);
+
+}  // namespace mm::pg

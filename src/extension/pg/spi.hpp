@@ -1,0 +1,46 @@
+// SPI access for the glue: a scoped connection and queries whose results
+// are copied into plain C++ values. Every PostgreSQL call is guarded.
+#pragma once
+
+#include "pg/boundary.hpp"
+
+namespace mm::pg {
+
+using Value = std::optional<std::string>;
+using Row = std::vector<Value>;
+using Rows = std::vector<Row>;
+
+class SpiSession {
+ public:
+  SpiSession();
+  // Finishes SPI on the normal path. While an exception unwinds, the
+  // connection is left to transaction abort (AtEOXact_SPI) instead.
+  ~SpiSession();
+  SpiSession(const SpiSession&) = delete;
+  SpiSession& operator=(const SpiSession&) = delete;
+
+  // Call before building the function's result so it is not allocated in
+  // SPI's memory, which SPI_finish frees.
+  void finish();
+
+  // Runs one statement with text parameters ($1 ... $n, cast in the SQL)
+  // and returns every row as text.
+  Rows query(const std::string& sql, const std::vector<Value>& params = {});
+  // Same, for statements whose rows do not matter; returns rows processed.
+  uint64_t execute(const std::string& sql, const std::vector<Value>& params = {});
+
+ private:
+  bool connected_ = false;
+};
+
+// quote_identifier() and schema-qualified names, for SQL we compose.
+std::string quote_ident(const std::string& name);
+std::string qualified_name(const std::string& schema, const std::string& name);
+
+// Converts between text and jsonb/text Datums in the current memory context.
+std::string datum_to_json_text(Datum jsonb);
+std::string text_arg(FunctionCallInfo fcinfo, int arg);
+Datum json_text_to_jsonb(const std::string& json);
+Datum string_to_text_datum(const std::string& text);
+
+}  // namespace mm::pg
