@@ -35,15 +35,17 @@ PREFIX     ?= /usr/local
 # `make install bindir=DIR` places the client in DIR; otherwise $(PREFIX)/bin.
 CLIENT_BINDIR = $(if $(filter command line environment,$(origin bindir)),$(bindir),$(PREFIX)/bin)
 CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp))
-CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS))
+# The client links the pure core too (local graph commands, offline --sql).
+CORE_PURE_OBJS = $(patsubst src/extension/core/%.cpp,build/core/%.o,$(CORE_SRCS))
+CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS)) $(CORE_PURE_OBJS)
 CLIENT_BIN  = build/metamigrate
-CLIENT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Isrc -I$(shell $(PG_CONFIG) --includedir) \
+CLIENT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Isrc -Isrc/extension -I$(shell $(PG_CONFIG) --includedir) \
                   -DMETAMIGRATE_VERSION='"$(EXTVERSION)"'
 CLIENT_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq
 
 all: $(CLIENT_BIN)
 
-build/client/%.o: src/client/%.cpp $(wildcard src/client/*.hpp)
+build/client/%.o: src/client/%.cpp $(wildcard src/client/*.hpp) $(wildcard src/extension/core/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(CLIENT_CXXFLAGS) -c -o $@ $<
 
@@ -56,14 +58,15 @@ install-client: $(CLIENT_BIN)
 	install -m 755 $(CLIENT_BIN) '$(DESTDIR)$(CLIENT_BINDIR)/metamigrate'
 
 # ---------------------------------------------------------------- unit tests
-# Core files are compiled again here *without* PostgreSQL include paths: a
-# core file that includes a PostgreSQL header fails this build.
+# Core files are compiled a second time into build/core *without* PostgreSQL
+# include paths (for the client and the unit tests): a core file that
+# includes a PostgreSQL header fails this build.
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
-UNIT_OBJS   = $(patsubst src/%.cpp,build/unit/%.o,$(CORE_SRCS)) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
+UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
 
-build/unit/extension/core/%.o: src/extension/core/%.cpp $(wildcard src/extension/core/*.hpp)
+build/core/%.o: src/extension/core/%.cpp $(wildcard src/extension/core/*.hpp)
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -c -o $@ $<
 
