@@ -124,3 +124,12 @@ RETURNS TABLE(step integer, revision text, direction text)
 LANGUAGE C STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_plan';
+
+CREATE FUNCTION metamigrate.record_step(provider text, revision text, direction text,
+    duration_ms double precision DEFAULT 0)
+RETURNS jsonb
+LANGUAGE C VOLATILE CALLED ON NULL INPUT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_record_step';
+COMMENT ON FUNCTION metamigrate.record_step(text, text, text, double precision)
+    IS 'Record one revision the client ran itself (non-transactional): version table and history';

@@ -240,12 +240,16 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
     std::size_t from = rel.base.empty() ? single_current_head(target, heads) : graph_.resolve_id(rel.base);
     if (from == RevisionGraph::npos)
       throw Error(sqlstate::kInvalidTarget, "relative target \"" + target + "\" goes below base: nothing is applied");
+    if (rel.delta == 0) return removal;
+    // -N removes the revision N-1 steps below `from` and everything above
+    // it, so "-1" at a merge un-merges (both parents become heads again).
     std::size_t base_node = RevisionGraph::npos;
-    std::size_t node = walk_down(from, -rel.delta, target, &base_node);
-    if (node == RevisionGraph::npos)
-      remove_from({base_node});
-    else
-      remove_above(node);
+    std::size_t lowest = walk_down(from, -rel.delta - 1, target, &base_node);
+    if (lowest == RevisionGraph::npos)
+      throw Error(sqlstate::kInvalidTarget, "relative target \"" + target + "\" goes below base");
+    if (!applied[lowest])
+      throw Error(sqlstate::kInvalidTarget, "cannot downgrade " + target + ": " + graph_.id(lowest) + " is not applied");
+    remove_from({lowest});
     return removal;
   }
   remove_above(graph_.resolve_id(target));
@@ -342,6 +346,33 @@ Plan Planner::stamp(const std::string& target, bool purge) const {
   }
   plan.heads_after = heads_of(state);
   return plan;
+}
+
+Plan Planner::single_step(const std::string& id, Direction direction) const {
+  const std::size_t node = graph_.find(id);
+  if (node == RevisionGraph::npos) throw Error(sqlstate::kUndefinedObject, "revision \"" + id + "\" is not uploaded");
+  if (direction == Direction::Upgrade) {
+    if (applied_[node]) throw Error(sqlstate::kInvalidTarget, "revision \"" + id + "\" is already applied");
+    std::vector<std::string> missing;
+    for (const auto* edges : {&graph_.parents(node), &graph_.dependencies(node)})
+      for (std::size_t p : *edges)
+        if (!applied_[p]) missing.push_back(graph_.id(p));
+    if (!missing.empty())
+      throw Error(sqlstate::kInvalidTarget,
+                  "revision \"" + id + "\" cannot be applied before " + join(missing));
+    return build_upgrade(applied_, {node});
+  }
+  if (!applied_[node]) throw Error(sqlstate::kInvalidTarget, "revision \"" + id + "\" is not applied");
+  std::vector<std::string> above;
+  for (const auto* edges : {&graph_.children(node), &graph_.dependents(node)})
+    for (std::size_t c : *edges)
+      if (applied_[c]) above.push_back(graph_.id(c));
+  if (!above.empty())
+    throw Error(sqlstate::kInvalidTarget,
+                "revision \"" + id + "\" cannot be reverted while " + join(above) + " are applied");
+  NodeSet removal(graph_.size(), 0);
+  removal[node] = 1;
+  return build_downgrade(applied_, removal);
 }
 
 }  // namespace mm

@@ -43,6 +43,9 @@ class Planner {
   // Moves the version table to `target` without steps. With `purge` the
   // current rows are ignored (as Alembic's `stamp --purge`).
   Plan stamp(const std::string& target, bool purge = false) const;
+  // Exactly one step for revision `id` (which the client ran itself, as
+  // for non-transactional revisions); throws unless it is legal now.
+  Plan single_step(const std::string& id, Direction direction) const;
 
   const NodeSet& applied() const { return applied_; }
   std::vector<std::string> heads_of(const NodeSet& applied) const;

@@ -1,6 +1,7 @@
 // fmgr entry points of the SQL API. Each one only converts arguments and
 // results; the work is in migration.cpp. MM_SQL_FUNCTION supplies the
 // exception boundary (see boundary.hpp).
+#include "core/error.hpp"
 #include "pg/migration.hpp"
 
 extern "C" {
@@ -48,6 +49,13 @@ Datum downgrade_fn(FunctionCallInfo fcinfo) {
 Datum stamp_fn(FunctionCallInfo fcinfo) {
   const bool purge = PG_NARGS() > 2 && PG_GETARG_BOOL(2);
   return json_text_to_jsonb(migrate(text_arg(fcinfo, 0), Operation::Stamp, text_arg(fcinfo, 1), purge));
+}
+
+Datum record_step_fn(FunctionCallInfo fcinfo) {
+  const double duration_ms = PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3);
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
+    throw Error(sqlstate::kInvalidParameter, "provider, revision and direction must not be null");
+  return json_text_to_jsonb(record_step(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2), duration_ms));
 }
 
 // Set-returning functions fill a tuplestore (materialize mode) once all
@@ -98,3 +106,4 @@ MM_SQL_FUNCTION(metamigrate_downgrade, mm::pg::downgrade_fn)
 MM_SQL_FUNCTION(metamigrate_stamp, mm::pg::stamp_fn)
 MM_SQL_FUNCTION(metamigrate_current, mm::pg::current_fn)
 MM_SQL_FUNCTION(metamigrate_plan, mm::pg::plan_fn)
+MM_SQL_FUNCTION(metamigrate_record_step, mm::pg::record_step_fn)

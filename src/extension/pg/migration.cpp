@@ -210,6 +210,33 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
   return result.dump();
 }
 
+std::string record_step(const std::string& key, const std::string& revision, const std::string& direction,
+                        double duration_ms) {
+  const Direction dir = parse_direction(direction);
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, "record a step of provider \"" + key + "\"");
+  catalog.lock_provider(provider);
+  catalog.ensure_version_table(provider);
+  RevisionGraph graph = load_graph(catalog, provider);
+  Planner planner(graph, catalog.read_heads(provider));
+  Plan p = planner.single_step(graph.id(graph.resolve_id(revision)), dir);
+  const PlanStep& step = p.steps.at(0);
+  std::optional<std::string> checksum;
+  for (auto& s : catalog.load_revisions(provider))
+    if (s.revision.id == graph.id(step.node)) checksum = s.checksum;
+  catalog.update_heads(provider, step.delete_rows, step.insert_rows);
+  catalog.record_history(provider, graph.id(step.node), to_string(dir), duration_ms / 1000.0, checksum, p.heads_after);
+  spi.finish();
+  return nlohmann::json({{"provider", key},
+                         {"revision", graph.id(step.node)},
+                         {"direction", to_string(dir)},
+                         {"from", p.heads_before},
+                         {"to", p.heads_after}})
+      .dump();
+}
+
 std::vector<PlannedStep> plan(const std::string& key, const std::string& direction, const std::string& target) {
   SpiSession spi;
   Catalog catalog(spi);

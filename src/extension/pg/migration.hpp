@@ -17,6 +17,10 @@ enum class Operation { Upgrade, Downgrade, Stamp };
 // Plans and applies; returns the JSON summary.
 std::string migrate(const std::string& provider, Operation op, const std::string& target, bool purge = false);
 
+// Records one step the client executed itself (non-transactional SQL).
+std::string record_step(const std::string& provider, const std::string& revision, const std::string& direction,
+                        double duration_ms);
+
 struct PlannedStep {
   int step;
   std::string revision;

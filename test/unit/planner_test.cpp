@@ -1,0 +1,260 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <functional>
+
+#include "core/error.hpp"
+#include "graph_fixtures.hpp"
+
+namespace mm::test {
+namespace {
+
+// Applies a plan's version-table deltas to `rows` like the server does, and
+// checks they agree with the plan's heads_after.
+Ids apply_rows(const Plan& p, Ids rows) {
+  for (const auto& s : p.steps) {
+    for (const auto& d : s.delete_rows) {
+      auto it = std::find(rows.begin(), rows.end(), d);
+      EXPECT_NE(it, rows.end()) << "delete of missing row " << d;
+      if (it != rows.end()) rows.erase(it);
+    }
+    for (const auto& i : s.insert_rows) {
+      EXPECT_EQ(std::count(rows.begin(), rows.end(), i), 0) << "duplicate insert " << i;
+      rows.push_back(i);
+    }
+  }
+  std::sort(rows.begin(), rows.end());
+  if (!p.steps.empty()) {
+    EXPECT_EQ(rows, p.heads_after);
+  }
+  return p.steps.empty() ? p.heads_after : rows;
+}
+
+struct Db {
+  RevisionGraph graph;
+  Ids rows;
+  Plan up(const std::string& t) { return run(Planner(graph, rows).upgrade(t)); }
+  Plan down(const std::string& t) { return run(Planner(graph, rows).downgrade(t)); }
+  Plan stamp(const std::string& t, bool purge = false) { return run(Planner(graph, rows).stamp(t, purge)); }
+  Plan run(Plan p) {
+    rows = apply_rows(p, rows);
+    return p;
+  }
+};
+
+std::string error_sqlstate(const std::function<void()>& fn, std::string* message = nullptr) {
+  try {
+    fn();
+  } catch (const Error& e) {
+    if (message) *message = e.what();
+    return e.sqlstate();
+  }
+  return "";
+}
+
+// The acceptance scenario, checked against Alembic's behaviour.
+TEST(Planner, DiamondBehavesLikeAlembic) {
+  Db db{RevisionGraph(diamond()), {}};
+  EXPECT_EQ(step_ids(db.graph, db.up("r2")), Ids({"r1", "r2"}));
+  EXPECT_EQ(db.rows, Ids({"r2"}));
+  db.up("r3a");
+  EXPECT_EQ(db.rows, Ids({"r3a"}));
+  db.up("r3b");
+  EXPECT_EQ(db.rows, Ids({"r3a", "r3b"}));
+  EXPECT_EQ(step_ids(db.graph, db.up("head")), Ids({"r4"}));
+  EXPECT_EQ(db.rows, Ids({"r4"}));
+  EXPECT_EQ(step_ids(db.graph, db.down("r2")), Ids({"r4", "r3b", "r3a"}));
+  EXPECT_EQ(db.rows, Ids({"r2"}));
+  EXPECT_EQ(step_ids(db.graph, db.down("base")), Ids({"r2", "r1"}));
+  EXPECT_EQ(db.rows, Ids({}));
+  EXPECT_EQ(step_ids(db.graph, db.up("+2")), Ids({"r1", "r2"}));
+  EXPECT_EQ(db.rows, Ids({"r2"}));
+}
+
+TEST(Planner, UpgradeHeadFromBaseAppliesEveryAncestorInDependencyOrder) {
+  Db db{RevisionGraph(diamond()), {}};
+  EXPECT_EQ(step_ids(db.graph, db.up("head")), Ids({"r1", "r2", "r3a", "r3b", "r4"}));
+  EXPECT_EQ(db.rows, Ids({"r4"}));
+  EXPECT_TRUE(db.up("head").steps.empty());
+}
+
+TEST(Planner, DowngradeOneBranchKeepsTheOther) {
+  Db db{RevisionGraph(diamond()), {"r3a", "r3b"}};
+  EXPECT_EQ(step_ids(db.graph, db.down("r2")).size(), 2u);
+  db = Db{RevisionGraph(diamond()), {"r3a", "r3b"}};
+  // Downgrading to r3a removes nothing: r3b is not above r3a.
+  EXPECT_TRUE(db.down("r3a").steps.empty());
+}
+
+TEST(Planner, MergeUnmergeOnDowngradeRestoresBothBranchRows) {
+  Db db{RevisionGraph(diamond()), {"r4"}};
+  EXPECT_EQ(step_ids(db.graph, db.down("-1")), Ids({"r4"}));
+  EXPECT_EQ(db.rows, Ids({"r3a", "r3b"}));
+}
+
+TEST(Planner, DependsOnIsAppliedFirstAndCollapsesIntoDependent) {
+  // Alembic: upgrading b1 (depends_on a1) replaces the a1 row with b1.
+  Db db{RevisionGraph({rev("a1"), rev("a2", {"a1"}), rev("b1", {}, {"a1"})}), {}};
+  EXPECT_EQ(step_ids(db.graph, db.up("b1")), Ids({"a1", "b1"}));
+  EXPECT_EQ(db.rows, Ids({"b1"}));
+  db.up("a2");
+  EXPECT_EQ(db.rows, Ids({"a2", "b1"}));
+  // Downgrading a1 removes everything that needs it, dependents included.
+  EXPECT_EQ(db.down("base").steps.size(), 3u);
+  EXPECT_EQ(db.rows, Ids({}));
+}
+
+TEST(Planner, DowngradeToDependencyRemovesDependents) {
+  Db db{RevisionGraph({rev("a1"), rev("a2", {"a1"}), rev("b1", {}, {"a1"})}), {"a2", "b1"}};
+  EXPECT_EQ(step_ids(db.graph, db.down("a1")).size(), 2u);
+  EXPECT_EQ(db.rows, Ids({"a1"}));
+}
+
+TEST(Planner, HeadsTargetAndAmbiguousHead) {
+  Db db{RevisionGraph({rev("r1"), rev("a", {"r1"}), rev("b", {"r1"})}), {}};
+  std::string msg;
+  EXPECT_EQ(error_sqlstate([&] { db.up("head"); }, &msg), sqlstate::kAmbiguousTarget);
+  EXPECT_NE(msg.find("a, b"), std::string::npos) << msg;
+  db.up("heads");
+  EXPECT_EQ(db.rows, Ids({"a", "b"}));
+}
+
+TEST(Planner, LabelTargets) {
+  Db db{RevisionGraph({rev("r1"), rev("a1", {"r1"}, {}, {"alpha"}), rev("a2", {"a1"}), rev("b1", {"r1"}, {}, {"beta"})}),
+        {}};
+  EXPECT_EQ(step_ids(db.graph, db.up("alpha@head")), Ids({"r1", "a1", "a2"}));
+  db.up("beta@head");
+  EXPECT_EQ(db.rows, Ids({"a2", "b1"}));
+  EXPECT_EQ(step_ids(db.graph, db.down("alpha@base")), Ids({"a2", "a1"}));
+  EXPECT_EQ(db.rows, Ids({"b1"}));
+  EXPECT_EQ(error_sqlstate([&] { db.up("gamma@head"); }), sqlstate::kUndefinedObject);
+  EXPECT_EQ(error_sqlstate([&] { db.up("alpha@base"); }), sqlstate::kInvalidTarget);
+}
+
+TEST(Planner, RelativeTargets) {
+  Db db{RevisionGraph({rev("r1"), rev("r2", {"r1"}), rev("r3", {"r2"}), rev("r4", {"r3"})}), {}};
+  db.up("+1");
+  EXPECT_EQ(db.rows, Ids({"r1"}));
+  db.up("r1+2");
+  EXPECT_EQ(db.rows, Ids({"r3"}));
+  db.down("-1");
+  EXPECT_EQ(db.rows, Ids({"r2"}));
+  db.up("r4-1");  // upgrade to the revision below r4
+  EXPECT_EQ(db.rows, Ids({"r3"}));
+  db.down("r3-2");
+  EXPECT_EQ(db.rows, Ids({"r1"}));
+  db.down("-1");  // below the root is base
+  EXPECT_EQ(db.rows, Ids({}));
+  std::string msg;
+  EXPECT_EQ(error_sqlstate([&] { db.up("+9"); }, &msg), sqlstate::kInvalidTarget);
+  EXPECT_NE(msg.find("past the head"), std::string::npos);
+  EXPECT_EQ(error_sqlstate([&] { db.up("-1"); }), sqlstate::kInvalidTarget);
+  EXPECT_EQ(error_sqlstate([&] { db.down("+1"); }), sqlstate::kInvalidTarget);
+}
+
+TEST(Planner, RelativeTargetsRefuseAmbiguity) {
+  Db db{RevisionGraph(diamond()), {"r2"}};
+  EXPECT_EQ(error_sqlstate([&] { db.up("+1"); }), sqlstate::kAmbiguousTarget);
+  db.up("heads");
+  db.down("r3a");
+  EXPECT_EQ(db.rows, Ids({"r3a", "r3b"}));
+  EXPECT_EQ(error_sqlstate([&] { db.down("-1"); }), sqlstate::kAmbiguousTarget);
+  db.up("head");
+  EXPECT_EQ(error_sqlstate([&] { db.down("r4-2"); }), sqlstate::kAmbiguousTarget);
+}
+
+TEST(Planner, PrefixTargetsAndUnknownTargets) {
+  Db db{RevisionGraph({rev("ae1f"), rev("ae2b", {"ae1f"})}), {}};
+  db.up("ae1");
+  EXPECT_EQ(db.rows, Ids({"ae1f"}));
+  EXPECT_EQ(error_sqlstate([&] { db.up("ae"); }), sqlstate::kAmbiguousTarget);
+  EXPECT_EQ(error_sqlstate([&] { db.up("zz"); }), sqlstate::kUndefinedObject);
+}
+
+TEST(Planner, DowngradeToUnappliedRevisionIsRefused) {
+  Db db{RevisionGraph(diamond()), {"r2"}};
+  std::string msg;
+  EXPECT_EQ(error_sqlstate([&] { db.down("r3a"); }, &msg), sqlstate::kInvalidTarget);
+  EXPECT_NE(msg.find("not applied"), std::string::npos);
+}
+
+TEST(Planner, UnknownVersionRowIsAnError) {
+  RevisionGraph g(diamond());
+  EXPECT_THROW(Planner(g, {"deadbeef"}), Error);
+}
+
+TEST(Planner, StampMovesRowsWithoutSteps) {
+  Db db{RevisionGraph(diamond()), {}};
+  Plan p = db.stamp("r3a");
+  EXPECT_TRUE(p.steps.empty());
+  EXPECT_EQ(p.heads_after, Ids({"r3a"}));
+  db.rows = p.heads_after;
+  EXPECT_EQ(db.stamp("r3b").heads_after, Ids({"r3a", "r3b"}));
+  db.rows = {"r3a", "r3b"};
+  EXPECT_EQ(db.stamp("r2").heads_after, Ids({"r2"}));
+  EXPECT_EQ(db.stamp("r3b", true).heads_after, Ids({"r3b"}));
+  EXPECT_EQ(db.stamp("base").heads_after, Ids({}));
+  EXPECT_EQ(db.stamp("heads").heads_after, Ids({"r4"}));
+}
+
+TEST(Planner, SingleStepChecksLegality) {
+  RevisionGraph g(diamond());
+  Planner at_r2(g, {"r2"});
+  Plan p = at_r2.single_step("r3a", Direction::Upgrade);
+  EXPECT_EQ(p.heads_after, Ids({"r3a"}));
+  EXPECT_THROW(at_r2.single_step("r4", Direction::Upgrade), Error);
+  EXPECT_THROW(at_r2.single_step("r2", Direction::Upgrade), Error);
+  EXPECT_THROW(at_r2.single_step("r1", Direction::Downgrade), Error);
+  EXPECT_EQ(at_r2.single_step("r2", Direction::Downgrade).heads_after, Ids({"r1"}));
+}
+
+TEST(Planner, RelativeSyntax) {
+  RelativeTarget rel;
+  ASSERT_TRUE(parse_relative("+3", &rel));
+  EXPECT_EQ(rel.base, "");
+  EXPECT_EQ(rel.delta, 3);
+  ASSERT_TRUE(parse_relative("ab-2", &rel));
+  EXPECT_EQ(rel.base, "ab");
+  EXPECT_EQ(rel.delta, -2);
+  EXPECT_FALSE(parse_relative("ab", &rel));
+  EXPECT_FALSE(parse_relative("a-b", &rel));
+  EXPECT_FALSE(parse_relative("+", &rel));
+}
+
+// 5,000 revisions in a chain with periodic branch+merge, planned from base
+// to head and back: must take well under a second.
+TEST(Planner, PlansFiveThousandRevisionsQuickly) {
+  std::vector<Revision> revs;
+  std::string prev;
+  for (int i = 0; i < 5000; ++i) {
+    std::string id = "r" + std::to_string(i);
+    if (i % 100 == 99) {  // merge of prev and a side branch
+      std::string side = "s" + std::to_string(i);
+      revs.push_back(rev(side, {revs[revs.size() - 2].id}));
+      revs.push_back(rev(id, {prev, side}));
+    } else {
+      revs.push_back(prev.empty() ? rev(id) : rev(id, {prev}));
+    }
+    prev = id;
+  }
+  auto start = std::chrono::steady_clock::now();
+  RevisionGraph g(revs);
+  Planner from_base(g, {});
+  Plan up = from_base.upgrade("head");
+  Planner at_head(g, up.heads_after);
+  Plan down = at_head.downgrade("base");
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(up.steps.size(), revs.size());
+  EXPECT_EQ(down.steps.size(), revs.size());
+  EXPECT_EQ(up.heads_after, Ids({"r4999"}));
+  EXPECT_LT(ms, 500.0) << "planning 5000 revisions took " << ms << " ms";
+  // Every step's parents come before it.
+  std::vector<int> pos(g.size());
+  for (std::size_t i = 0; i < up.steps.size(); ++i) pos[up.steps[i].node] = static_cast<int>(i);
+  for (std::size_t n = 0; n < g.size(); ++n)
+    for (std::size_t p : g.parents(n)) EXPECT_LT(pos[p], pos[n]);
+}
+
+}  // namespace
+}  // namespace mm::test
