@@ -53,6 +53,7 @@ CREATE TABLE metamigrate.history (
 CREATE INDEX history_provider_idx ON metamigrate.history (provider, id);
 COMMENT ON TABLE metamigrate.history IS 'Audit trail: one row per applied, reverted or stamped revision';
 
+GRANT USAGE ON SCHEMA metamigrate TO PUBLIC;
 REVOKE ALL ON metamigrate.provider, metamigrate.revision, metamigrate.history FROM PUBLIC;
 REVOKE ALL ON SEQUENCE metamigrate.history_id_seq FROM PUBLIC;
 GRANT SELECT ON metamigrate.provider, metamigrate.revision, metamigrate.history TO PUBLIC;

@@ -184,18 +184,28 @@ TEST(Planner, UnknownVersionRowIsAnError) {
   EXPECT_THROW(Planner(g, {"deadbeef"}), Error);
 }
 
-TEST(Planner, StampMovesRowsWithoutSteps) {
-  Db db{RevisionGraph(diamond()), {}};
-  Plan p = db.stamp("r3a");
-  EXPECT_TRUE(p.steps.empty());
-  EXPECT_EQ(p.heads_after, Ids({"r3a"}));
-  db.rows = p.heads_after;
-  EXPECT_EQ(db.stamp("r3b").heads_after, Ids({"r3a", "r3b"}));
-  db.rows = {"r3a", "r3b"};
-  EXPECT_EQ(db.stamp("r2").heads_after, Ids({"r2"}));
-  EXPECT_EQ(db.stamp("r3b", true).heads_after, Ids({"r3b"}));
-  EXPECT_EQ(db.stamp("base").heads_after, Ids({}));
-  EXPECT_EQ(db.stamp("heads").heads_after, Ids({"r4"}));
+TEST(Planner, StampFollowsAlembicLineageRules) {
+  RevisionGraph g(diamond());
+  auto stamp = [&](Ids rows, const std::string& target, bool purge = false) {
+    Plan p = Planner(g, rows).stamp(target, purge);
+    EXPECT_TRUE(p.steps.empty());
+    return p.heads_after;
+  };
+  EXPECT_EQ(stamp({}, "r3a"), Ids({"r3a"}));
+  // Not on r3a's lineage: a new branch row.
+  EXPECT_EQ(stamp({"r3a"}, "r3b"), Ids({"r3a", "r3b"}));
+  // Both heads are descendants of r2: both are replaced by it.
+  EXPECT_EQ(stamp({"r3a", "r3b"}, "r2"), Ids({"r2"}));
+  // Ancestors of the destination are replaced by it.
+  EXPECT_EQ(stamp({"r3a", "r3b"}, "r4"), Ids({"r4"}));
+  // A head above the destination is replaced: Alembic gives {r3a}, not {r3a, r3b}.
+  EXPECT_EQ(stamp({"r4"}, "r3a"), Ids({"r3a"}));
+  EXPECT_EQ(stamp({"r4"}, "r4"), Ids({"r4"}));
+  EXPECT_EQ(stamp({"r4"}, "r3b", true), Ids({"r3b"}));
+  EXPECT_EQ(stamp({"r4"}, "base"), Ids({}));
+  EXPECT_EQ(stamp({"r4"}, "-1"), Ids({"r3a", "r3b"}));
+  EXPECT_EQ(stamp({}, "heads"), Ids({"r4"}));
+  EXPECT_THROW(stamp({}, "-1"), Error);
 }
 
 TEST(Planner, SingleStepChecksLegality) {

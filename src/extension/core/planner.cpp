@@ -320,31 +320,50 @@ Plan Planner::downgrade(const std::string& target) const {
 }
 
 Plan Planner::stamp(const std::string& target, bool purge) const {
-  NodeSet state = purge ? NodeSet(graph_.size(), 0) : applied_;
-  const std::vector<std::size_t> state_heads = purge ? std::vector<std::size_t>{} : current_;
+  const std::vector<std::size_t> start_heads = purge ? std::vector<std::size_t>{} : current_;
   Plan plan;
   plan.heads_before = heads_of(applied_);
-  // Stamping moves toward the target in whichever direction it lies:
-  // a target that is already applied (or below base) trims, others extend.
+  if (target == "base") return plan;  // heads_after empty: every row goes
+
   RelativeTarget rel;
   const bool relative = graph_.find(target) == RevisionGraph::npos && parse_relative(target, &rel);
   const bool at_base = target.size() > 5 && target.compare(target.size() - 5, 5, "@base") == 0;
-  bool downward = target == "base" || at_base || (relative && rel.base.empty() && rel.delta < 0);
-  if (!downward) {
-    auto targets = resolve_upgrade_target(target, state_heads);
-    if (targets.empty() || (targets.size() == 1 && state[targets[0]])) {
-      downward = true;
-    } else {
-      NodeSet want = graph_.ancestors(targets);
-      for (std::size_t i = 0; i < want.size(); ++i) state[i] = state[i] || want[i];
-    }
-  }
-  if (downward) {
-    NodeSet removal = resolve_downgrade_removal(target, state, state_heads);
+  std::vector<std::size_t> dests;
+  if (!at_base && !(relative && rel.base.empty() && rel.delta < 0))
+    dests = resolve_upgrade_target(target, start_heads);
+  if (dests.empty()) {
+    // Targets that only make sense downwards (-N, label@base, REV-N below
+    // base): trim the applied set as a downgrade would.
+    NodeSet state = purge ? NodeSet(graph_.size(), 0) : applied_;
+    NodeSet removal = resolve_downgrade_removal(target, state, start_heads);
     for (std::size_t i = 0; i < removal.size(); ++i)
       if (removal[i]) state[i] = 0;
+    plan.heads_after = heads_of(state);
+    return plan;
   }
-  plan.heads_after = heads_of(state);
+  // Alembic's rule (_stamp_revs): each destination replaces the current
+  // heads on its lineage (descendants first, else ancestors); with none
+  // on its lineage it starts a new branch row. Other heads stay.
+  std::vector<std::size_t> rows = start_heads;
+  for (std::size_t dest : dests) {
+    if (std::find(start_heads.begin(), start_heads.end(), dest) != start_heads.end()) continue;
+    const NodeSet above = graph_.descendants({dest});
+    const NodeSet below = graph_.ancestors({dest});
+    std::vector<std::size_t> replaced;
+    for (std::size_t h : start_heads)
+      if (above[h]) replaced.push_back(h);
+    if (replaced.empty())
+      for (std::size_t h : start_heads)
+        if (below[h]) replaced.push_back(h);
+    rows.erase(std::remove_if(rows.begin(), rows.end(),
+                              [&](std::size_t r) {
+                                return std::find(replaced.begin(), replaced.end(), r) != replaced.end();
+                              }),
+               rows.end());
+    if (std::find(rows.begin(), rows.end(), dest) == rows.end()) rows.push_back(dest);
+  }
+  plan.heads_after = graph_.ids(rows);
+  std::sort(plan.heads_after.begin(), plan.heads_after.end());
   return plan;
 }
 

@@ -110,6 +110,11 @@ std::string checksum_material(const Revision& revision) {
 }
 
 namespace {
+std::string graph_fields(const Revision& r) {
+  return "down_revision [" + join(r.down_revisions) + "], depends_on [" + join(r.depends_on) +
+         "], transactional " + (r.transactional ? "true" : "false");
+}
+
 bool same_place_in_graph(const Revision& a, const Revision& b) {
   return a.down_revisions == b.down_revisions && a.depends_on == b.depends_on && a.transactional == b.transactional;
 }
@@ -150,7 +155,8 @@ std::vector<UploadDecision> plan_upload(const std::vector<StoredRevision>& store
       } else if (applied.count(rev.id) && !same_graph) {
         throw Error(sqlstate::kChecksumMismatch,
                     "revision \"" + rev.id + "\" is applied and its down_revision, depends_on or transactional flag has changed",
-                    "stored checksum " + old.checksum + ", uploaded checksum " + decision.checksum);
+                    "stored: " + graph_fields(old.revision) + "; uploaded: " + graph_fields(rev),
+                    "Restore the original header, or write a new revision for the change.");
       } else {
         decision.action = UploadAction::Replace;
       }

@@ -95,6 +95,10 @@ std::string register_provider(const ProviderSettings& s) {
 
   SpiSession spi;
   p.search_path = quote_ident(p.version_schema);
+  Rows schema = spi.query("SELECT pg_catalog.to_regnamespace($1) IS NOT NULL", {p.search_path});
+  if (schema.empty() || !schema[0][0] || *schema[0][0] != "t")
+    throw Error(sqlstate::kUndefinedObject, "schema \"" + p.version_schema + "\" does not exist",
+                {}, "Create the schema for the version table first, or use the default \"public\".");
   Catalog catalog(spi);
   catalog.register_provider(p);
   spi.finish();
