@@ -20,6 +20,9 @@ inline constexpr const char* kChecksumMismatch = "MM002";    // applied revision
 inline constexpr const char* kInvalidGraph = "MM003";        // cycle, missing parent, bad id
 inline constexpr const char* kInvalidTarget = "MM004";       // target not reachable in this direction
 inline constexpr const char* kInconsistentState = "MM005";   // version table names unknown revisions
+inline constexpr const char* kPhysicalState = "MM010";       // finalize found managed tables missing
+inline constexpr const char* kManagedTable = "MM011";        // a managed table may not be dropped here
+inline constexpr const char* kNotAttachable = "MM012";       // attach: missing or inactive tables
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

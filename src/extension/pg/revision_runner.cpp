@@ -1,6 +1,7 @@
 #include "pg/revision_runner.hpp"
 
 #include "core/sql_text.hpp"
+#include "pg/migrating_scope.hpp"
 
 namespace mm::pg {
 
@@ -95,6 +96,7 @@ int run_revision_sql(const RevisionRun& run) {
                        run.sql.size(), 0, 0};
   SearchPathScope search_path(run.provider->search_path);
   RunAs as_owner(run.provider->owner_oid);
+  MigratingScope migrating(run.provider->key);
 
   List* statements = parse_statements(run.sql.c_str(), &ctx);
   const int count = statements ? list_length(statements) : 0;

@@ -1,0 +1,180 @@
+#include "pg/credentials.hpp"
+
+#include "core/error.hpp"
+#include "pg/catalog.hpp"
+
+#include <cctype>
+
+namespace mm::pg {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr int kDefaultTtlSeconds = 900;
+constexpr int kMaxTtlSeconds = 3600;
+constexpr int kConnectionLimit = 4;
+
+std::string random_hex(std::size_t bytes) {
+  std::vector<unsigned char> buf(bytes);
+  unsigned char* data = buf.data();
+  const bool ok = pg_guard([&] { return pg_strong_random(data, bytes); });
+  if (!ok) throw Error(sqlstate::kInternal, "could not generate random bytes");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : buf) {
+    out.push_back(hex[b >> 4]);
+    out.push_back(hex[b & 15]);
+  }
+  return out;
+}
+
+std::string role_prefix(const std::string& package) {
+  std::string out = "mm_tmp_";
+  for (char c : package) {
+    if (out.size() >= 30) break;
+    out.push_back((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : '_');
+  }
+  return out + "_";
+}
+
+std::string percent_encode(const std::string& text) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    }
+  }
+  return out;
+}
+
+// Creates the role from a CreateRoleStmt node, so the password appears in
+// no statement text that log_statement or an error context could show.
+void create_login_role(const std::string& role, const std::string& password, const std::string& valid_until) {
+  pg_guard([&] {
+    CreateRoleStmt* stmt = makeNode(CreateRoleStmt);
+    stmt->stmt_type = ROLESTMT_ROLE;
+    stmt->role = pstrdup(role.c_str());
+    stmt->options = list_make4(makeDefElem(pstrdup("canlogin"), (Node*)makeBoolean(true), -1),
+                               makeDefElem(pstrdup("password"), (Node*)makeString(pstrdup(password.c_str())), -1),
+                               makeDefElem(pstrdup("validUntil"), (Node*)makeString(pstrdup(valid_until.c_str())), -1),
+                               makeDefElem(pstrdup("connectionlimit"), (Node*)makeInteger(kConnectionLimit), -1));
+    ParseState* pstate = make_parsestate(nullptr);
+    CreateRole(pstate, stmt);
+    CommandCounterIncrement();
+  });
+}
+
+// Where the client should connect: given in the request, else this
+// server's port and, for sessions over a Unix socket, its first socket
+// directory.
+std::pair<std::string, std::string> server_address(SpiSession& spi, const json& request) {
+  std::string host = request.value("host", std::string());
+  std::string port = std::to_string(PostPortNumber);
+  if (request.contains("port"))
+    port = request["port"].is_number_integer() ? std::to_string(request["port"].get<int>())
+                                               : request["port"].get<std::string>();
+  if (host.empty()) {
+    Rows where = spi.query(
+        "SELECT pg_catalog.inet_client_addr() IS NULL, "
+        "pg_catalog.split_part(pg_catalog.current_setting('unix_socket_directories'), ',', 1)");
+    const bool local = *where[0][0] == "t";
+    const std::string socket_dir = where[0][1].value_or("");
+    host = local && !socket_dir.empty() ? socket_dir : "localhost";
+  }
+  return {host, port};
+}
+
+int reap(SpiSession& spi, Oid catalog_owner) {
+  RunAs as_catalog_owner(catalog_owner);
+  Rows expired = spi.query(
+      "SELECT c.role_name::text FROM metamigrate.credential c WHERE c.expires_at < pg_catalog.now() "
+      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename = c.role_name)");
+  int dropped = 0;
+  for (const Row& r : expired) {
+    Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*r[0]});
+    if (!exists.empty()) spi.execute("DROP ROLE " + quote_ident(*r[0]));
+    spi.execute("DELETE FROM metamigrate.credential WHERE role_name = $1::name", {*r[0]});
+    ++dropped;
+  }
+  return dropped;
+}
+
+}  // namespace
+
+std::string migration_connection(const std::string& request_json) {
+  json request;
+  try {
+    request = json::parse(request_json);
+  } catch (const json::parse_error& e) {
+    throw Error(sqlstate::kInvalidParameter, std::string("migration_connection request is not valid JSON: ") + e.what());
+  }
+  if (!request.is_object()) throw Error(sqlstate::kInvalidParameter, "migration_connection request must be an object");
+  const std::string package = request.value("package", std::string());
+  const std::string ns = request.value("migration_namespace", std::string());
+  const std::string purpose = request.value("purpose", std::string("schema_migration"));
+  if (package.empty() || ns.empty())
+    throw Error(sqlstate::kInvalidParameter, "migration_connection needs \"package\" and \"migration_namespace\"");
+  int ttl = kDefaultTtlSeconds;
+  if (request.contains("ttl_seconds")) {
+    if (!request["ttl_seconds"].is_number_integer())
+      throw Error(sqlstate::kInvalidParameter, "ttl_seconds must be an integer");
+    ttl = request["ttl_seconds"].get<int>();
+  }
+  if (ttl < 1 || ttl > kMaxTtlSeconds)
+    throw Error(sqlstate::kInvalidParameter, "ttl_seconds must be between 1 and " + std::to_string(kMaxTtlSeconds) +
+                                                 ", not " + std::to_string(ttl));
+
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(package + ":" + ns);
+  require_member_of(provider.owner_oid, provider.owner_role,
+                    "issue a migration connection for provider \"" + provider.key + "\"");
+  reap(spi, catalog.owner());
+
+  const std::string role = role_prefix(package) + random_hex(6);
+  const std::string password = random_hex(32);
+  Rows until = spi.query(
+      "SELECT (pg_catalog.now() + pg_catalog.make_interval(secs => $1::pg_catalog.float8))::text", {std::to_string(ttl)});
+  const std::string expires_at = *until[0][0];
+  Rows db = spi.query("SELECT pg_catalog.current_database()::text");
+  auto [host, port] = server_address(spi, request);
+  {
+    RunAs as_catalog_owner(catalog.owner());
+    create_login_role(role, password, expires_at);
+    spi.execute("GRANT " + quote_ident(provider.owner_role) + " TO " + quote_ident(role));
+    spi.execute(
+        "INSERT INTO metamigrate.credential (role_name, provider, owner_role, purpose, expires_at) "
+        "VALUES ($1::name, $2, $3::name, $4, $5::timestamptz)",
+        {role, provider.key, provider.owner_role, purpose, expires_at});
+  }
+  spi.finish();
+
+  const std::string dbname = percent_encode(*db[0][0]);
+  std::string uri = "postgresql://" + percent_encode(role) + ":" + password + "@";
+  if (!host.empty() && host[0] == '/')
+    uri += "/" + dbname + "?host=" + percent_encode(host) + "&port=" + port;
+  else
+    uri += (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + port + "/" + dbname;
+  return json{{"uri", uri},
+              {"role", role},
+              {"owner_role", provider.owner_role},
+              {"purpose", purpose},
+              {"expires_at", expires_at}}
+      .dump();
+}
+
+int reap_credentials() {
+  SpiSession spi;
+  Oid owner = catalog_owner(spi);
+  int dropped = reap(spi, owner);
+  spi.finish();
+  return dropped;
+}
+
+}  // namespace mm::pg

@@ -1,0 +1,110 @@
+// fmgr entry points of the MetaTable lifecycle, credentials and deletion
+// protection (see boundary.hpp for MM_SQL_FUNCTION).
+#include "core/error.hpp"
+#include "pg/credentials.hpp"
+#include "pg/meta_catalog.hpp"
+#include "pg/migrating_scope.hpp"
+
+namespace mm::pg {
+namespace {
+
+Datum reserve_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(reserve(datum_to_json_text(PG_GETARG_DATUM(0))));
+}
+
+Datum finalize_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(finalize(datum_to_json_text(PG_GETARG_DATUM(0))));
+}
+
+Datum version_meta_table_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(version_meta_table(text_arg(fcinfo, 0)));
+}
+
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg) {
+  Datum* elems = nullptr;
+  bool* nulls = nullptr;
+  int count = 0;
+  pg_guard([&] {
+    ArrayType* array = PG_GETARG_ARRAYTYPE_P(arg);
+    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+  });
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) {
+    if (nulls[i]) throw Error(sqlstate::kInvalidParameter, "table names must not be null");
+    char* value = pg_guard([&] { return TextDatumGetCString(elems[i]); });
+    out.emplace_back(value);
+  }
+  return out;
+}
+
+Datum attach_fn(FunctionCallInfo fcinfo) {
+  std::vector<AttachedTable> tables = attach(text_array_arg(fcinfo, 0));
+  pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  for (const auto& t : tables) {
+    Datum values[5];
+    bool nulls[5] = {false, false, false, false, false};
+    pg_guard([&] {
+      values[0] = DirectFunctionCall1(uuid_in, CStringGetDatum(t.uid.c_str()));
+      values[1] = CStringGetTextDatum(t.identifier.c_str());
+      values[2] = DirectFunctionCall1(namein, CStringGetDatum(t.schema_name.c_str()));
+      values[3] = DirectFunctionCall1(namein, CStringGetDatum(t.table_name.c_str()));
+      values[4] = CStringGetTextDatum(t.status.c_str());
+      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+    });
+  }
+  return (Datum)0;
+}
+
+Datum run_after_register_fn(FunctionCallInfo fcinfo) {
+  run_after_register(text_arg(fcinfo, 0), text_arg(fcinfo, 1), datum_to_json_text(PG_GETARG_DATUM(2)));
+  PG_RETURN_VOID();
+}
+
+Datum migration_connection_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(migration_connection(datum_to_json_text(PG_GETARG_DATUM(0))));
+}
+
+Datum reap_credentials_fn(FunctionCallInfo) { return Int32GetDatum(reap_credentials()); }
+
+// sql_drop event trigger: refuses to drop active, protected managed tables
+// unless the provider that owns them is migrating in this backend.
+Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
+  if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
+    throw Error(sqlstate::kInvalidParameter, "protect_managed_tables() must be called as an event trigger");
+  SpiSession spi;
+  Rows rows = spi.query(
+      "SELECT m.provider, m.identifier, m.schema_name::text, m.table_name::text "
+      "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
+      "JOIN metamigrate.meta_table m ON m.table_oid = d.objid "
+      "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 "
+      "AND m.status = 'active' AND m.protect_from_deletion ORDER BY 3, 4");
+  spi.finish();
+  std::vector<std::string> refused;
+  std::string provider;
+  for (const Row& r : rows) {
+    if (*r[0] == migrating_provider()) continue;
+    refused.push_back(*r[2] + "." + *r[3] + " (" + *r[1] + ", provider " + *r[0] + ")");
+    provider = *r[0];
+  }
+  if (!refused.empty())
+    throw Error(sqlstate::kManagedTable, "cannot drop managed table" + std::string(refused.size() > 1 ? "s " : " ") +
+                                             join(refused),
+                "Active MetaTables are protected from deletion outside their provider's migrations.",
+                "Write a revision of provider \"" + provider +
+                    "\" that drops the table, remove it from the manifest's metatables, and apply it with "
+                    "`metamigrate upgrade` (or `metamigrate downgrade` past the revision that created it).");
+  return PointerGetDatum(nullptr);
+}
+
+}  // namespace
+}  // namespace mm::pg
+
+MM_SQL_FUNCTION(metamigrate_reserve, mm::pg::reserve_fn)
+MM_SQL_FUNCTION(metamigrate_finalize, mm::pg::finalize_fn)
+MM_SQL_FUNCTION(metamigrate_version_meta_table, mm::pg::version_meta_table_fn)
+MM_SQL_FUNCTION(metamigrate_attach, mm::pg::attach_fn)
+MM_SQL_FUNCTION(metamigrate_run_after_register, mm::pg::run_after_register_fn)
+MM_SQL_FUNCTION(metamigrate_migration_connection, mm::pg::migration_connection_fn)
+MM_SQL_FUNCTION(metamigrate_reap_credentials, mm::pg::reap_credentials_fn)
+MM_SQL_FUNCTION(metamigrate_protect_managed_tables, mm::pg::protect_managed_tables_fn)
