@@ -74,17 +74,17 @@ Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
     throw Error(sqlstate::kInvalidParameter, "protect_managed_tables() must be called as an event trigger");
   SpiSession spi;
   Rows rows = spi.query(
-      "SELECT m.provider, m.identifier, m.schema_name::text, m.table_name::text "
+      "SELECT m.provider, m.identifier, d.object_identity "
       "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
       "JOIN metamigrate.meta_table m ON m.table_oid = d.objid "
       "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 "
-      "AND m.status = 'active' AND m.protect_from_deletion ORDER BY 3, 4");
+      "AND m.status = 'active' AND m.protect_from_deletion ORDER BY 3");
   spi.finish();
   std::vector<std::string> refused;
   std::string provider;
   for (const Row& r : rows) {
     if (*r[0] == migrating_provider()) continue;
-    refused.push_back(*r[2] + "." + *r[3] + " (" + *r[1] + ", provider " + *r[0] + ")");
+    refused.push_back(*r[2] + " (" + *r[1] + ", provider " + *r[0] + ")");
     provider = *r[0];
   }
   if (!refused.empty())
