@@ -15,7 +15,10 @@ GLUE_SRCS   = $(sort $(wildcard src/extension/pg/*.cpp))
 MODULE_big  = metamigrate
 OBJS        = $(CORE_SRCS:.cpp=.o) $(GLUE_SRCS:.cpp=.o)
 
-DATA        = $(wildcard sql/metamigrate--*--*.sql) sql/metamigrate--$(EXTVERSION).sql
+# The install script is built from the ordered parts in sql/src (one per
+# area); upgrade scripts sql/metamigrate--A--B.sql are written by hand.
+DATA        = $(wildcard sql/metamigrate--*--*.sql)
+DATA_built  = sql/metamigrate--$(EXTVERSION).sql
 REGRESS     = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --load-extension=metamigrate
 
@@ -29,6 +32,9 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+sql/metamigrate--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
+	cat $^ > $@
 
 # ---------------------------------------------------------------- client
 PREFIX     ?= /usr/local

@@ -1,0 +1,71 @@
+-- ------------------------------------------------------------------ API
+-- Plain (not SECURITY DEFINER) C functions: they check the caller's
+-- membership in the provider's owner role themselves, run revision SQL as
+-- that role and catalog writes as the catalog owner.
+
+CREATE FUNCTION metamigrate.register_provider(
+    package text, namespace text, owner_role name,
+    version_schema name DEFAULT 'public', version_table name DEFAULT NULL,
+    version_column name DEFAULT 'version_num')
+RETURNS text
+LANGUAGE C VOLATILE CALLED ON NULL INPUT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_register_provider';
+COMMENT ON FUNCTION metamigrate.register_provider(text, text, name, name, name, name)
+    IS 'Register (or confirm) a provider; returns its key package:namespace';
+
+CREATE FUNCTION metamigrate.upload_revisions(provider text, revisions jsonb)
+RETURNS integer
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_upload_revisions';
+COMMENT ON FUNCTION metamigrate.upload_revisions(text, jsonb)
+    IS 'Validate and store revisions; returns how many were inserted or replaced';
+
+CREATE FUNCTION metamigrate.upgrade(provider text, target text DEFAULT 'head')
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_upgrade';
+
+CREATE FUNCTION metamigrate.downgrade(provider text, target text)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_downgrade';
+
+CREATE FUNCTION metamigrate.stamp(provider text, target text)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_stamp';
+
+CREATE FUNCTION metamigrate.stamp(provider text, target text, purge boolean)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_stamp';
+COMMENT ON FUNCTION metamigrate.stamp(text, text, boolean)
+    IS 'Set the version table to target without running SQL; purge ignores the current rows';
+
+CREATE FUNCTION metamigrate.current(provider text)
+RETURNS SETOF text
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_current';
+
+CREATE FUNCTION metamigrate.plan(provider text, direction text, target text)
+RETURNS TABLE(step integer, revision text, direction text)
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_plan';
+
+CREATE FUNCTION metamigrate.record_step(provider text, revision text, direction text,
+    duration_ms double precision DEFAULT 0)
+RETURNS jsonb
+LANGUAGE C VOLATILE CALLED ON NULL INPUT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_record_step';
+COMMENT ON FUNCTION metamigrate.record_step(text, text, text, double precision)
+    IS 'Record one revision the client ran itself (non-transactional): version table and history';
+

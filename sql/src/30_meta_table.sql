@@ -1,0 +1,119 @@
+-- ------------------------------------------------------------------ MetaTable catalog
+-- One uuid identifies this database as a data source.
+CREATE TABLE metamigrate.data_source (
+    uid         uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    only_one    boolean NOT NULL DEFAULT true UNIQUE CHECK (only_one)
+);
+INSERT INTO metamigrate.data_source DEFAULT VALUES;
+
+CREATE TABLE metamigrate.meta_table (
+    uid                   uuid PRIMARY KEY DEFAULT pg_catalog.gen_random_uuid(),
+    identifier            text NOT NULL,
+    namespace             text NOT NULL,
+    provider              text NOT NULL REFERENCES metamigrate.provider ON DELETE CASCADE,
+    data_source_uid       uuid NOT NULL,
+    schema_name           name NOT NULL,
+    table_name            name NOT NULL,
+    kind                  text NOT NULL CHECK (kind IN ('meta_table', 'time_index_meta_table', 'alembic_version')),
+    status                text NOT NULL CHECK (status IN ('reserved', 'active', 'retired')),
+    table_contract        jsonb NOT NULL DEFAULT '{}',
+    storage_hash          text,
+    protect_from_deletion boolean NOT NULL DEFAULT true,
+    table_oid             oid,            -- set when active: drops are matched by OID (renames are not drops)
+    reserved_at           timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    finalized_at          timestamptz,
+    finalized_revision    text,
+    retired_at            timestamptz
+);
+CREATE UNIQUE INDEX meta_table_physical_name ON metamigrate.meta_table (schema_name, table_name)
+    WHERE status <> 'retired';
+CREATE INDEX meta_table_provider ON metamigrate.meta_table (provider, identifier);
+COMMENT ON TABLE metamigrate.meta_table IS 'MetaTable catalog: managed tables keyed by physical name, reserved then finalized';
+
+-- Temporary migration logins; the password is never stored.
+CREATE TABLE metamigrate.credential (
+    role_name    name PRIMARY KEY,
+    provider     text NOT NULL,
+    owner_role   name NOT NULL,
+    purpose      text NOT NULL,
+    issued_to    name NOT NULL DEFAULT SESSION_USER,
+    issued_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
+    expires_at   timestamptz NOT NULL
+);
+
+REVOKE ALL ON metamigrate.data_source, metamigrate.meta_table, metamigrate.credential FROM PUBLIC;
+GRANT SELECT ON metamigrate.data_source, metamigrate.meta_table, metamigrate.credential TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('metamigrate.meta_table', '');
+
+CREATE FUNCTION metamigrate.data_source_uid() RETURNS uuid
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$ SELECT uid FROM metamigrate.data_source $$;
+
+CREATE FUNCTION metamigrate.reserve(request jsonb)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_reserve';
+COMMENT ON FUNCTION metamigrate.reserve(jsonb)
+    IS 'Reserve (or reuse) catalog rows for a provider''s managed tables; creates no physical table';
+
+CREATE FUNCTION metamigrate.finalize(request jsonb)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_finalize';
+COMMENT ON FUNCTION metamigrate.finalize(jsonb)
+    IS 'Introspect reserved tables, store contract and storage hash, flip reserved to active (MM010 when missing)';
+
+CREATE FUNCTION metamigrate.version_meta_table(provider text)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_version_meta_table';
+COMMENT ON FUNCTION metamigrate.version_meta_table(text)
+    IS 'Resolve or register the catalog row of the provider''s version table only';
+
+CREATE FUNCTION metamigrate.attach(table_names text[])
+RETURNS TABLE(uid uuid, identifier text, schema_name name, table_name name, status text)
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_attach';
+COMMENT ON FUNCTION metamigrate.attach(text[])
+    IS 'Runtime lookup of managed tables by physical name; fails listing every missing or inactive one';
+
+CREATE FUNCTION metamigrate.run_after_register(provider text, hook text, finalized jsonb)
+RETURNS void
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_run_after_register';
+COMMENT ON FUNCTION metamigrate.run_after_register(text, text, jsonb)
+    IS 'Call the provider''s after_register hook (a function taking jsonb) as the owner role';
+
+CREATE FUNCTION metamigrate.migration_connection(request jsonb)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_migration_connection';
+COMMENT ON FUNCTION metamigrate.migration_connection(jsonb)
+    IS 'Issue a short-lived LOGIN role that is a member of the provider''s owner role';
+
+CREATE FUNCTION metamigrate.reap_credentials()
+RETURNS integer
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_reap_credentials';
+COMMENT ON FUNCTION metamigrate.reap_credentials()
+    IS 'Drop expired migration logins; returns how many were dropped';
+
+-- Deletion protection: active managed tables may only be dropped by a
+-- migration of the provider that owns them.
+CREATE FUNCTION metamigrate.protect_managed_tables()
+RETURNS event_trigger
+LANGUAGE C
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_protect_managed_tables';
+
+CREATE EVENT TRIGGER metamigrate_protect_managed_tables ON sql_drop
+    EXECUTE FUNCTION metamigrate.protect_managed_tables();
