@@ -110,6 +110,26 @@ json ensure_version_row(Catalog& catalog, const Provider& provider) {
               {"created", created}};
 }
 
+// schema.function or function, plain identifiers only: the name is looked
+// up with to_regprocedure, which raises on anything else.
+bool is_function_name(const std::string& name) {
+  bool start = true;
+  int dots = 0;
+  for (char c : name) {
+    const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+    const bool digit = (c >= '0' && c <= '9') || c == '$';
+    if (c == '.') {
+      if (start || ++dots > 1) return false;
+      start = true;
+    } else if (letter || (!start && digit)) {
+      start = false;
+    } else {
+      return false;
+    }
+  }
+  return !start;
+}
+
 }  // namespace
 
 std::string version_meta_table(const std::string& key) {
@@ -318,6 +338,9 @@ void run_after_register(const std::string& key, const std::string& hook, const s
   Catalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "run the after_register hook of provider \"" + key + "\"");
+  if (!is_function_name(hook))
+    throw Error(sqlstate::kInvalidParameter, "after_register hook \"" + hook + "\" is not a function name",
+                {}, "Give a name such as public.refresh_catalog (a function taking one jsonb argument).");
   Rows fn = spi.query("SELECT pg_catalog.to_regprocedure($1 || '(jsonb)')::regproc::text", {hook});
   if (fn.empty() || !fn[0][0])
     throw Error(sqlstate::kUndefinedObject, "after_register hook " + hook + "(jsonb) does not exist",
