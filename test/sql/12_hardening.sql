@@ -31,7 +31,7 @@ SELECT t ->> 'table_name' AS reserved_table FROM jsonb_array_elements(metamigrat
   "tables": [{"identifier": "x'); DROP TABLE pwned; --", "table_contract": {"physical": {"table_name": "we'ird\"name"}}}]}$$) -> 'tables') t;
 SELECT metamigrate.finalize(jsonb_build_object('migration_provider_key', 'hard:main',
   'meta_table_uids', (SELECT jsonb_agg(uid) FROM metamigrate.meta_table WHERE provider OPERATOR(pg_catalog.=) 'hard:main' AND kind OPERATOR(pg_catalog.=) 'meta_table'))) -> 'counts';
-SELECT * FROM metamigrate.attach(ARRAY['we''ird"name']);
+SELECT identifier, schema_name, table_name, status FROM metamigrate.attach(ARRAY['we''ird"name']);
 SELECT metamigrate.run_after_register('hard:main', 'pg_catalog.now(); DROP TABLE pwned; --', '{}');
 -- Identifiers that the target syntax or Alembic cannot represent are refused outright.
 SELECT metamigrate.upload_revisions('hard:main', '[{"revision": "h2''; --", "down_revision": "h1", "upgrade_sql": ""}]');
