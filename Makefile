@@ -21,6 +21,9 @@ DATA        = $(wildcard sql/metamigrate--*--*.sql)
 DATA_built  = sql/metamigrate--$(EXTVERSION).sql
 REGRESS     = $(patsubst test/sql/%.sql,%,$(sort $(wildcard test/sql/*.sql)))
 REGRESS_OPTS = --inputdir=test --load-extension=metamigrate
+# Concurrency specs: test/isolation/specs/*.spec, run by pg_isolation_regress.
+ISOLATION   = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
+ISOLATION_OPTS = --inputdir=test/isolation --load-extension=metamigrate
 
 PG_CPPFLAGS = -Isrc/extension
 PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
@@ -29,6 +32,8 @@ SHLIB_LINK  = -lstdc++
 # No LLVM bitcode: the JIT gains nothing on this code and clang would need
 # the C++ flags repeated.
 override with_llvm = no
+# Rebuild objects when a header they include changes.
+override autodepend = yes
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
@@ -51,9 +56,9 @@ CLIENT_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq
 
 all: $(CLIENT_BIN)
 
-build/client/%.o: src/client/%.cpp $(wildcard src/client/*.hpp) $(wildcard src/extension/core/*.hpp)
+build/client/%.o: src/client/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(CLIENT_CXXFLAGS) -c -o $@ $<
+	$(CXX) $(CLIENT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 $(CLIENT_BIN): $(CLIENT_OBJS)
 	$(CXX) -o $@ $^ $(CLIENT_LIBS)
@@ -72,13 +77,15 @@ UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$
 UNIT_BIN    = build/unit/metamigrate_unit
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
 
-build/core/%.o: src/extension/core/%.cpp $(wildcard src/extension/core/*.hpp)
+build/core/%.o: src/extension/core/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(UNIT_CXXFLAGS) -c -o $@ $<
+	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
-build/unit/test/%.o: test/unit/%.cpp $(wildcard src/extension/core/*.hpp)
+build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(UNIT_CXXFLAGS) -c -o $@ $<
+	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+-include $(wildcard build/*/*.d build/*/*/*.d)
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
@@ -87,4 +94,4 @@ unittest: $(UNIT_BIN)
 	$(UNIT_BIN)
 
 .PHONY: install-client unittest
-EXTRA_CLEAN = build results regression.diffs regression.out
+EXTRA_CLEAN = build results output_iso regression.diffs regression.out sql/metamigrate--$(EXTVERSION).sql

@@ -69,3 +69,25 @@ AS 'MODULE_PATHNAME', 'metamigrate_record_step';
 COMMENT ON FUNCTION metamigrate.record_step(text, text, text, double precision)
     IS 'Record one revision the client ran itself (non-transactional): version table and history';
 
+
+-- One transaction per revision. Procedures cannot carry a SET clause and
+-- still commit, so these pin search_path themselves for every transaction.
+CREATE PROCEDURE metamigrate.upgrade_per_revision(provider text, target text DEFAULT 'head',
+    INOUT result jsonb DEFAULT NULL)
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'metamigrate_upgrade_per_revision';
+COMMENT ON PROCEDURE metamigrate.upgrade_per_revision(text, text, jsonb)
+    IS 'CALL outside a transaction block: commits after every revision, so a failure keeps a prefix of whole revisions';
+
+CREATE PROCEDURE metamigrate.downgrade_per_revision(provider text, target text,
+    INOUT result jsonb DEFAULT NULL)
+LANGUAGE C
+AS 'MODULE_PATHNAME', 'metamigrate_downgrade_per_revision';
+
+CREATE FUNCTION metamigrate.try_lock_provider(provider text)
+RETURNS void
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_try_lock_provider';
+COMMENT ON FUNCTION metamigrate.try_lock_provider(text)
+    IS 'Take the provider''s migration lock for this transaction, or fail at once (55P03) naming who holds it';

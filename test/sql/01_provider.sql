@@ -37,8 +37,10 @@ INSERT INTO metamigrate.history (provider, revision, direction, duration, execut
 UPDATE metamigrate.revision SET upgrade_sql = '';
 DELETE FROM metamigrate.provider;
 RESET ROLE;
--- Every function pins its search_path.
-SELECT p.proname, p.proconfig
+-- Every function pins its search_path. (Procedures cannot carry a SET
+-- clause and still commit; they pin it for each transaction themselves,
+-- see 14_per_revision.)
+SELECT p.proname, p.prokind, p.proconfig
   FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
  WHERE n.nspname = 'metamigrate' AND (p.proconfig IS NULL OR NOT 'search_path=pg_catalog, pg_temp' = ANY (p.proconfig))
  ORDER BY 1;

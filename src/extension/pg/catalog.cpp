@@ -72,11 +72,35 @@ bool Catalog::register_provider(const Provider& p) {
   return false;
 }
 
-void Catalog::lock_provider(const Provider& p) {
+void Catalog::lock_provider(const Provider& p, bool wait) {
+  // After waiting for another migrator, the heads must be read from a
+  // fresh snapshot: only READ COMMITTED gives each statement one.
+  if (pg_guard([] { return IsolationUsesXactSnapshot(); }))
+    throw Error("25001", "metamigrate migrations must run at the READ COMMITTED isolation level",
+                "Under REPEATABLE READ or SERIALIZABLE a migrator that waited for another would not see its work.",
+                "Use the default isolation level for the migration transaction.");
   // Two-key advisory lock: a fixed class id for metamigrate and a hash of
   // the provider key. A hash collision only serializes two providers.
-  spi_.execute(
-      "SELECT pg_catalog.pg_advisory_xact_lock(1835888493, pg_catalog.hashtext($1))", {p.key});
+  if (wait) {
+    spi_.execute("SELECT pg_catalog.pg_advisory_xact_lock(1835888493, pg_catalog.hashtext($1))", {p.key});
+    return;
+  }
+  Rows got = spi_.query("SELECT pg_catalog.pg_try_advisory_xact_lock(1835888493, pg_catalog.hashtext($1))", {p.key});
+  if (!got.empty() && got[0][0] && *got[0][0] == "t") return;
+  Rows holder = spi_.query(
+      "SELECT a.pid::text, a.usename::text, COALESCE(a.xact_start, a.backend_start)::text, "
+      "COALESCE(a.application_name, '') FROM pg_catalog.pg_locks l "
+      "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1835888493::pg_catalog.oid "
+      "AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = 2 LIMIT 1",
+      {p.key});
+  std::string detail = "The other migrator finished in the meantime or is not visible to you.";
+  if (!holder.empty())
+    detail = "Held by pid " + holder[0][0].value_or("?") + ", user " + holder[0][1].value_or("?") + ", since " +
+             holder[0][2].value_or("?") +
+             (holder[0][3] && !holder[0][3]->empty() ? ", application " + *holder[0][3] : std::string()) + ".";
+  throw Error("55P03", "another migration of provider \"" + p.key + "\" is in progress", detail,
+              "Wait for it to finish, or run without --no-wait to queue behind it.");
 }
 
 std::vector<StoredRevision> Catalog::load_revisions(const Provider& p) {

@@ -37,7 +37,9 @@ class Catalog {
   bool register_provider(const Provider& provider);
 
   // Serializes migrators of one provider until the transaction ends.
-  void lock_provider(const Provider& provider);
+  // With wait=false, fails at once (55P03) naming the holder's pid, user
+  // and start time.
+  void lock_provider(const Provider& provider, bool wait = true);
 
   // Graph fields and checksums of every stored revision (no SQL text).
   std::vector<StoredRevision> load_revisions(const Provider& provider);

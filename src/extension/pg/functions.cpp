@@ -51,11 +51,51 @@ Datum stamp_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(migrate(text_arg(fcinfo, 0), Operation::Stamp, text_arg(fcinfo, 1), purge));
 }
 
+// Procedures: only a CALL outside a transaction block may commit.
+void require_nonatomic_call(FunctionCallInfo fcinfo, const char* name) {
+  const bool nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
+                         !castNode(CallContext, fcinfo->context)->atomic;
+  if (!nonatomic)
+    throw Error("25001", std::string(name) + " commits after every revision and must be called outside a transaction block",
+                {}, std::string("Run CALL metamigrate.") + name + "(...) in autocommit mode, or use metamigrate." +
+                        (std::string(name).rfind("up", 0) == 0 ? "upgrade" : "downgrade") + "() for one transaction.");
+}
+
+// A procedure's INOUT parameters come back as one record.
+Datum procedure_result(FunctionCallInfo fcinfo, const std::string& json) {
+  Datum value = json_text_to_jsonb(json);
+  return pg_guard([&] {
+    TupleDesc desc;
+    if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+      ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("procedure result must be a record")));
+    desc = BlessTupleDesc(desc);
+    bool isnull = false;
+    return HeapTupleGetDatum(heap_form_tuple(desc, &value, &isnull));
+  });
+}
+
+Datum upgrade_per_revision_fn(FunctionCallInfo fcinfo) {
+  require_nonatomic_call(fcinfo, "upgrade_per_revision");
+  const std::string target = PG_ARGISNULL(1) ? "head" : text_arg(fcinfo, 1);
+  return procedure_result(fcinfo, migrate_per_revision(text_arg(fcinfo, 0), Operation::Upgrade, target));
+}
+
+Datum downgrade_per_revision_fn(FunctionCallInfo fcinfo) {
+  require_nonatomic_call(fcinfo, "downgrade_per_revision");
+  if (PG_ARGISNULL(1)) throw Error(sqlstate::kInvalidParameter, "downgrade_per_revision needs a target");
+  return procedure_result(fcinfo, migrate_per_revision(text_arg(fcinfo, 0), Operation::Downgrade, text_arg(fcinfo, 1)));
+}
+
 Datum record_step_fn(FunctionCallInfo fcinfo) {
   const double duration_ms = PG_ARGISNULL(3) ? 0.0 : PG_GETARG_FLOAT8(3);
   if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2))
     throw Error(sqlstate::kInvalidParameter, "provider, revision and direction must not be null");
   return json_text_to_jsonb(record_step(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2), duration_ms));
+}
+
+Datum try_lock_provider_fn(FunctionCallInfo fcinfo) {
+  try_lock_provider(text_arg(fcinfo, 0));
+  PG_RETURN_VOID();
 }
 
 // Set-returning functions fill a tuplestore (materialize mode) once all
@@ -107,3 +147,6 @@ MM_SQL_FUNCTION(metamigrate_stamp, mm::pg::stamp_fn)
 MM_SQL_FUNCTION(metamigrate_current, mm::pg::current_fn)
 MM_SQL_FUNCTION(metamigrate_plan, mm::pg::plan_fn)
 MM_SQL_FUNCTION(metamigrate_record_step, mm::pg::record_step_fn)
+MM_SQL_FUNCTION(metamigrate_try_lock_provider, mm::pg::try_lock_provider_fn)
+MM_SQL_FUNCTION(metamigrate_upgrade_per_revision, mm::pg::upgrade_per_revision_fn)
+MM_SQL_FUNCTION(metamigrate_downgrade_per_revision, mm::pg::downgrade_per_revision_fn)

@@ -6,7 +6,8 @@
 
 #include "core/error.hpp"
 #include "core/planner.hpp"
-#include "pg/revision_runner.hpp"
+#include "pg/guc_scope.hpp"
+#include "pg/step_applier.hpp"
 #include "pg/sha256.hpp"
 
 namespace mm::pg {
@@ -36,41 +37,6 @@ RevisionGraph load_graph(Catalog& catalog, const Provider& provider) {
   std::vector<Revision> revisions;
   for (auto& stored : catalog.load_revisions(provider)) revisions.push_back(std::move(stored.revision));
   return RevisionGraph(std::move(revisions));
-}
-
-// Per-revision memory: everything PostgreSQL allocates while one revision
-// runs (parse trees, statement strings) is freed before the next one.
-class RevisionMemory {
- public:
-  RevisionMemory() {
-    context_ = pg_guard([] {
-      return AllocSetContextCreate(CurrentMemoryContext, "metamigrate revision", ALLOCSET_DEFAULT_SIZES);
-    });
-  }
-  ~RevisionMemory() {
-    if (std::uncaught_exceptions() == 0) MemoryContextDelete(context_);
-  }
-  // Switches into the context for one revision; resets it on leaving.
-  class Scope {
-   public:
-    explicit Scope(MemoryContext context) : context_(context), previous_(MemoryContextSwitchTo(context)) {}
-    ~Scope() {
-      MemoryContextSwitchTo(previous_);
-      if (std::uncaught_exceptions() == 0) MemoryContextReset(context_);
-    }
-
-   private:
-    MemoryContext context_;
-    MemoryContext previous_;
-  };
-  MemoryContext get() const { return context_; }
-
- private:
-  MemoryContext context_;
-};
-
-double seconds_since(TimestampTz start) {
-  return static_cast<double>(GetCurrentTimestamp() - start) / 1e6;
 }
 
 }  // namespace
@@ -155,42 +121,12 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
               : op == Operation::Downgrade ? planner.downgrade(target)
                                            : planner.stamp(target, purge);
 
-  for (const PlanStep& step : plan.steps)
-    if (!graph.at(step.node).transactional)
-      throw Error("0A000",
-                  "revision \"" + graph.id(step.node) + "\" is non-transactional and cannot run inside the server",
-                  "Statements such as CREATE INDEX CONCURRENTLY must run outside a transaction block.",
-                  "Apply this provider with the metamigrate client, which runs such revisions at top level.");
-
+  require_transactional(graph, plan);
+  const StepApplier::Checksums checksums = load_checksums(catalog, provider);
+  StepApplier applier(catalog, provider, checksums, plan.heads_before);
   nlohmann::json steps = nlohmann::json::array();
-  std::vector<std::string> live_heads = plan.heads_before;
-  std::map<std::string, std::string> checksums;
-  for (auto& s : catalog.load_revisions(provider)) checksums[s.revision.id] = s.checksum;
-
-  {
-  RevisionMemory memory;  // destroyed before SPI_finish frees its parent
-  for (const PlanStep& step : plan.steps) {
-    const std::string& id = graph.id(step.node);
-    const TimestampTz started = GetCurrentTimestamp();
-    int statements = 0;
-    {
-      RevisionMemory::Scope scope(memory.get());
-      RevisionRun run{&provider, id, to_string(step.direction),
-                      catalog.load_sql(provider, id, step.direction == Direction::Upgrade)};
-      statements = run_revision_sql(run);
-    }
-    catalog.update_heads(provider, step.delete_rows, step.insert_rows);
-    for (const auto& gone : step.delete_rows) live_heads.erase(std::remove(live_heads.begin(), live_heads.end(), gone), live_heads.end());
-    for (const auto& added : step.insert_rows) live_heads.push_back(added);
-    std::sort(live_heads.begin(), live_heads.end());
-    const double seconds = seconds_since(started);
-    catalog.record_history(provider, id, to_string(step.direction), seconds, checksums[id], live_heads);
-    steps.push_back({{"revision", id},
-                     {"direction", to_string(step.direction)},
-                     {"statements", statements},
-                     {"duration_ms", std::round(seconds * 1e6) / 1e3}});
-  }
-  }
+  for (const PlanStep& step : plan.steps)
+    steps.push_back(applier.apply(graph.id(step.node), step.direction, step.delete_rows, step.insert_rows));
 
   if (op == Operation::Stamp) {
     std::vector<std::string> deletes, inserts;
@@ -199,7 +135,7 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
     for (const auto& h : plan.heads_after)
       if (std::find(heads.begin(), heads.end(), h) == heads.end()) inserts.push_back(h);
     catalog.update_heads(provider, deletes, inserts);
-    for (const auto& h : inserts) catalog.record_history(provider, h, "stamp", 0.0, checksums[h], plan.heads_after);
+    for (const auto& h : inserts) catalog.record_history(provider, h, "stamp", 0.0, checksums.at(h), plan.heads_after);
     if (inserts.empty() && !deletes.empty())
       catalog.record_history(provider, "base", "stamp", 0.0, std::nullopt, plan.heads_after);
   }
@@ -241,6 +177,63 @@ std::string record_step(const std::string& key, const std::string& revision, con
       .dump();
 }
 
+std::string migrate_per_revision(const std::string& key, Operation op, const std::string& target) {
+  const char* verb = op == Operation::Upgrade ? "upgrade" : "downgrade";
+  SpiSession spi(SpiSession::Mode::NonAtomic);
+  Provider provider;
+  std::optional<RevisionGraph> graph;
+  Plan plan;
+  StepApplier::Checksums checksums;
+  {
+    // Plan once, in the first transaction.
+    GucScope catalog_path;
+    catalog_path.set("search_path", kCatalogSearchPath);
+    Catalog catalog(spi);
+    provider = catalog.load_provider(key);
+    require_member_of(provider.owner_oid, provider.owner_role, std::string(verb) + " provider \"" + key + "\"");
+    catalog.lock_provider(provider);
+    catalog.ensure_version_table(provider);
+    graph.emplace(load_graph(catalog, provider));
+    Planner planner(*graph, catalog.read_heads(provider));
+    plan = op == Operation::Upgrade ? planner.upgrade(target) : planner.downgrade(target);
+    require_transactional(*graph, plan);
+    checksums = load_checksums(catalog, provider);
+  }
+  spi.commit();
+
+  // Then one transaction per revision: take the lock again and re-check
+  // the step against the version table, so a concurrent migrator can
+  // never make a revision run twice; a failure keeps the committed prefix.
+  nlohmann::json steps = nlohmann::json::array();
+  std::vector<std::string> heads = plan.heads_before;
+  for (const PlanStep& planned : plan.steps) {
+    {
+      GucScope catalog_path;
+      catalog_path.set("search_path", kCatalogSearchPath);
+      Catalog catalog(spi);
+      catalog.lock_provider(provider);
+      Planner now(*graph, catalog.read_heads(provider));
+      const bool applied = now.applied()[planned.node] != 0;
+      if (applied == (planned.direction == Direction::Upgrade)) continue;  // done by someone else meanwhile
+      Plan step = now.single_step(graph->id(planned.node), planned.direction);
+      StepApplier applier(catalog, provider, checksums, step.heads_before);
+      const PlanStep& s = step.steps.at(0);
+      steps.push_back(applier.apply(graph->id(s.node), s.direction, s.delete_rows, s.insert_rows));
+      heads = applier.heads();
+    }
+    spi.commit();
+  }
+  spi.finish();
+  return nlohmann::json{{"provider", provider.key},
+                        {"operation", verb},
+                        {"target", target},
+                        {"transaction_per_revision", true},
+                        {"from", plan.heads_before},
+                        {"to", heads},
+                        {"steps", steps}}
+      .dump();
+}
+
 std::vector<PlannedStep> plan(const std::string& key, const std::string& direction, const std::string& target) {
   SpiSession spi;
   Catalog catalog(spi);
@@ -253,6 +246,15 @@ std::vector<PlannedStep> plan(const std::string& key, const std::string& directi
   int n = 0;
   for (const auto& step : p.steps) out.push_back({++n, graph.id(step.node), to_string(step.direction)});
   return out;
+}
+
+void try_lock_provider(const std::string& key) {
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, "lock provider \"" + key + "\"");
+  catalog.lock_provider(provider, false);
+  spi.finish();
 }
 
 std::vector<std::string> current_heads(const std::string& key) {

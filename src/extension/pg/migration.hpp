@@ -21,6 +21,10 @@ std::string migrate(const std::string& provider, Operation op, const std::string
 std::string record_step(const std::string& provider, const std::string& revision, const std::string& direction,
                         double duration_ms);
 
+// The same with one transaction per revision (CALL outside a transaction
+// block): a failure or a kill leaves a prefix of whole revisions applied.
+std::string migrate_per_revision(const std::string& provider, Operation op, const std::string& target);
+
 struct PlannedStep {
   int step;
   std::string revision;
@@ -29,5 +33,8 @@ struct PlannedStep {
 std::vector<PlannedStep> plan(const std::string& provider, const std::string& direction, const std::string& target);
 
 std::vector<std::string> current_heads(const std::string& provider);
+
+// Takes the provider's migration lock for the transaction or fails at once.
+void try_lock_provider(const std::string& provider);
 
 }  // namespace mm::pg

@@ -1,6 +1,7 @@
 #include "pg/revision_runner.hpp"
 
 #include "core/sql_text.hpp"
+#include "pg/guc_scope.hpp"
 #include "pg/migrating_scope.hpp"
 
 namespace mm::pg {
@@ -65,36 +66,13 @@ void execute_statement(const char* statement_sql, StatementContext* ctx) {
   });
 }
 
-// Sets search_path for the revision in its own GUC nesting level and
-// restores it afterwards (on the error path, transaction abort does).
-class SearchPathScope {
- public:
-  explicit SearchPathScope(const std::string& path) {
-    level_ = pg_guard([] { return NewGUCNestLevel(); });
-    pg_guard([&] {
-      (void)set_config_option("search_path", path.c_str(), PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
-                              false);
-    });
-  }
-  ~SearchPathScope() {
-    if (std::uncaught_exceptions() == 0) {
-      try {
-        pg_guard([&] { AtEOXact_GUC(true, level_); });
-      } catch (...) {
-      }
-    }
-  }
-
- private:
-  int level_ = 0;
-};
-
 }  // namespace
 
 int run_revision_sql(const RevisionRun& run) {
   StatementContext ctx{run.provider->key.c_str(), run.revision.c_str(), run.direction, run.sql.c_str(),
                        run.sql.size(), 0, 0};
-  SearchPathScope search_path(run.provider->search_path);
+  GucScope search_path;
+  search_path.set("search_path", run.provider->search_path);
   RunAs as_owner(run.provider->owner_oid);
   MigratingScope migrating(run.provider->key);
 

@@ -56,8 +56,9 @@ RawResult run_with_params(const std::string& sql, const std::vector<Value>& para
 
 }  // namespace
 
-SpiSession::SpiSession() {
-  int rc = pg_guard([] { return SPI_connect(); });
+SpiSession::SpiSession(Mode mode) {
+  const int options = mode == Mode::NonAtomic ? SPI_OPT_NONATOMIC : 0;
+  int rc = pg_guard([&] { return SPI_connect_ext(options); });
   if (rc != SPI_OK_CONNECT) throw Error(sqlstate::kInternal, "SPI_connect failed");
   connected_ = true;
 }
@@ -76,6 +77,10 @@ void SpiSession::finish() {
   if (!connected_) return;
   connected_ = false;
   pg_guard([] { SPI_finish(); });
+}
+
+void SpiSession::commit() {
+  pg_guard([] { SPI_commit(); });
 }
 
 Rows SpiSession::query(const std::string& sql, const std::vector<Value>& params) {

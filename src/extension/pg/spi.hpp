@@ -12,7 +12,10 @@ using Rows = std::vector<Row>;
 
 class SpiSession {
  public:
-  SpiSession();
+  enum class Mode { Atomic, NonAtomic };
+  // NonAtomic is for procedures called by CALL outside a transaction
+  // block: they may commit() between units of work.
+  explicit SpiSession(Mode mode = Mode::Atomic);
   // Finishes SPI on the normal path. While an exception unwinds, the
   // connection is left to transaction abort (AtEOXact_SPI) instead.
   ~SpiSession();
@@ -22,6 +25,8 @@ class SpiSession {
   // Call before building the function's result so it is not allocated in
   // SPI's memory, which SPI_finish frees.
   void finish();
+  // Commits the current transaction and starts a new one (NonAtomic only).
+  void commit();
 
   // Runs one statement with text parameters ($1 ... $n, cast in the SQL)
   // and returns every row as text.
