@@ -14,13 +14,13 @@ AS 'MODULE_PATHNAME', 'metamigrate_register_provider';
 COMMENT ON FUNCTION metamigrate.register_provider(text, text, name, name, name, name)
     IS 'Register (or confirm) a provider; returns its key package:namespace';
 
-CREATE FUNCTION metamigrate.upload_revisions(provider text, revisions jsonb)
+CREATE FUNCTION metamigrate.upload_revisions(provider text, revisions jsonb, prune boolean DEFAULT false)
 RETURNS integer
-LANGUAGE C VOLATILE STRICT
+LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_upload_revisions';
-COMMENT ON FUNCTION metamigrate.upload_revisions(text, jsonb)
-    IS 'Validate and store revisions; returns how many were inserted or replaced';
+COMMENT ON FUNCTION metamigrate.upload_revisions(text, jsonb, boolean)
+    IS 'Validate and store revisions; with prune, the upload is the whole set and unapplied revisions missing from it are deleted. Returns how many were inserted, replaced or deleted';
 
 CREATE FUNCTION metamigrate.upgrade(provider text, target text DEFAULT 'head')
 RETURNS jsonb
@@ -91,3 +91,11 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_try_lock_provider';
 COMMENT ON FUNCTION metamigrate.try_lock_provider(text)
     IS 'Take the provider''s migration lock for this transaction, or fail at once (55P03) naming who holds it';
+
+CREATE FUNCTION metamigrate.apply_step(provider text, revision text, direction text)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_apply_step';
+COMMENT ON FUNCTION metamigrate.apply_step(text, text, text)
+    IS 'Run exactly one transactional revision step, if it is legal against the version table now';

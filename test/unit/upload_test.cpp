@@ -69,7 +69,7 @@ UploadedRevision uploaded(const std::string& id, const std::string& up, std::vec
 }
 
 TEST(Upload, IdenticalReuploadIsUnchangedAndNewIsInserted) {
-  auto d = plan_upload({stored("a", "x")}, {uploaded("a", "x"), uploaded("b", "y", {"a"})}, {"a"}, fake_hash);
+  auto d = plan_upload({stored("a", "x")}, {uploaded("a", "x"), uploaded("b", "y", {"a"})}, {"a"}, fake_hash).decisions;
   EXPECT_EQ(d[0].action, UploadAction::Unchanged);
   EXPECT_EQ(d[1].action, UploadAction::Insert);
 }
@@ -87,7 +87,7 @@ TEST(Upload, ChangedAppliedRevisionIsRefusedWithBothChecksums) {
 }
 
 TEST(Upload, ChangedUnappliedRevisionIsReplaced) {
-  auto d = plan_upload({stored("a", "x")}, {uploaded("a", "changed")}, {}, fake_hash);
+  auto d = plan_upload({stored("a", "x")}, {uploaded("a", "changed")}, {}, fake_hash).decisions;
   EXPECT_EQ(d[0].action, UploadAction::Replace);
 }
 
@@ -96,6 +96,23 @@ TEST(Upload, GraphOfStoredPlusUploadIsValidated) {
   EXPECT_THROW(plan_upload({}, {uploaded("a", "x"), uploaded("a", "x")}, {}, fake_hash), Error);
   // Parent only in the store is fine.
   EXPECT_NO_THROW(plan_upload({stored("a", "x")}, {uploaded("b", "y", {"a"})}, {}, fake_hash));
+}
+
+TEST(Upload, PruneDeletesUnappliedRevisionsMissingFromTheUpload) {
+  auto plan = plan_upload({stored("a", "x"), stored("gone", "y", {"a"})}, {uploaded("a", "x")}, {"a"}, fake_hash, true);
+  EXPECT_EQ(plan.pruned, std::vector<std::string>{"gone"});
+  // Without prune nothing is deleted.
+  EXPECT_TRUE(plan_upload({stored("a", "x"), stored("gone", "y", {"a"})}, {uploaded("a", "x")}, {"a"}, fake_hash)
+                  .pruned.empty());
+}
+
+TEST(Upload, PruneRefusesToDropAppliedRevisions) {
+  try {
+    plan_upload({stored("a", "x"), stored("b", "y", {"a"})}, {uploaded("a", "x")}, {"a", "b"}, fake_hash, true);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("applied revision b missing"), std::string::npos) << e.what();
+  }
 }
 
 TEST(Upload, ChecksumSeparatesSections) {

@@ -120,10 +120,9 @@ bool same_place_in_graph(const Revision& a, const Revision& b) {
 }
 }  // namespace
 
-std::vector<UploadDecision> plan_upload(const std::vector<StoredRevision>& stored,
-                                        const std::vector<UploadedRevision>& uploaded,
-                                        const std::set<std::string>& applied,
-                                        const std::function<std::string(const std::string&)>& sha256_hex) {
+UploadPlan plan_upload(const std::vector<StoredRevision>& stored, const std::vector<UploadedRevision>& uploaded,
+                       const std::set<std::string>& applied,
+                       const std::function<std::string(const std::string&)>& sha256_hex, bool prune) {
   std::map<std::string, std::size_t> stored_index;
   for (std::size_t i = 0; i < stored.size(); ++i) stored_index.emplace(stored[i].revision.id, i);
 
@@ -164,15 +163,31 @@ std::vector<UploadDecision> plan_upload(const std::vector<StoredRevision>& store
     decisions.push_back(std::move(decision));
   }
 
+  UploadPlan plan{std::move(decisions), {}};
+  std::vector<std::string> missing_applied;
   // The graph after the upload must be valid as a whole.
   std::vector<Revision> merged;
   merged.reserve(stored.size() + uploaded.size());
-  for (const auto& s : stored)
-    if (!seen.count(s.revision.id)) merged.push_back(s.revision);
+  for (const auto& s : stored) {
+    if (seen.count(s.revision.id)) continue;
+    if (!prune) {
+      merged.push_back(s.revision);
+    } else if (applied.count(s.revision.id)) {
+      missing_applied.push_back(s.revision.id);
+    } else {
+      plan.pruned.push_back(s.revision.id);
+    }
+  }
+  if (!missing_applied.empty())
+    throw Error(sqlstate::kInvalidGraph,
+                "applied revision" + std::string(missing_applied.size() > 1 ? "s " : " ") + join(missing_applied) +
+                    " missing from the upload",
+                "The database has them applied, so their files must stay in the provider directory.",
+                "Restore the revision files, or downgrade past them before deleting them.");
   for (const auto& u : uploaded) merged.push_back(u.revision);
   RevisionGraph validated(std::move(merged));
   (void)validated;
-  return decisions;
+  return plan;
 }
 
 }  // namespace mm

@@ -37,12 +37,18 @@ struct UploadDecision {
   std::string checksum;
 };
 
+struct UploadPlan {
+  std::vector<UploadDecision> decisions;  // one per uploaded revision
+  std::vector<std::string> pruned;        // stored revisions to delete (prune only)
+};
+
 // Decides what to do with each uploaded revision and validates the graph
 // that results. `applied` names revisions applied in the database: those
-// may not change their SQL or their place in the graph.
-std::vector<UploadDecision> plan_upload(const std::vector<StoredRevision>& stored,
-                                        const std::vector<UploadedRevision>& uploaded,
-                                        const std::set<std::string>& applied,
-                                        const std::function<std::string(const std::string&)>& sha256_hex);
+// may not change their SQL or their place in the graph. With `prune` the
+// upload is the provider's whole set of revisions: stored ones missing
+// from it are deleted, unless applied (an error naming them).
+UploadPlan plan_upload(const std::vector<StoredRevision>& stored, const std::vector<UploadedRevision>& uploaded,
+                       const std::set<std::string>& applied,
+                       const std::function<std::string(const std::string&)>& sha256_hex, bool prune = false);
 
 }  // namespace mm

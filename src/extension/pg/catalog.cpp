@@ -152,6 +152,11 @@ void Catalog::store_revision(const Provider& p, const UploadedRevision& up, cons
        up.source.empty() ? Value() : Value(up.source)});
 }
 
+void Catalog::delete_revision(const Provider& p, const std::string& revision) {
+  RunAs as_owner(catalog_owner_);
+  spi_.execute("DELETE FROM metamigrate.revision WHERE provider_key = $1 AND revision = $2", {p.key, revision});
+}
+
 bool Catalog::version_table_exists(const Provider& p) {
   Rows rows = spi_.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL",
                          {qualified_name(p.version_schema, p.version_table)});

@@ -45,6 +45,7 @@ class Catalog {
   std::vector<StoredRevision> load_revisions(const Provider& provider);
   std::string load_sql(const Provider& provider, const std::string& revision, bool upgrade);
   void store_revision(const Provider& provider, const UploadedRevision& revision, const std::string& checksum);
+  void delete_revision(const Provider& provider, const std::string& revision);
 
   bool version_table_exists(const Provider& provider);
   // Creates the version table in Alembic's exact DDL when missing.

@@ -3,9 +3,20 @@
 // exception boundary (see boundary.hpp).
 #include "core/error.hpp"
 #include "pg/migration.hpp"
+#include "pg/step_applier.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;
+
+void _PG_init(void);
+
+// Settings live under the reserved "metamigrate." prefix.
+void _PG_init(void) {
+  DefineCustomBoolVariable("metamigrate.progress",
+                           "Send a NOTICE \"metamigrate progress\" with a JSON detail after every applied step.",
+                           nullptr, &mm::pg::progress_notices, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  MarkGUCPrefixReserved("metamigrate");
+}
 }
 
 namespace mm::pg {
@@ -33,9 +44,11 @@ Datum register_provider_fn(FunctionCallInfo fcinfo) {
 }
 
 Datum upload_revisions_fn(FunctionCallInfo fcinfo) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) throw Error(sqlstate::kInvalidParameter, "provider and revisions must not be null");
   const std::string provider = text_arg(fcinfo, 0);
   const std::string json = datum_to_json_text(PG_GETARG_DATUM(1));
-  return Int32GetDatum(upload_revisions(provider, json));
+  const bool prune = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
+  return Int32GetDatum(upload_revisions(provider, json, prune));
 }
 
 Datum upgrade_fn(FunctionCallInfo fcinfo) {
@@ -93,6 +106,10 @@ Datum record_step_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(record_step(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2), duration_ms));
 }
 
+Datum apply_step_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(apply_step(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2)));
+}
+
 Datum try_lock_provider_fn(FunctionCallInfo fcinfo) {
   try_lock_provider(text_arg(fcinfo, 0));
   PG_RETURN_VOID();
@@ -148,5 +165,6 @@ MM_SQL_FUNCTION(metamigrate_current, mm::pg::current_fn)
 MM_SQL_FUNCTION(metamigrate_plan, mm::pg::plan_fn)
 MM_SQL_FUNCTION(metamigrate_record_step, mm::pg::record_step_fn)
 MM_SQL_FUNCTION(metamigrate_try_lock_provider, mm::pg::try_lock_provider_fn)
+MM_SQL_FUNCTION(metamigrate_apply_step, mm::pg::apply_step_fn)
 MM_SQL_FUNCTION(metamigrate_upgrade_per_revision, mm::pg::upgrade_per_revision_fn)
 MM_SQL_FUNCTION(metamigrate_downgrade_per_revision, mm::pg::downgrade_per_revision_fn)

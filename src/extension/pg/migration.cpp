@@ -71,7 +71,7 @@ std::string register_provider(const ProviderSettings& s) {
   return p.key;
 }
 
-int upload_revisions(const std::string& key, const std::string& revisions_json) {
+int upload_revisions(const std::string& key, const std::string& revisions_json, bool prune) {
   std::vector<UploadedRevision> uploaded = parse_upload(revisions_json);
   SpiSession spi;
   Catalog catalog(spi);
@@ -94,9 +94,13 @@ int upload_revisions(const std::string& key, const std::string& revisions_json) 
     for (std::size_t i = 0; i < graph.size(); ++i)
       if (set[i]) applied.insert(graph.id(i));
   }
-  std::vector<UploadDecision> decisions = plan_upload(stored, uploaded, applied, sha256_hex);
+  UploadPlan plan = plan_upload(stored, uploaded, applied, sha256_hex, prune);
   int changed = 0;
-  for (const auto& d : decisions) {
+  for (const auto& id : plan.pruned) {
+    catalog.delete_revision(provider, id);
+    ++changed;
+  }
+  for (const auto& d : plan.decisions) {
     if (d.action == UploadAction::Unchanged) continue;
     catalog.store_revision(provider, uploaded[d.upload_index], d.checksum);
     ++changed;
@@ -124,6 +128,7 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
   require_transactional(graph, plan);
   const StepApplier::Checksums checksums = load_checksums(catalog, provider);
   StepApplier applier(catalog, provider, checksums, plan.heads_before);
+  applier.set_progress(0, static_cast<int>(plan.steps.size()));
   nlohmann::json steps = nlohmann::json::array();
   for (const PlanStep& step : plan.steps)
     steps.push_back(applier.apply(graph.id(step.node), step.direction, step.delete_rows, step.insert_rows));
@@ -177,6 +182,31 @@ std::string record_step(const std::string& key, const std::string& revision, con
       .dump();
 }
 
+std::string apply_step(const std::string& key, const std::string& revision, const std::string& direction) {
+  const Direction dir = parse_direction(direction);
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, "apply a step of provider \"" + key + "\"");
+  catalog.lock_provider(provider);
+  catalog.ensure_version_table(provider);
+  RevisionGraph graph = load_graph(catalog, provider);
+  Planner planner(graph, catalog.read_heads(provider));
+  Plan plan = planner.single_step(graph.id(graph.resolve_id(revision)), dir);
+  require_transactional(graph, plan);
+  const StepApplier::Checksums checksums = load_checksums(catalog, provider);
+  nlohmann::json result;
+  {
+    StepApplier applier(catalog, provider, checksums, plan.heads_before);
+    applier.set_progress(0, 1);
+    const PlanStep& step = plan.steps.at(0);
+    nlohmann::json summary = applier.apply(graph.id(step.node), step.direction, step.delete_rows, step.insert_rows);
+    result = {{"provider", key}, {"from", plan.heads_before}, {"to", applier.heads()}, {"steps", {summary}}};
+  }
+  spi.finish();
+  return result.dump();
+}
+
 std::string migrate_per_revision(const std::string& key, Operation op, const std::string& target) {
   const char* verb = op == Operation::Upgrade ? "upgrade" : "downgrade";
   SpiSession spi(SpiSession::Mode::NonAtomic);
@@ -217,6 +247,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
       if (applied == (planned.direction == Direction::Upgrade)) continue;  // done by someone else meanwhile
       Plan step = now.single_step(graph->id(planned.node), planned.direction);
       StepApplier applier(catalog, provider, checksums, step.heads_before);
+      applier.set_progress(static_cast<int>(steps.size()), static_cast<int>(plan.steps.size()));
       const PlanStep& s = step.steps.at(0);
       steps.push_back(applier.apply(graph->id(s.node), s.direction, s.delete_rows, s.insert_rows));
       heads = applier.heads();

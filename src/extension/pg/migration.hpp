@@ -11,7 +11,8 @@ struct ProviderSettings {
 };
 std::string register_provider(const ProviderSettings& settings);
 
-int upload_revisions(const std::string& provider, const std::string& revisions_json);
+// Returns how many revisions were inserted, replaced or (with prune) deleted.
+int upload_revisions(const std::string& provider, const std::string& revisions_json, bool prune = false);
 
 enum class Operation { Upgrade, Downgrade, Stamp };
 // Plans and applies; returns the JSON summary.
@@ -20,6 +21,10 @@ std::string migrate(const std::string& provider, Operation op, const std::string
 // Records one step the client executed itself (non-transactional SQL).
 std::string record_step(const std::string& provider, const std::string& revision, const std::string& direction,
                         double duration_ms);
+
+// Runs exactly one transactional step (checked against the version table)
+// in the caller's transaction.
+std::string apply_step(const std::string& provider, const std::string& revision, const std::string& direction);
 
 // The same with one transaction per revision (CALL outside a transaction
 // block): a failure or a kill leaves a prefix of whole revisions applied.

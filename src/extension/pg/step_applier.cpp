@@ -8,6 +8,8 @@
 
 namespace mm::pg {
 
+bool progress_notices = false;
+
 StepApplier::Checksums load_checksums(Catalog& catalog, const Provider& provider) {
   StepApplier::Checksums out;
   for (auto& s : catalog.load_revisions(provider)) out[s.revision.id] = s.checksum;
@@ -57,10 +59,19 @@ nlohmann::json StepApplier::apply(const std::string& revision, Direction directi
   catalog_.record_history(provider_, revision, to_string(direction), seconds,
                           checksum == checksums_.end() ? std::nullopt : std::optional<std::string>(checksum->second),
                           heads_);
-  return {{"revision", revision},
-          {"direction", to_string(direction)},
-          {"statements", statements},
-          {"duration_ms", std::round(seconds * 1e6) / 1e3}};
+  nlohmann::json summary = {{"revision", revision},
+                            {"direction", to_string(direction)},
+                            {"statements", statements},
+                            {"duration_ms", std::round(seconds * 1e6) / 1e3}};
+  ++done_;
+  if (progress_notices) {
+    nlohmann::json progress = summary;
+    progress["step"] = done_;
+    progress["of"] = std::max(total_, done_);
+    const std::string detail = progress.dump();
+    pg_guard([&] { ereport(NOTICE, (errmsg("metamigrate progress"), errdetail_internal("%s", detail.c_str()))); });
+  }
+  return summary;
 }
 
 void require_transactional(const RevisionGraph& graph, const Plan& plan) {

@@ -9,6 +9,9 @@
 
 namespace mm::pg {
 
+// metamigrate.progress: when on, every applied step sends a NOTICE.
+extern bool progress_notices;
+
 class StepApplier {
  public:
   using Checksums = std::map<std::string, std::string>;  // revision -> checksum
@@ -22,6 +25,11 @@ class StepApplier {
                        const std::vector<std::string>& insert_rows);
 
   const std::vector<std::string>& heads() const { return heads_; }
+  // For progress notices: "step N of total".
+  void set_progress(int done_before, int total) {
+    done_ = done_before;
+    total_ = total;
+  }
 
  private:
   Catalog& catalog_;
@@ -29,6 +37,8 @@ class StepApplier {
   std::vector<std::string> heads_;  // version-table rows, kept in step
   const Checksums& checksums_;
   MemoryContext revision_memory_;   // reset after every revision
+  int done_ = 0;
+  int total_ = 0;
 };
 
 StepApplier::Checksums load_checksums(Catalog& catalog, const Provider& provider);
