@@ -1,0 +1,72 @@
+// current: the heads recorded in the database's version table.
+#include <algorithm>
+
+#include "client/commands.hpp"
+#include "client/errors.hpp"
+#include "client/graph_select.hpp"
+#include "client/server_api.hpp"
+
+namespace mmc {
+
+int cmd_current(CommandLine& cl) {
+  cxxopts::Options o = cl.options(
+      "Show the revisions recorded in the database, marked (head) when they are heads of the local files. "
+      "Registers the provider on first use.");
+  if (!cl.parse(o,
+                "  metamigrate current\n"
+                "  metamigrate --dsn postgresql://app@db.example.com/app current --json\n"))
+    return kExitOk;
+  const ProviderDir provider = cl.load_provider();
+  const std::string key = provider.manifest().key();
+  const mm::RevisionGraph& graph = provider.graph();
+  const Output& out = cl.out();
+  const auto conn = cl.connect();
+
+  std::vector<std::string> heads;
+  try {
+    const bool registered = conn->query(sql::provider_registered(key)).text(0, 0) == "t";
+    if (!registered) {
+      conn->query(sql::register_provider(provider.manifest()));
+      out.note("registered provider " + key + " (owner role " + provider.manifest().owner_role + ")");
+    }
+    heads = column_values(conn->query(sql::current(key)));
+  } catch (ServerError& e) {
+    annotate_server_error(e, &provider);
+    throw;
+  }
+
+  const std::vector<std::string> local_heads = graph.ids(graph.heads());
+  nlohmann::json revisions = nlohmann::json::array();
+  for (const std::string& id : heads) {
+    const std::size_t node = graph.find(id);
+    const bool known = node != mm::RevisionGraph::npos;
+    const bool head = known && is_head(graph, node);
+    revisions.push_back({{"revision", id}, {"is_head", head}, {"in_local_files", known},
+                         {"message", known ? graph.at(node).message : ""}});
+    std::string line = id;
+    if (head) line += " (head)";
+    if (!known) line += " (not in the local revision files)";
+    if (known && !graph.at(node).message.empty()) line += ", " + graph.at(node).message;
+    out.result(line);
+  }
+  std::vector<std::string> sorted_heads = heads, sorted_local = local_heads;
+  std::sort(sorted_heads.begin(), sorted_heads.end());
+  std::sort(sorted_local.begin(), sorted_local.end());
+  const bool up_to_date = sorted_heads == sorted_local;
+  if (out.json()) {
+    out.result_json({{"provider", key},
+                     {"heads", heads},
+                     {"revisions", revisions},
+                     {"local_heads", local_heads},
+                     {"up_to_date", up_to_date},
+                     {"database", conn->describe()}});
+    return kExitOk;
+  }
+  out.detail("provider " + key + " in " + conn->describe());
+  if (heads.empty()) out.note("no revision of " + key + " is applied in this database yet");
+  else if (!up_to_date) out.note("local head(s): " + (local_heads.empty() ? std::string("none") : mm::join(local_heads)) +
+                                 "; run 'metamigrate upgrade' to apply what is missing");
+  return kExitOk;
+}
+
+}  // namespace mmc

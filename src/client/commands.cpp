@@ -1,0 +1,26 @@
+#include "client/commands.hpp"
+
+namespace mmc {
+
+const std::vector<CommandInfo>& all_commands() {
+  static const std::vector<CommandInfo> commands{
+      {"scaffold", "create a provider directory and print the SQL a DBA runs once", cmd_scaffold, true},
+      {"revision", "write a new revision file on top of the current head", cmd_revision, true},
+      {"merge", "write a revision that merges several heads", cmd_merge, true},
+      {"heads", "show the heads of the local revision graph", cmd_heads, true},
+      {"branches", "show the branch points of the local revision graph", cmd_branches, true},
+      {"history", "list the local revisions, newest first", cmd_history, true},
+      {"show", "show one revision", cmd_show, true},
+      {"current", "show the revisions recorded in the database", cmd_current, true},
+      {"upgrade", "upgrade the database (default: to head), or print the SQL with --sql", cmd_upgrade, true},
+      {"downgrade", "downgrade the database, or print the SQL with --sql", cmd_downgrade, true},
+      {"stamp", "set the version table to a revision without running SQL", cmd_stamp, true},
+      {"check", "compare the desired schema with the database", cmd_not_implemented, false},
+      {"verify", "detect drift between the database and the revisions", cmd_not_implemented, false},
+      {"lint", "check revision SQL for risky statements", cmd_not_implemented, false},
+      {"import", "take over an Alembic-managed database", cmd_not_implemented, false},
+  };
+  return commands;
+}
+
+}  // namespace mmc

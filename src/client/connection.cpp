@@ -1,0 +1,186 @@
+#include "client/connection.hpp"
+
+#include <iostream>
+#include <regex>
+
+#include "client/output.hpp"
+
+namespace mmc {
+
+namespace {
+
+std::string field(const PGresult* result, int code) {
+  const char* value = PQresultErrorField(result, code);
+  return value ? value : "";
+}
+
+std::string trim_trailing_newlines(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+std::string primary_message(const PGresult* result) {
+  std::string message = field(result, PG_DIAG_MESSAGE_PRIMARY);
+  if (message.empty()) message = trim_trailing_newlines(PQresultErrorMessage(result));
+  if (message.empty()) message = "unknown server error";
+  return message;
+}
+
+bool failed(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
+}
+
+}  // namespace
+
+std::optional<std::string> PgResult::value(int row, int column) const {
+  if (PQgetisnull(result_.get(), row, column)) return std::nullopt;
+  return std::string(PQgetvalue(result_.get(), row, column), PQgetlength(result_.get(), row, column));
+}
+
+ServerError::ServerError(const PGresult* result)
+    : OperationError(primary_message(result)),
+      sqlstate_(field(result, PG_DIAG_SQLSTATE)),
+      detail_(field(result, PG_DIAG_MESSAGE_DETAIL)),
+      server_hint_(field(result, PG_DIAG_MESSAGE_HINT)),
+      context_(field(result, PG_DIAG_CONTEXT)) {
+  const std::string position = field(result, PG_DIAG_STATEMENT_POSITION);
+  if (!position.empty()) position_ = std::stoi(position);
+}
+
+ServerError::ServerError(std::string sqlstate, const std::string& message, std::string detail, std::string hint,
+                         std::string context)
+    : OperationError(message),
+      sqlstate_(std::move(sqlstate)),
+      detail_(std::move(detail)),
+      server_hint_(std::move(hint)),
+      context_(std::move(context)) {}
+
+Connection::Connection(const ConnectTarget& target, const Output& out) : out_(out) {
+  const std::string secret = password_of(target.conninfo);
+  if (!target.conninfo.empty()) {
+    char* error = nullptr;
+    PQconninfoOption* parsed = PQconninfoParse(target.conninfo.c_str(), &error);
+    if (!parsed) {
+      // libpq quotes fragments of the string, which may be a password.
+      std::string reason = error ? trim_trailing_newlines(error) : "out of memory";
+      if (error) PQfreemem(error);
+      reason = std::regex_replace(reason, std::regex("\"[^\"]*\""), "\"...\"");
+      throw UsageError("the connection string from " + target.origin + " is not valid: " + reason);
+    }
+    PQconninfoFree(parsed);
+  }
+  out_.detail(target.conninfo.empty() ? std::string("connecting with libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, ...)")
+                                      : "connecting to " + mask_dsn(target.conninfo) + " (from " + target.origin + ")");
+  // expand_dbname: the dbname slot carries the whole URI/conninfo, and
+  // everything it leaves out falls back to libpq's defaults (PG* variables,
+  // service file, .pgpass).
+  const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
+  const char* values[] = {target.conninfo.empty() ? nullptr : target.conninfo.c_str(), "metamigrate", nullptr};
+  conn_ = PQconnectdbParams(keywords, values, 1);
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
+    std::string reason = conn_ ? trim_trailing_newlines(PQerrorMessage(conn_)) : "out of memory";
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    throw OperationError("could not connect to " + mask_dsn(target.conninfo) + ": " + scrub(reason, secret),
+                         "The database comes from " + target.origin +
+                             "; set --dsn, METAMIGRATE_DSN or DATABASE_URL, or PGHOST/PGPORT/PGDATABASE.");
+  }
+  PQsetNoticeReceiver(conn_, &Connection::notice_receiver, this);
+  out_.detail("connected to " + describe());
+}
+
+Connection::~Connection() {
+  if (conn_) PQfinish(conn_);
+}
+
+void Connection::notice_receiver(void* self, const PGresult* notice) {
+  auto* connection = static_cast<Connection*>(self);
+  if (connection->notice_handler_)
+    connection->notice_handler_(notice);
+  else
+    connection->print_notice(notice);
+}
+
+void Connection::print_notice(const PGresult* notice) const {
+  if (out_.quiet()) return;
+  std::string severity = field(notice, PG_DIAG_SEVERITY);
+  for (char& c : severity) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::cerr << (severity.empty() ? "notice" : severity) << ": " << primary_message(notice) << std::endl;
+}
+
+std::string Connection::describe() const {
+  std::string host = PQhost(conn_) ? PQhost(conn_) : "";
+  return std::string("postgresql://") + PQuser(conn_) + "@" + host + ":" + PQport(conn_) + "/" + PQdb(conn_);
+}
+
+PgResult Connection::query(const std::string& sql, const std::vector<Param>& params) const {
+  std::vector<const char*> values;
+  for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
+  PgResult result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                               nullptr, 0));
+  if (!result.get()) throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  if (failed(result.get())) throw ServerError(result.get());
+  return result;
+}
+
+void Connection::run_statement(const std::string& sql) const {
+  PgResult result(PQexec(conn_, sql.c_str()));
+  if (!result.get()) throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  if (failed(result.get())) throw ServerError(result.get());
+}
+
+std::vector<PgResult> Connection::pipeline(const std::vector<Query>& queries) const {
+  auto connection_error = [&](const std::string& what) {
+    return OperationError(what + ": " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  };
+  if (!PQenterPipelineMode(conn_)) throw connection_error("cannot enter pipeline mode");
+  for (const Query& q : queries) {
+    std::vector<const char*> values;
+    for (const Param& p : q.params) values.push_back(p ? p->c_str() : nullptr);
+    if (!PQsendQueryParams(conn_, q.sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
+                           nullptr, 0))
+      throw connection_error("cannot send a query");
+  }
+  if (!PQpipelineSync(conn_)) throw connection_error("cannot send the pipeline");
+
+  std::vector<PgResult> results;
+  std::optional<ServerError> first_error;
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    PGresult* raw = PQgetResult(conn_);
+    if (!raw) throw connection_error("lost the connection to the server");
+    PgResult result(raw);
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the NULL that ends this query
+    if (failed(result.get()) && !first_error) first_error.emplace(result.get());
+    results.push_back(std::move(result));
+  }
+  PgResult sync(PQgetResult(conn_));
+  if (!sync.get() || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw connection_error("pipeline out of step");
+  PQexitPipelineMode(conn_);
+  if (first_error) {
+    if (PQtransactionStatus(conn_) == PQTRANS_INERROR || PQtransactionStatus(conn_) == PQTRANS_INTRANS)
+      PQclear(PQexec(conn_, "ROLLBACK"));
+    throw *first_error;
+  }
+  return results;
+}
+
+std::string quote_identifier(const std::string& name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string quote_literal(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace mmc

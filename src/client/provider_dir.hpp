@@ -1,0 +1,52 @@
+// A provider directory on disk: manifest, schema files and revision files,
+// loaded and validated as a whole.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "client/manifest.hpp"
+#include "client/revision_file.hpp"
+#include "core/revision_graph.hpp"
+
+namespace mmc {
+
+class ProviderDir {
+ public:
+  // Reads and validates everything; throws InputError ("file:line: ...")
+  // for the first problem found.
+  static ProviderDir load(const std::filesystem::path& dir);
+
+  const std::filesystem::path& dir() const { return dir_; }
+  const Manifest& manifest() const { return manifest_; }
+  const std::vector<RevisionFile>& files() const { return files_; }
+  const mm::RevisionGraph& graph() const { return *graph_; }
+
+  // The revision file of a graph node / of a revision id (nullptr if none).
+  const RevisionFile& file_of(std::size_t node) const;
+  const RevisionFile* find_file(const std::string& id) const;
+
+  // versions/<namespace>, where new revision files go.
+  std::filesystem::path versions_dir() const;
+  // How a path inside the provider directory is shown to the user.
+  std::string display(const std::filesystem::path& relative) const;
+
+  bool has_non_transactional() const;
+  // The `revisions` argument of metamigrate.upload_revisions.
+  nlohmann::json upload_document() const;
+
+ private:
+  std::filesystem::path dir_;
+  Manifest manifest_;
+  std::vector<RevisionFile> files_;
+  std::vector<std::size_t> file_of_node_;
+  std::shared_ptr<const mm::RevisionGraph> graph_;
+};
+
+// Paths as shown in messages: the provider dir joined with `relative`.
+std::string display_path(const std::filesystem::path& dir, const std::filesystem::path& relative);
+
+}  // namespace mmc
