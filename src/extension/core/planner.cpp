@@ -256,6 +256,17 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
   return removal;
 }
 
+// A node is a version-table row while it is applied and nothing applied
+// sits on top of it: count, per node, the applied children and dependents.
+std::vector<std::size_t> Planner::covering_counts(const NodeSet& applied) const {
+  std::vector<std::size_t> covering(graph_.size(), 0);
+  for (std::size_t i = 0; i < graph_.size(); ++i)
+    if (applied[i])
+      for (const auto* edges : {&graph_.parents(i), &graph_.dependencies(i)})
+        for (std::size_t p : *edges) ++covering[p];
+  return covering;
+}
+
 Plan Planner::build_upgrade(const NodeSet& applied, const std::vector<std::size_t>& targets) const {
   Plan plan;
   plan.heads_before = heads_of(applied);
@@ -263,13 +274,7 @@ Plan Planner::build_upgrade(const NodeSet& applied, const std::vector<std::size_
   NodeSet add(graph_.size(), 0);
   for (std::size_t i = 0; i < graph_.size(); ++i) add[i] = want[i] && !applied[i];
   NodeSet state = applied;
-  // A node is a version-table row while it is applied and nothing applied
-  // sits on top of it; count applied children+dependents to know when.
-  std::vector<std::size_t> covering(graph_.size(), 0);
-  for (std::size_t i = 0; i < graph_.size(); ++i)
-    if (state[i])
-      for (const auto* edges : {&graph_.parents(i), &graph_.dependencies(i)})
-        for (std::size_t p : *edges) ++covering[p];
+  std::vector<std::size_t> covering = covering_counts(state);
   for (std::size_t node : graph_.dependency_order(add, targets)) {
     PlanStep step{node, Direction::Upgrade, {}, {graph_.id(node)}};
     for (const auto* edges : {&graph_.parents(node), &graph_.dependencies(node)})
@@ -289,11 +294,7 @@ Plan Planner::build_downgrade(const NodeSet& applied, const NodeSet& removal) co
   Plan plan;
   plan.heads_before = heads_of(applied);
   NodeSet state = applied;
-  std::vector<std::size_t> covering(graph_.size(), 0);
-  for (std::size_t i = 0; i < graph_.size(); ++i)
-    if (state[i])
-      for (const auto* edges : {&graph_.parents(i), &graph_.dependencies(i)})
-        for (std::size_t p : *edges) ++covering[p];
+  std::vector<std::size_t> covering = covering_counts(state);
   std::vector<std::size_t> order = graph_.dependency_order(removal, current_);
   std::reverse(order.begin(), order.end());
   for (std::size_t node : order) {

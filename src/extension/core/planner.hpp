@@ -67,6 +67,7 @@ class Planner {
   std::size_t walk_up(std::size_t from, long steps, const std::string& target) const;
   std::size_t single_current_head(const std::string& target, const std::vector<std::size_t>& heads) const;
 
+  std::vector<std::size_t> covering_counts(const NodeSet& applied) const;
   Plan build_upgrade(const NodeSet& applied, const std::vector<std::size_t>& targets) const;
   Plan build_downgrade(const NodeSet& applied, const NodeSet& removal) const;
 };

@@ -128,32 +128,31 @@ std::vector<std::size_t> RevisionGraph::bases() const {
   return out;
 }
 
-NodeSet RevisionGraph::ancestors(const std::vector<std::size_t>& from) const {
-  NodeSet seen(size(), 0);
+namespace {
+// Every node reachable from `from` (inclusive) through two edge lists.
+NodeSet closure(std::size_t size, const std::vector<std::size_t>& from,
+                const std::vector<std::vector<std::size_t>>& first,
+                const std::vector<std::vector<std::size_t>>& second) {
+  NodeSet seen(size, 0);
   std::vector<std::size_t> stack(from.begin(), from.end());
   while (!stack.empty()) {
     std::size_t node = stack.back();
     stack.pop_back();
     if (seen[node]) continue;
     seen[node] = 1;
-    for (std::size_t p : parents_[node]) stack.push_back(p);
-    for (std::size_t d : deps_[node]) stack.push_back(d);
+    for (std::size_t next : first[node]) stack.push_back(next);
+    for (std::size_t next : second[node]) stack.push_back(next);
   }
   return seen;
 }
+}  // namespace
+
+NodeSet RevisionGraph::ancestors(const std::vector<std::size_t>& from) const {
+  return closure(size(), from, parents_, deps_);
+}
 
 NodeSet RevisionGraph::descendants(const std::vector<std::size_t>& from) const {
-  NodeSet seen(size(), 0);
-  std::vector<std::size_t> stack(from.begin(), from.end());
-  while (!stack.empty()) {
-    std::size_t node = stack.back();
-    stack.pop_back();
-    if (seen[node]) continue;
-    seen[node] = 1;
-    for (std::size_t c : children_[node]) stack.push_back(c);
-    for (std::size_t d : dependents_[node]) stack.push_back(d);
-  }
-  return seen;
+  return closure(size(), from, children_, dependents_);
 }
 
 std::vector<std::size_t> RevisionGraph::dependency_order(const NodeSet& subset,

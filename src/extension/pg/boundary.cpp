@@ -26,6 +26,21 @@ int sqlstate_code(const char* text) {
 
 }  // namespace
 
+ErrorData* run_guarded(void (*body)(void*), void* context) {
+  MemoryContext caller_context = CurrentMemoryContext;
+  ErrorData* volatile caught = nullptr;
+  PG_TRY();
+  { body(context); }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(caller_context);
+    caught = CopyErrorData();
+    FlushErrorState();
+  }
+  PG_END_TRY();
+  return caught;
+}
+
 Datum call_entry(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo)) {
   ErrorData* postgres_error = nullptr;
   int code = ERRCODE_INTERNAL_ERROR;

@@ -40,46 +40,31 @@ class PgError : public std::exception {
 };
 
 // Runs fn, which calls into PostgreSQL, converting ereport(ERROR) into
-// PgError. See rule 1 above for what fn may contain. (-Wclobbered: the
-// locals it names are not read after a longjmp.)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wclobbered"
+// PgError. See rule 1 above for what fn may contain.
+// The one sigsetjmp frame: runs `body(context)`, copying an ereport into
+// the returned ErrorData (nullptr when none).
+ErrorData* run_guarded(void (*body)(void*), void* context);
+
 template <typename Fn>
 auto pg_guard(Fn&& fn) -> decltype(fn()) {
   using Result = decltype(fn());
-  MemoryContext caller_context = CurrentMemoryContext;
-  ErrorData* volatile caught = nullptr;
   if constexpr (std::is_void_v<Result>) {
-    PG_TRY();
-    { fn(); }
-    PG_CATCH();
-    {
-      MemoryContextSwitchTo(caller_context);
-      caught = CopyErrorData();
-      FlushErrorState();
-    }
-    PG_END_TRY();
+    ErrorData* caught = run_guarded([](void* f) { (*static_cast<Fn*>(f))(); }, &fn);
     if (caught) throw PgError(caught);
   } else {
     static_assert(std::is_trivially_copyable_v<Result>, "pg_guard returns plain C values only");
-    // Written through a pointer so it lives in memory, not in a register
-    // that the longjmp could clobber (it is unused on that path anyway).
-    Result result{};
-    Result* const slot = &result;
-    PG_TRY();
-    { *slot = fn(); }
-    PG_CATCH();
-    {
-      MemoryContextSwitchTo(caller_context);
-      caught = CopyErrorData();
-      FlushErrorState();
-    }
-    PG_END_TRY();
+    struct Call {
+      Fn* fn;
+      Result result;
+    } call{&fn, Result{}};
+    ErrorData* caught = run_guarded([](void* c) {
+      auto* call = static_cast<Call*>(c);
+      call->result = (*call->fn)();
+    }, &call);
     if (caught) throw PgError(caught);
-    return result;
+    return call.result;
   }
 }
-#pragma GCC diagnostic pop
 
 // Runs impl and turns any exception into a PostgreSQL error (rule 2).
 Datum call_entry(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo));
