@@ -126,7 +126,7 @@ std::vector<StoredRevision> Catalog::load_revisions(const Provider& p) {
 }
 
 std::string Catalog::load_sql(const Provider& p, const std::string& revision, bool upgrade) {
-  Rows rows = spi_.query(std::string("SELECT ") + (upgrade ? "upgrade_sql" : "downgrade_sql") +
+  Rows rows = spi_.query_prepared(std::string("SELECT ") + (upgrade ? "upgrade_sql" : "downgrade_sql") +
                              " FROM metamigrate.revision WHERE provider_key = $1 AND revision = $2",
                          {p.key, revision});
   if (rows.empty()) throw Error(sqlstate::kUndefinedObject, "revision \"" + revision + "\" is not uploaded");
@@ -190,14 +190,15 @@ void Catalog::update_heads(const Provider& p, const std::vector<std::string>& de
   RunAs as_owner(catalog_owner_);
   const std::string table = qualified_name(p.version_schema, p.version_table);
   const std::string column = quote_ident(p.version_column);
-  for (const auto& id : delete_rows) spi_.execute("DELETE FROM " + table + " WHERE " + column + " = $1", {id});
-  for (const auto& id : insert_rows) spi_.execute("INSERT INTO " + table + " (" + column + ") VALUES ($1)", {id});
+  for (const auto& id : delete_rows) spi_.execute_prepared("DELETE FROM " + table + " WHERE " + column + " = $1", {id});
+  for (const auto& id : insert_rows)
+    spi_.execute_prepared("INSERT INTO " + table + " (" + column + ") VALUES ($1)", {id});
 }
 
 void Catalog::record_history(const Provider& p, const std::string& revision, const char* direction, double seconds,
                              const std::optional<std::string>& checksum, const std::vector<std::string>& heads_after) {
   RunAs as_owner(catalog_owner_);
-  spi_.execute(
+  spi_.execute_prepared(
       "INSERT INTO metamigrate.history (provider, revision, direction, duration, executed_as, checksum, heads_after) "
       "VALUES ($1, $2, $3, pg_catalog.make_interval(secs => $4::pg_catalog.float8), $5::name, $6, " +
           string_array_param(7) + ")",

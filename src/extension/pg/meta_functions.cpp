@@ -21,23 +21,6 @@ Datum version_meta_table_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(version_meta_table(text_arg(fcinfo, 0)));
 }
 
-std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg) {
-  Datum* elems = nullptr;
-  bool* nulls = nullptr;
-  int count = 0;
-  pg_guard([&] {
-    ArrayType* array = PG_GETARG_ARRAYTYPE_P(arg);
-    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
-  });
-  std::vector<std::string> out;
-  for (int i = 0; i < count; ++i) {
-    if (nulls[i]) throw Error(sqlstate::kInvalidParameter, "table names must not be null");
-    char* value = pg_guard([&] { return TextDatumGetCString(elems[i]); });
-    out.emplace_back(value);
-  }
-  return out;
-}
-
 Datum attach_fn(FunctionCallInfo fcinfo) {
   std::vector<AttachedTable> tables = attach(text_array_arg(fcinfo, 0));
   pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });

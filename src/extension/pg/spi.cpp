@@ -6,15 +6,9 @@ namespace mm::pg {
 
 namespace {
 
-// Result of one SPI statement as palloc'd C strings, row-major.
-struct RawResult {
-  char** cells;
-  uint64 rows;
-  int columns;
-  uint64 processed;
-};
-
-RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bool* is_null) {
+// Runs `sql` (or, when `plan` points to a cache slot, the plan prepared
+// for it once and reused) with text parameters.
+RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bool* is_null, SPIPlanPtr* plan) {
   return pg_guard([&] {
     // Plain C only in here (see boundary.hpp).
     Oid* types = nargs ? static_cast<Oid*>(palloc(sizeof(Oid) * nargs)) : nullptr;
@@ -25,7 +19,19 @@ RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bo
       nulls[i] = is_null[i] ? 'n' : ' ';
       values[i] = is_null[i] ? (Datum)0 : CStringGetTextDatum(texts[i]);
     }
-    int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+    int rc;
+    if (plan != nullptr) {
+      if (*plan == nullptr) {
+        *plan = SPI_prepare(sql, nargs, types);
+        if (*plan == nullptr)
+          ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                          errmsg("metamigrate could not prepare a catalog statement: %s",
+                                 SPI_result_code_string(SPI_result))));
+      }
+      rc = SPI_execute_plan(*plan, values, nulls, false, 0);
+    } else {
+      rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+    }
     if (rc < 0)
       ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                       errmsg("metamigrate catalog query failed: %s", SPI_result_code_string(rc))));
@@ -44,14 +50,14 @@ RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bo
   });
 }
 
-RawResult run_with_params(const std::string& sql, const std::vector<Value>& params) {
+RawResult run_with_params(const std::string& sql, const std::vector<Value>& params, SPIPlanPtr* plan = nullptr) {
   std::vector<const char*> texts(params.size());
   std::unique_ptr<bool[]> nulls(new bool[params.size() + 1]);
   for (std::size_t i = 0; i < params.size(); ++i) {
     nulls[i] = !params[i].has_value();
     texts[i] = params[i] ? params[i]->c_str() : nullptr;
   }
-  return run_spi(sql.c_str(), static_cast<int>(params.size()), texts.data(), nulls.get());
+  return run_spi(sql.c_str(), static_cast<int>(params.size()), texts.data(), nulls.get(), plan);
 }
 
 }  // namespace
@@ -76,6 +82,7 @@ SpiSession::~SpiSession() {
 void SpiSession::finish() {
   if (!connected_) return;
   connected_ = false;
+  plans_.clear();  // SPI_finish frees them
   pg_guard([] { SPI_finish(); });
 }
 
@@ -84,7 +91,18 @@ void SpiSession::commit() {
 }
 
 Rows SpiSession::query(const std::string& sql, const std::vector<Value>& params) {
-  RawResult raw = run_with_params(sql, params);
+  return rows_of(run_with_params(sql, params));
+}
+
+Rows SpiSession::query_prepared(const std::string& sql, const std::vector<Value>& params) {
+  return rows_of(run_with_params(sql, params, &plans_[sql]));
+}
+
+uint64_t SpiSession::execute_prepared(const std::string& sql, const std::vector<Value>& params) {
+  return discard(run_with_params(sql, params, &plans_[sql]));
+}
+
+Rows SpiSession::rows_of(RawResult raw) {
   Rows rows;
   rows.reserve(raw.rows);
   for (uint64 r = 0; r < raw.rows; ++r) {
@@ -102,7 +120,10 @@ Rows SpiSession::query(const std::string& sql, const std::vector<Value>& params)
 }
 
 uint64_t SpiSession::execute(const std::string& sql, const std::vector<Value>& params) {
-  RawResult raw = run_with_params(sql, params);
+  return discard(run_with_params(sql, params));
+}
+
+uint64_t SpiSession::discard(RawResult raw) {
   if (raw.cells) {
     for (uint64 i = 0; i < raw.rows * raw.columns; ++i)
       if (raw.cells[i]) pfree(raw.cells[i]);
@@ -131,6 +152,23 @@ std::string text_arg(FunctionCallInfo fcinfo, int arg) {
   char* value = pg_guard([&] { return text_to_cstring(PG_GETARG_TEXT_PP(arg)); });
   std::string out(value);
   pfree(value);
+  return out;
+}
+
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg) {
+  Datum* elems = nullptr;
+  bool* nulls = nullptr;
+  int count = 0;
+  pg_guard([&] {
+    ArrayType* array = PG_GETARG_ARRAYTYPE_P(arg);
+    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+  });
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) {
+    if (nulls[i]) throw Error(sqlstate::kInvalidParameter, "array elements must not be null");
+    char* value = pg_guard([&] { return TextDatumGetCString(elems[i]); });
+    out.emplace_back(value);
+  }
   return out;
 }
 

@@ -2,6 +2,8 @@
 // are copied into plain C++ values. Every PostgreSQL call is guarded.
 #pragma once
 
+#include <map>
+
 #include "pg/boundary.hpp"
 
 namespace mm::pg {
@@ -9,6 +11,14 @@ namespace mm::pg {
 using Value = std::optional<std::string>;
 using Row = std::vector<Value>;
 using Rows = std::vector<Row>;
+
+// Result of one SPI statement as palloc'd C strings, row-major.
+struct RawResult {
+  char** cells;
+  uint64 rows;
+  int columns;
+  uint64 processed;
+};
 
 class SpiSession {
  public:
@@ -33,9 +43,17 @@ class SpiSession {
   Rows query(const std::string& sql, const std::vector<Value>& params = {});
   // Same, for statements whose rows do not matter; returns rows processed.
   uint64_t execute(const std::string& sql, const std::vector<Value>& params = {});
+  // The same for statements run once per revision: planned on first use
+  // and reused until the session finishes.
+  Rows query_prepared(const std::string& sql, const std::vector<Value>& params);
+  uint64_t execute_prepared(const std::string& sql, const std::vector<Value>& params);
 
  private:
   bool connected_ = false;
+  std::map<std::string, SPIPlanPtr> plans_;  // by statement text
+
+  static Rows rows_of(RawResult raw);
+  static uint64_t discard(RawResult raw);
 };
 
 // quote_identifier() and schema-qualified names, for SQL we compose.
@@ -45,6 +63,8 @@ std::string qualified_name(const std::string& schema, const std::string& name);
 // Converts between text and jsonb/text Datums in the current memory context.
 std::string datum_to_json_text(Datum jsonb);
 std::string text_arg(FunctionCallInfo fcinfo, int arg);
+// A text[] argument; NULL elements are refused.
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg);
 Datum json_text_to_jsonb(const std::string& json);
 Datum string_to_text_datum(const std::string& text);
 
