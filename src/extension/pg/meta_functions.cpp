@@ -22,7 +22,7 @@ Datum version_meta_table_fn(FunctionCallInfo fcinfo) {
 }
 
 Datum attach_fn(FunctionCallInfo fcinfo) {
-  std::vector<AttachedTable> tables = attach(text_array_arg(fcinfo, 0));
+  std::vector<AttachedTable> tables = attach(text_array_arg(fcinfo, 0, "table names"));
   pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   for (const auto& t : tables) {

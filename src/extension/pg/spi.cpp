@@ -155,7 +155,7 @@ std::string text_arg(FunctionCallInfo fcinfo, int arg) {
   return out;
 }
 
-std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg) {
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg, const char* what) {
   Datum* elems = nullptr;
   bool* nulls = nullptr;
   int count = 0;
@@ -165,7 +165,7 @@ std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg) {
   });
   std::vector<std::string> out;
   for (int i = 0; i < count; ++i) {
-    if (nulls[i]) throw Error(sqlstate::kInvalidParameter, "array elements must not be null");
+    if (nulls[i]) throw Error(sqlstate::kInvalidParameter, std::string(what) + " must not be null");
     char* value = pg_guard([&] { return TextDatumGetCString(elems[i]); });
     out.emplace_back(value);
   }

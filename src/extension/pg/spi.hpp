@@ -63,8 +63,8 @@ std::string qualified_name(const std::string& schema, const std::string& name);
 // Converts between text and jsonb/text Datums in the current memory context.
 std::string datum_to_json_text(Datum jsonb);
 std::string text_arg(FunctionCallInfo fcinfo, int arg);
-// A text[] argument; NULL elements are refused.
-std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg);
+// A text[] argument; NULL elements are refused with "<what> must not be null".
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg, const char* what = "array elements");
 Datum json_text_to_jsonb(const std::string& json);
 Datum string_to_text_datum(const std::string& text);
 

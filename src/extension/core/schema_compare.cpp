@@ -1,0 +1,93 @@
+#include "core/schema_compare.hpp"
+
+#include <map>
+
+namespace mm::schema {
+
+namespace {
+
+using nlohmann::json;
+
+std::string short_value(const json& value) {
+  std::string text = value.dump();
+  return text.size() > 80 ? text.substr(0, 77) + "..." : text;
+}
+
+// "public.t", "public.f(integer)" or "id" for a named object, "" otherwise.
+std::string element_name(const json& element) {
+  if (!element.is_object() || !element.contains("name") || !element.at("name").is_string()) return "";
+  std::string name = element.at("name").get<std::string>();
+  if (element.contains("schema") && element.at("schema").is_string())
+    name = element.at("schema").get<std::string>() + "." + name;
+  if (element.contains("identity_arguments") && element.at("identity_arguments").is_string())
+    name += "(" + element.at("identity_arguments").get<std::string>() + ")";
+  return name;
+}
+
+bool all_named(const json& list) {
+  for (const json& e : list)
+    if (element_name(e).empty()) return false;
+  return true;
+}
+
+void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
+             std::size_t limit) {
+  if (out.size() >= limit || a == b) return;
+  if (a.is_object() && b.is_object()) {
+    std::map<std::string, std::pair<const json*, const json*>> fields;
+    for (auto it = a.begin(); it != a.end(); ++it) fields[it.key()].first = &it.value();
+    for (auto it = b.begin(); it != b.end(); ++it) fields[it.key()].second = &it.value();
+    for (const auto& [key, values] : fields) {
+      const std::string sub = path.empty() ? key : path + "." + key;
+      if (!values.first) {
+        out.push_back(sub + ": only in to");
+      } else if (!values.second) {
+        out.push_back(sub + ": only in from");
+      } else {
+        compare(*values.first, *values.second, sub, out, limit);
+      }
+      if (out.size() >= limit) return;
+    }
+    return;
+  }
+  if (a.is_array() && b.is_array() && all_named(a) && all_named(b)) {
+    std::map<std::string, std::pair<const json*, const json*>> items;
+    for (const json& e : a) items[element_name(e)].first = &e;
+    for (const json& e : b) items[element_name(e)].second = &e;
+    for (const auto& [name, values] : items) {
+      const std::string sub = path + "[" + name + "]";
+      if (!values.first) {
+        out.push_back(sub + ": only in to");
+      } else if (!values.second) {
+        out.push_back(sub + ": only in from");
+      } else {
+        compare(*values.first, *values.second, sub, out, limit);
+      }
+      if (out.size() >= limit) return;
+    }
+    return;
+  }
+  if (a.is_array() && b.is_array() && path == "dependencies") {
+    // Edges are a set: report the ones on one side only.
+    std::map<std::string, int> seen;
+    for (const json& e : a) seen[e.dump()] |= 1;
+    for (const json& e : b) seen[e.dump()] |= 2;
+    for (const auto& [edge, sides] : seen) {
+      if (sides == 1) out.push_back("dependencies" + edge + ": only in from");
+      if (sides == 2) out.push_back("dependencies" + edge + ": only in to");
+      if (out.size() >= limit) return;
+    }
+    return;
+  }
+  out.push_back(path + ": " + short_value(a) + " -> " + short_value(b));
+}
+
+}  // namespace
+
+std::vector<std::string> model_differences(const json& from, const json& to, std::size_t limit) {
+  std::vector<std::string> out;
+  compare(from, to, "", out, limit);
+  return out;
+}
+
+}  // namespace mm::schema

@@ -1,0 +1,44 @@
+#include "core/schema_diff.hpp"
+
+#include "core/error.hpp"
+#include "core/schema_model.hpp"
+#include "core/schema_plan.hpp"
+
+namespace mm::schema {
+
+namespace {
+
+void add_direction(json& out, const char* name, const char* loss_name, const Statements& statements) {
+  json sql = json::array(), loss = json::array();
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    sql.push_back(statements[i].sql);
+    if (statements[i].data_loss) loss.push_back(i);
+  }
+  out[name] = sql;
+  out[loss_name] = loss;
+}
+
+json parse(const std::string& text, const char* which) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw Error(sqlstate::kInvalidParameter, std::string("malformed schema model (") + which + "): " + e.what());
+  }
+}
+
+}  // namespace
+
+json diff_models(const json& from, const json& to) {
+  const Catalog old_catalog = build_catalog(from);
+  const Catalog new_catalog = build_catalog(to);
+  json out = json::object();
+  add_direction(out, "upgrade", "data_loss", plan_migration(old_catalog, new_catalog));
+  add_direction(out, "downgrade", "downgrade_data_loss", plan_migration(new_catalog, old_catalog));
+  return out;
+}
+
+std::string diff_models_text(const std::string& from_json, const std::string& to_json) {
+  return diff_models(parse(from_json, "from"), parse(to_json, "to")).dump();
+}
+
+}  // namespace mm::schema

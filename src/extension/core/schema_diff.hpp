@@ -1,0 +1,18 @@
+// metamigrate.diff(): the migration between two schema models, both ways.
+#pragma once
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace mm::schema {
+
+// {"upgrade": [sql...], "downgrade": [sql...],
+//  "data_loss": [indexes into upgrade], "downgrade_data_loss": [indexes into downgrade]}
+// Each statement is complete SQL without a trailing semicolon. Identical
+// models give empty arrays. Throws mm::Error on a malformed model or a
+// dependency cycle.
+nlohmann::json diff_models(const nlohmann::json& from, const nlohmann::json& to);
+std::string diff_models_text(const std::string& from_json, const std::string& to_json);
+
+}  // namespace mm::schema

@@ -1,0 +1,87 @@
+// The schema model (the JSON that metamigrate.snapshot() returns and
+// metamigrate.diff() compares; docs/autogenerate.md describes it) flattened
+// into a catalog of nodes: one per object that can be created, altered or
+// dropped on its own, each with a stable key and the keys it depends on.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace mm::schema {
+
+using nlohmann::json;
+
+inline constexpr const char* kModelFormat = "metamigrate.schema/1";
+
+// Canonical text of a key array such as ["table","public","t"].
+using Key = std::string;
+Key make_key(const json& parts);
+
+enum class Kind {
+  Schema,
+  Extension,
+  Type,           // enum, domain or composite type
+  Sequence,
+  SequenceOwner,  // ALTER SEQUENCE ... OWNED BY, kept apart to break the column <-> sequence cycle
+  Table,
+  Column,
+  Default,  // a column default (generated expressions belong to their column)
+  Constraint,
+  Index,
+  View,
+  MaterializedView,
+  Function,
+  Trigger,
+};
+const char* kind_name(Kind kind);
+// Creation order between otherwise independent objects (drops run in reverse).
+int kind_rank(Kind kind);
+
+struct Node {
+  Key key;
+  Kind kind;
+  std::string schema;
+  std::string name;      // the object's own name (column name for columns and defaults)
+  std::string relation;  // owning table or view of columns, defaults, constraints, indexes, triggers
+  Key parent;            // key of the owning object, empty for top-level objects
+  json spec;             // the model object without its children
+};
+
+class Catalog {
+ public:
+  const std::map<Key, Node>& nodes() const { return nodes_; }
+  const Node* find(const Key& key) const;
+  // Keys this node depends on (model dependencies plus containment), only
+  // keys that exist in this catalog.
+  const std::set<Key>& dependencies(const Key& key) const;
+  const std::set<Key>& dependents(const Key& key) const;
+  // Schema names present in the model.
+  const std::set<std::string>& schemas() const { return schemas_; }
+
+  void add(Node node);
+  void add_dependency(const Key& from, const Key& to);
+  // Drops edges to keys that are not in the catalog (objects outside the
+  // compared schemas) and fills the reverse index.
+  void seal();
+
+ private:
+  std::map<Key, Node> nodes_;
+  std::map<Key, std::set<Key>> deps_;
+  std::map<Key, std::set<Key>> dependents_;
+  std::set<std::string> schemas_;
+};
+
+// Validates the model's format and flattens it. Throws mm::Error (22023) on
+// a malformed model.
+Catalog build_catalog(const json& model);
+
+// Keys of the objects the diff addresses, shared by snapshot and diff.
+Key schema_key(const std::string& schema);
+Key relation_key(Kind kind, const std::string& schema, const std::string& name);
+Key column_key(const std::string& schema, const std::string& table, const std::string& column);
+
+}  // namespace mm::schema

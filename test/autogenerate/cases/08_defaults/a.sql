@@ -1,0 +1,1 @@
+CREATE TABLE setting (id int PRIMARY KEY, level int DEFAULT 1, name text DEFAULT 'none', updated timestamptz);

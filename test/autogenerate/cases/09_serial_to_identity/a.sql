@@ -1,0 +1,2 @@
+CREATE TABLE event (id serial PRIMARY KEY, name text);
+INSERT INTO event (name) VALUES ('x');

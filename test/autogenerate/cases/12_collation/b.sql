@@ -1,0 +1,1 @@
+CREATE TABLE word (id int PRIMARY KEY, spelling text COLLATE "C", sort_key varchar(40) COLLATE "POSIX");

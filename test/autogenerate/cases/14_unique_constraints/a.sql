@@ -1,0 +1,1 @@
+CREATE TABLE member (id int PRIMARY KEY, email text, org int, handle text);

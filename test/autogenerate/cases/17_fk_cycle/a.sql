@@ -1,0 +1,1 @@
+-- Empty: both tables and both foreign keys are created, and dropped again.

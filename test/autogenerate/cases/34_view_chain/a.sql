@@ -1,0 +1,4 @@
+CREATE TABLE t (id int PRIMARY KEY, a int, b int);
+CREATE VIEW v1 AS SELECT id, a FROM t;
+CREATE VIEW v2 AS SELECT id, a * 2 AS a2 FROM v1;
+CREATE VIEW v3 AS SELECT count(*) AS n FROM v2;

@@ -1,0 +1,15 @@
+CREATE TYPE color AS ENUM ('red');
+CREATE SEQUENCE note_seq;
+CREATE TABLE note (id int PRIMARY KEY, body text);
+CREATE INDEX note_body ON note (body);
+CREATE VIEW note_v AS SELECT id FROM note;
+CREATE FUNCTION note_count() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM note $$;
+COMMENT ON SCHEMA public IS 'application schema';
+COMMENT ON TABLE note IS 'It''s a note';
+COMMENT ON INDEX note_body IS 'lookup by body';
+COMMENT ON CONSTRAINT note_pkey ON note IS 'identity';
+COMMENT ON TYPE color IS 'colors';
+COMMENT ON SEQUENCE note_seq IS 'numbers \ with a backslash';
+COMMENT ON VIEW note_v IS 'ids';
+COMMENT ON FUNCTION note_count() IS 'how many';
+COMMENT ON COLUMN note.id IS 'key';

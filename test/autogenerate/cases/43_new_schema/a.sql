@@ -1,0 +1,1 @@
+CREATE TABLE core (id int PRIMARY KEY);

@@ -1,0 +1,2 @@
+CREATE TABLE metric (id bigint NOT NULL, at date NOT NULL, v numeric);
+CREATE INDEX metric_at ON metric (at);

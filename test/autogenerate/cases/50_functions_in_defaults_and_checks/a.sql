@@ -1,0 +1,2 @@
+-- Empty: the function must be created before the table whose default,
+-- check constraint and index use it.

@@ -1,0 +1,2 @@
+CREATE TABLE source (id int PRIMARY KEY, v int);
+CREATE TABLE summary (total bigint);

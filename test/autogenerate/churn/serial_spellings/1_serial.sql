@@ -1,0 +1,1 @@
+CREATE TABLE thing (id serial PRIMARY KEY, big bigserial, name text);

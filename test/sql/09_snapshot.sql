@@ -1,0 +1,106 @@
+-- metamigrate.snapshot(): a normalized model of the given schemas.
+CREATE SCHEMA ag_snap;
+CREATE TYPE ag_snap.mood AS ENUM ('sad', 'ok', 'happy');
+CREATE TABLE ag_snap.parent (
+    id serial PRIMARY KEY,
+    name varchar(40) NOT NULL DEFAULT 'x',
+    mood ag_snap.mood,
+    created timestamptz DEFAULT now()
+);
+CREATE TABLE ag_snap.child (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    parent_id int REFERENCES ag_snap.parent ON DELETE CASCADE DEFERRABLE,
+    note text COLLATE "C" CHECK (length(note) > 2)
+);
+CREATE INDEX child_note ON ag_snap.child (lower(note) text_pattern_ops DESC) INCLUDE (id) WHERE parent_id > 0;
+CREATE VIEW ag_snap.parent_names AS SELECT id, name FROM ag_snap.parent;
+CREATE FUNCTION ag_snap.twice(x int) RETURNS int LANGUAGE sql IMMUTABLE AS $$ SELECT x * 2 $$;
+COMMENT ON TABLE ag_snap.parent IS 'parents';
+
+CREATE TEMP TABLE snap AS SELECT metamigrate.snapshot('{ag_snap}') AS s;
+SELECT s ->> 'format' AS format, jsonb_pretty(s -> 'schemas') AS schemas FROM snap;
+-- Names and types are schema-qualified; the order is by name, not by attnum.
+SELECT t ->> 'name' AS table_name, c ->> 'name' AS column_name, c ->> 'type' AS type,
+       c ->> 'not_null' AS not_null, c ->> 'default' AS default_expr, c ->> 'collation' AS collation,
+       c -> 'identity' ->> 'generation' AS identity
+  FROM snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'columns') c ORDER BY 1, 2;
+SELECT t ->> 'name' AS table_name, jsonb_pretty(t -> 'constraints') AS constraints
+  FROM snap, jsonb_array_elements(s -> 'tables') t ORDER BY 1;
+SELECT jsonb_pretty(s -> 'tables' -> 0 -> 'indexes') AS child_indexes FROM snap;
+SELECT jsonb_pretty(s -> 'sequences') AS sequences, jsonb_pretty(s -> 'types') AS types FROM snap;
+SELECT v ->> 'name' AS view_name, v ->> 'definition' AS definition FROM snap, jsonb_array_elements(s -> 'views') v;
+SELECT f ->> 'name' AS function_name, f ->> 'identity_arguments' AS args, f ->> 'volatility' AS volatility,
+       f ->> 'definition' AS definition
+  FROM snap, jsonb_array_elements(s -> 'functions') f;
+-- Dependencies between model objects, as [dependent key, referenced key].
+SELECT d ->> 0 AS dependent, d ->> 1 AS referenced FROM snap, jsonb_array_elements(s -> 'dependencies') d;
+
+-- The same schema written differently gives the same bytes.
+DROP SCHEMA ag_snap CASCADE;
+CREATE SCHEMA ag_snap;
+SET search_path = ag_snap, public;
+CREATE FUNCTION twice(integer) RETURNS integer IMMUTABLE LANGUAGE 'sql' AS $$ SELECT $1 * 2 $$;
+DROP FUNCTION twice(integer);
+CREATE FUNCTION twice(x integer) RETURNS integer IMMUTABLE LANGUAGE 'sql' AS $$ SELECT x * 2 $$;
+CREATE TYPE mood AS ENUM ('ok');
+ALTER TYPE mood ADD VALUE 'sad' BEFORE 'ok';
+ALTER TYPE mood ADD VALUE 'happy';
+CREATE SEQUENCE parent_id_seq AS integer;
+CREATE TABLE parent (
+    created timestamp with time zone DEFAULT pg_catalog.now(),
+    mood mood,
+    name character varying(40) DEFAULT 'x'::character varying NOT NULL,
+    id integer NOT NULL DEFAULT nextval('parent_id_seq')
+);
+ALTER SEQUENCE parent_id_seq OWNED BY parent.id;
+ALTER TABLE parent ADD CONSTRAINT parent_pkey PRIMARY KEY (id);
+COMMENT ON TABLE parent IS 'parents';
+CREATE TABLE child (note text COLLATE "C", parent_id integer, id int8 NOT NULL);
+ALTER TABLE child ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY;
+ALTER TABLE child ADD CONSTRAINT child_note_check CHECK ((length(note) > 2)),
+                  ADD CONSTRAINT child_pkey PRIMARY KEY (id),
+                  ADD CONSTRAINT child_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES parent (id)
+                      ON DELETE CASCADE DEFERRABLE INITIALLY IMMEDIATE;
+CREATE INDEX child_note ON child USING btree (lower(note) text_pattern_ops DESC NULLS FIRST) INCLUDE (id) WHERE (parent_id > 0);
+CREATE VIEW parent_names AS SELECT parent.id, parent.name FROM parent;
+RESET search_path;
+SELECT metamigrate.snapshot('{ag_snap}') = s AS same_model, metamigrate.snapshot('{ag_snap}')::text = s::text AS same_bytes
+  FROM snap;
+SELECT * FROM metamigrate.snapshot_differences((SELECT s FROM snap), metamigrate.snapshot('{ag_snap}'));
+
+-- Defaults that are only casts of constants are folded, so spellings agree.
+CREATE TABLE ag_snap.defaults (a numeric DEFAULT 0, b numeric DEFAULT '0', c numeric DEFAULT 0::numeric,
+                               d varchar(5) DEFAULT 'x'::text, e varchar(5) DEFAULT 'x', f int DEFAULT 1 + 2);
+SELECT c ->> 'name' AS column_name, c ->> 'default' AS default_expr
+  FROM jsonb_array_elements(metamigrate.snapshot('{ag_snap}') -> 'tables') t, jsonb_array_elements(t -> 'columns') c
+ WHERE t ->> 'name' = 'defaults';
+
+-- Excluded: the provider's version table, objects that belong to an
+-- extension (the extension itself is listed), and metamigrate's own schema.
+CREATE TABLE ag_snap.ag_version (version_num varchar(32) NOT NULL, CONSTRAINT ag_version_pkc PRIMARY KEY (version_num));
+SELECT metamigrate.register_provider('ag_snap_pkg', 'snap', 'mm_app_owner', 'ag_snap', 'ag_version');
+CREATE EXTENSION citext SCHEMA ag_snap;
+CREATE TABLE ag_snap.login (name ag_snap.citext);
+SELECT jsonb_pretty(s -> 'extensions') AS extensions,
+       (SELECT count(*) FROM jsonb_array_elements(s -> 'tables') t WHERE t ->> 'name' = 'ag_version') AS version_tables,
+       (SELECT count(*) FROM jsonb_array_elements(s -> 'functions')) AS functions,
+       (SELECT count(*) FROM jsonb_array_elements(s -> 'types')) AS types
+  FROM (SELECT metamigrate.snapshot('{ag_snap}') AS s) x;
+SELECT d ->> 0 AS dependent, d ->> 1 AS referenced
+  FROM jsonb_array_elements(metamigrate.snapshot('{ag_snap}') -> 'dependencies') d WHERE d ->> 0 LIKE '%login%';
+SELECT metamigrate.snapshot('{metamigrate}') -> 'tables' AS metamigrate_tables,
+       metamigrate.snapshot('{no_such_schema}') -> 'schemas' AS missing_schema;
+
+-- The fixed search_path and output settings do not leak out.
+SET DateStyle = 'SQL, DMY';
+SELECT metamigrate.snapshot('{ag_snap}') IS NOT NULL AS ok, current_setting('DateStyle') AS datestyle,
+       current_setting('search_path') AS search_path;
+RESET DateStyle;
+
+-- Bad input.
+SELECT metamigrate.snapshot('{pg_catalog}');
+SELECT metamigrate.snapshot(ARRAY['ag_snap', NULL]);
+SELECT metamigrate.snapshot(NULL) IS NULL AS strict;
+
+DELETE FROM metamigrate.provider WHERE provider_key = 'ag_snap_pkg:snap';
+DROP SCHEMA ag_snap CASCADE;

@@ -1,0 +1,107 @@
+// Quoting, type conversions, index definition parsing, normalization and
+// model comparison.
+#include <gtest/gtest.h>
+
+#include "core/schema_compare.hpp"
+#include "core/schema_normalize.hpp"
+#include "core/schema_sql.hpp"
+#include "core/schema_types.hpp"
+
+namespace mm::schema {
+namespace {
+
+using nlohmann::json;
+
+TEST(SchemaSql, QuotesLikePostgres) {
+  EXPECT_EQ(quote_ident("account"), "account");
+  EXPECT_EQ(quote_ident("Order"), "\"Order\"");
+  EXPECT_EQ(quote_ident("select"), "\"select\"");
+  EXPECT_EQ(quote_ident("name"), "name");  // unreserved keyword
+  EXPECT_EQ(quote_ident("two words"), "\"two words\"");
+  EXPECT_EQ(quote_ident("a\"b"), "\"a\"\"b\"");
+  EXPECT_EQ(quote_ident("1st"), "\"1st\"");
+  EXPECT_EQ(qualify("public", "user"), "public.\"user\"");
+  EXPECT_EQ(quote_literal("it's"), "'it''s'");
+  EXPECT_EQ(quote_literal("a\\b"), "E'a\\\\b'");
+}
+
+TEST(SchemaTypes, StripsTypmods) {
+  EXPECT_EQ(strip_typmod("character varying(20)"), "character varying");
+  EXPECT_EQ(strip_typmod("timestamp(3) with time zone"), "timestamp with time zone");
+  EXPECT_EQ(strip_typmod("numeric(10,2)[]"), "numeric[]");
+  EXPECT_EQ(strip_typmod("public.\"odd(type)\""), "public.\"odd(type)\"");
+}
+
+TEST(SchemaTypes, KnowsWhenUsingIsNeeded) {
+  TypeFacts facts;
+  facts.domain_base["public.positive"] = "integer";
+  EXPECT_EQ(using_clause("c", "integer", "bigint", facts), "");
+  EXPECT_EQ(using_clause("c", "character varying(10)", "character varying(5)", facts), "");
+  EXPECT_EQ(using_clause("c", "integer", "text", facts), "");
+  EXPECT_EQ(using_clause("c", "text", "integer", facts), " USING c::integer");
+  EXPECT_EQ(using_clause("c", "integer", "boolean", facts), " USING c::boolean");
+  EXPECT_EQ(using_clause("c", "public.mood", "public.other", facts), " USING c::text::public.other");
+  EXPECT_EQ(using_clause("c", "integer[]", "bigint[]", facts), "");
+  EXPECT_EQ(using_clause("c", "text[]", "integer[]", facts), " USING c::integer[]");
+  EXPECT_EQ(using_clause("c", "integer", "public.positive", facts), "");
+  EXPECT_EQ(using_clause("Col", "text", "public.positive", facts), " USING \"Col\"::public.positive");
+}
+
+TEST(SchemaTypes, MarksOnlyWideningAsLossless) {
+  EXPECT_TRUE(is_lossless_widening("integer", "bigint"));
+  EXPECT_TRUE(is_lossless_widening("character varying(10)", "character varying(20)"));
+  EXPECT_TRUE(is_lossless_widening("character varying(10)", "text"));
+  EXPECT_FALSE(is_lossless_widening("bigint", "integer"));
+  EXPECT_FALSE(is_lossless_widening("character varying(20)", "character varying(10)"));
+  EXPECT_FALSE(is_lossless_widening("numeric", "numeric(10,2)"));
+  EXPECT_FALSE(is_lossless_widening("integer", "numeric(5,0)"));
+}
+
+TEST(SchemaNormalize, ReadsIndexKeyColumns) {
+  EXPECT_EQ(index_key_columns("CREATE INDEX i ON public.t USING btree (a)"), std::vector<std::string>{"a"});
+  EXPECT_EQ(index_key_columns("CREATE UNIQUE INDEX \"i USING x\" ON ONLY public.\"t (\" USING btree "
+                              "(lower(b) text_pattern_ops DESC, \"c,d\" NULLS FIRST, ((a || ')'::text))) "
+                              "INCLUDE (e) WHERE (a > 0)"),
+            (std::vector<std::string>{"lower(b) text_pattern_ops DESC", "\"c,d\" NULLS FIRST", "((a || ')'::text))"}));
+  EXPECT_THROW(index_key_columns("CREATE INDEX i ON t"), std::exception);
+}
+
+TEST(SchemaNormalize, SplitsConstraintSuffixes) {
+  EXPECT_EQ(constraint_body("FOREIGN KEY (a) REFERENCES public.p(id) DEFERRABLE INITIALLY DEFERRED NOT VALID", true,
+                            true, false),
+            "FOREIGN KEY (a) REFERENCES public.p(id)");
+  EXPECT_EQ(constraint_body("UNIQUE (a) DEFERRABLE", true, false, true), "UNIQUE (a)");
+  EXPECT_EQ(constraint_body("CHECK ((a > 0))", false, false, true), "CHECK ((a > 0))");
+}
+
+TEST(SchemaNormalize, SortsBytewiseAndDeduplicatesDependencies) {
+  json raw = {{"schemas", {{{"name", "b"}}, {{"name", "B"}}, {{"name", "a"}}}},
+              {"tables", nullptr},
+              {"views", {{{"schema", "public"}, {"name", "v"}, {"definition", " SELECT 1;"}, {"indexes", json::array()}}}},
+              {"functions", {{{"schema", "public"}, {"name", "f"}, {"identity_arguments", "b"}, {"definition", "x\n"}},
+                             {{"schema", "public"}, {"name", "f"}, {"identity_arguments", "a"}, {"definition", "y\n"}}}},
+              {"dependencies", {{{"view", "p", "v"}, {"table", "p", "t"}}, {{"view", "p", "v"}, {"table", "p", "t"}},
+                                {{"index", "p", "i"}, {"table", "p", "t"}}}}};
+  json model = normalize_snapshot(raw);
+  EXPECT_EQ(model["format"], "metamigrate.schema/1");
+  EXPECT_EQ(model["schemas"][0]["name"], "B");
+  EXPECT_EQ(model["schemas"][2]["name"], "b");
+  EXPECT_EQ(model["tables"], json::array());
+  EXPECT_EQ(model["views"][0]["definition"], "SELECT 1");
+  EXPECT_EQ(model["functions"][0]["identity_arguments"], "a");
+  EXPECT_EQ(model["functions"][0]["definition"], "y");
+  ASSERT_EQ(model["dependencies"].size(), 2u);
+  EXPECT_EQ(model["dependencies"][0][0][0], "index");
+}
+
+TEST(SchemaCompare, NamesPathsByObjectName) {
+  json a = {{"tables", {{{"schema", "public"}, {"name", "t"}, {"columns", {{{"name", "id"}, {"type", "integer"}}}}}}}};
+  json b = {{"tables", {{{"schema", "public"}, {"name", "t"}, {"columns", {{{"name", "id"}, {"type", "bigint"}}, {{"name", "x"}, {"type", "text"}}}}}}}};
+  EXPECT_EQ(model_differences(a, b),
+            (std::vector<std::string>{"tables[public.t].columns[id].type: \"integer\" -> \"bigint\"",
+                                      "tables[public.t].columns[x]: only in to"}));
+  EXPECT_TRUE(model_differences(a, a).empty());
+}
+
+}  // namespace
+}  // namespace mm::schema
