@@ -3,6 +3,7 @@
 // exception boundary (see boundary.hpp).
 #include "core/error.hpp"
 #include "pg/migration.hpp"
+#include "pg/schema_state.hpp"
 #include "pg/step_applier.hpp"
 
 extern "C" {
@@ -110,6 +111,21 @@ Datum apply_step_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(apply_step(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2)));
 }
 
+void emit_rows(FunctionCallInfo fcinfo, const std::vector<std::vector<std::optional<std::string>>>& rows,
+               const std::vector<bool>& integer_columns);
+
+Datum set_provider_schemas_fn(FunctionCallInfo fcinfo) {
+  set_provider_schemas(text_arg(fcinfo, 0), text_array_arg(fcinfo, 1, "schema names"));
+  PG_RETURN_VOID();
+}
+
+Datum verify_fn(FunctionCallInfo fcinfo) {
+  std::vector<std::vector<std::optional<std::string>>> rows;
+  for (auto& f : verify_provider(text_arg(fcinfo, 0))) rows.push_back({f.kind, f.detail});
+  emit_rows(fcinfo, rows, {false, false});
+  return (Datum)0;
+}
+
 Datum try_lock_provider_fn(FunctionCallInfo fcinfo) {
   try_lock_provider(text_arg(fcinfo, 0));
   PG_RETURN_VOID();
@@ -166,5 +182,7 @@ MM_SQL_FUNCTION(metamigrate_plan, mm::pg::plan_fn)
 MM_SQL_FUNCTION(metamigrate_record_step, mm::pg::record_step_fn)
 MM_SQL_FUNCTION(metamigrate_try_lock_provider, mm::pg::try_lock_provider_fn)
 MM_SQL_FUNCTION(metamigrate_apply_step, mm::pg::apply_step_fn)
+MM_SQL_FUNCTION(metamigrate_set_provider_schemas, mm::pg::set_provider_schemas_fn)
+MM_SQL_FUNCTION(metamigrate_verify, mm::pg::verify_fn)
 MM_SQL_FUNCTION(metamigrate_upgrade_per_revision, mm::pg::upgrade_per_revision_fn)
 MM_SQL_FUNCTION(metamigrate_downgrade_per_revision, mm::pg::downgrade_per_revision_fn)

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/planner.hpp"
 #include "pg/guc_scope.hpp"
+#include "pg/schema_state.hpp"
 #include "pg/step_applier.hpp"
 #include "pg/sha256.hpp"
 
@@ -37,6 +38,24 @@ RevisionGraph load_graph(Catalog& catalog, const Provider& provider) {
   std::vector<Revision> revisions;
   for (auto& stored : catalog.load_revisions(provider)) revisions.push_back(std::move(stored.revision));
   return RevisionGraph(std::move(revisions));
+}
+
+// The start of every change to a provider: its registration, the caller's
+// right to change it, its lock, its version table, its graph and heads.
+struct LockedProvider {
+  Provider provider;
+  RevisionGraph graph;
+  std::vector<std::string> heads;
+};
+
+LockedProvider lock_for_change(Catalog& catalog, const std::string& key, const std::string& action) {
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, action + " provider \"" + key + "\"");
+  catalog.lock_provider(provider);
+  catalog.ensure_version_table(provider);
+  RevisionGraph graph = load_graph(catalog, provider);
+  std::vector<std::string> heads = catalog.read_heads(provider);
+  return LockedProvider{std::move(provider), std::move(graph), std::move(heads)};
 }
 
 }  // namespace
@@ -113,13 +132,10 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
   const char* verb = op == Operation::Upgrade ? "upgrade" : op == Operation::Downgrade ? "downgrade" : "stamp";
   SpiSession spi;
   Catalog catalog(spi);
-  Provider provider = catalog.load_provider(key);
-  require_member_of(provider.owner_oid, provider.owner_role, std::string(verb) + " provider \"" + key + "\"");
-  catalog.lock_provider(provider);
-  catalog.ensure_version_table(provider);
-
-  RevisionGraph graph = load_graph(catalog, provider);
-  const std::vector<std::string> heads = catalog.read_heads(provider);
+  LockedProvider locked = lock_for_change(catalog, key, verb);
+  const Provider& provider = locked.provider;
+  const RevisionGraph& graph = locked.graph;
+  const std::vector<std::string>& heads = locked.heads;
   Planner planner(graph, heads);
   Plan plan = op == Operation::Upgrade     ? planner.upgrade(target)
               : op == Operation::Downgrade ? planner.downgrade(target)
@@ -144,6 +160,7 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
     if (inserts.empty() && !deletes.empty())
       catalog.record_history(provider, "base", "stamp", 0.0, std::nullopt, plan.heads_after);
   }
+  capture_schema_state(catalog, provider);
   spi.finish();
 
   nlohmann::json result = {{"provider", provider.key},
@@ -160,19 +177,17 @@ std::string record_step(const std::string& key, const std::string& revision, con
   const Direction dir = parse_direction(direction);
   SpiSession spi;
   Catalog catalog(spi);
-  Provider provider = catalog.load_provider(key);
-  require_member_of(provider.owner_oid, provider.owner_role, "record a step of provider \"" + key + "\"");
-  catalog.lock_provider(provider);
-  catalog.ensure_version_table(provider);
-  RevisionGraph graph = load_graph(catalog, provider);
-  Planner planner(graph, catalog.read_heads(provider));
-  Plan p = planner.single_step(graph.id(graph.resolve_id(revision)), dir);
+  LockedProvider locked = lock_for_change(catalog, key, "record a step of");
+  const Provider& provider = locked.provider;
+  const RevisionGraph& graph = locked.graph;
+  Plan p = Planner(graph, locked.heads).single_step(graph.id(graph.resolve_id(revision)), dir);
   const PlanStep& step = p.steps.at(0);
   std::optional<std::string> checksum;
   for (auto& s : catalog.load_revisions(provider))
     if (s.revision.id == graph.id(step.node)) checksum = s.checksum;
   catalog.update_heads(provider, step.delete_rows, step.insert_rows);
   catalog.record_history(provider, graph.id(step.node), to_string(dir), duration_ms / 1000.0, checksum, p.heads_after);
+  capture_schema_state(catalog, provider);
   spi.finish();
   return nlohmann::json({{"provider", key},
                          {"revision", graph.id(step.node)},
@@ -186,13 +201,10 @@ std::string apply_step(const std::string& key, const std::string& revision, cons
   const Direction dir = parse_direction(direction);
   SpiSession spi;
   Catalog catalog(spi);
-  Provider provider = catalog.load_provider(key);
-  require_member_of(provider.owner_oid, provider.owner_role, "apply a step of provider \"" + key + "\"");
-  catalog.lock_provider(provider);
-  catalog.ensure_version_table(provider);
-  RevisionGraph graph = load_graph(catalog, provider);
-  Planner planner(graph, catalog.read_heads(provider));
-  Plan plan = planner.single_step(graph.id(graph.resolve_id(revision)), dir);
+  LockedProvider locked = lock_for_change(catalog, key, "apply a step of");
+  const Provider& provider = locked.provider;
+  const RevisionGraph& graph = locked.graph;
+  Plan plan = Planner(graph, locked.heads).single_step(graph.id(graph.resolve_id(revision)), dir);
   require_transactional(graph, plan);
   const StepApplier::Checksums checksums = load_checksums(catalog, provider);
   nlohmann::json result;
@@ -203,6 +215,7 @@ std::string apply_step(const std::string& key, const std::string& revision, cons
     nlohmann::json summary = applier.apply(graph.id(step.node), step.direction, step.delete_rows, step.insert_rows);
     result = {{"provider", key}, {"from", plan.heads_before}, {"to", applier.heads()}, {"steps", {summary}}};
   }
+  capture_schema_state(catalog, provider);
   spi.finish();
   return result.dump();
 }
@@ -219,12 +232,10 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
     GucScope catalog_path;
     catalog_path.set("search_path", kCatalogSearchPath);
     Catalog catalog(spi);
-    provider = catalog.load_provider(key);
-    require_member_of(provider.owner_oid, provider.owner_role, std::string(verb) + " provider \"" + key + "\"");
-    catalog.lock_provider(provider);
-    catalog.ensure_version_table(provider);
-    graph.emplace(load_graph(catalog, provider));
-    Planner planner(*graph, catalog.read_heads(provider));
+    LockedProvider locked = lock_for_change(catalog, key, verb);
+    provider = locked.provider;
+    graph.emplace(std::move(locked.graph));
+    Planner planner(*graph, locked.heads);
     plan = op == Operation::Upgrade ? planner.upgrade(target) : planner.downgrade(target);
     require_transactional(*graph, plan);
     checksums = load_checksums(catalog, provider);
@@ -253,6 +264,13 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
       heads = applier.heads();
     }
     spi.commit();
+  }
+  {
+    GucScope catalog_path;
+    catalog_path.set("search_path", kCatalogSearchPath);
+    Catalog catalog(spi);
+    catalog.lock_provider(provider);
+    capture_schema_state(catalog, provider);
   }
   spi.finish();
   return nlohmann::json{{"provider", provider.key},

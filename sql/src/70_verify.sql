@@ -1,0 +1,34 @@
+
+-- ------------------------------------------------------------------ verify
+-- The schemas a provider owns (the manifest's "schemas"); autogenerate
+-- and verify look at exactly these.
+ALTER TABLE metamigrate.provider ADD COLUMN schemas text[];
+
+CREATE FUNCTION metamigrate.set_provider_schemas(provider text, schemas text[])
+RETURNS void
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_set_provider_schemas';
+COMMENT ON FUNCTION metamigrate.set_provider_schemas(text, text[])
+    IS 'Set the schemas a provider owns (default: its version schema)';
+
+-- The snapshot of the provider's schemas after its last migration.
+CREATE TABLE metamigrate.schema_state (
+    provider     text PRIMARY KEY REFERENCES metamigrate.provider ON DELETE CASCADE,
+    captured_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
+    heads        text[] NOT NULL,
+    schemas      text[] NOT NULL,
+    snapshot     jsonb,            -- NULL when capturing failed
+    capture_error text
+);
+REVOKE ALL ON metamigrate.schema_state FROM PUBLIC;
+GRANT SELECT ON metamigrate.schema_state TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('metamigrate.schema_state', '');
+
+CREATE FUNCTION metamigrate.verify(provider text)
+RETURNS TABLE(kind text, detail text)
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_verify';
+COMMENT ON FUNCTION metamigrate.verify(text)
+    IS 'Compare the live schemas with the state stored after the last migration: rows of kind drift, ddl_event, stale or error; none when clean';
