@@ -217,7 +217,7 @@ std::string finalize(const std::string& request_json) {
   std::vector<CatalogRow> missing;
   int finalized = 0, retired = 0;
   for (const std::string& uid : request.meta_table_uids) {
-    Rows rows = spi.query(std::string("SELECT ") + kRowColumns + " FROM metamigrate.meta_table WHERE uid::text = $1",
+    Rows rows = spi.query(std::string("SELECT ") + kRowColumns + " FROM metamigrate.meta_table WHERE uid = $1::uuid",
                           {uid});
     if (rows.empty()) throw Error(sqlstate::kUndefinedObject, "meta table " + uid + " is not in the catalog");
     CatalogRow row = to_row(rows[0]);
