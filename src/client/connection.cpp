@@ -1,5 +1,8 @@
 #include "client/connection.hpp"
 
+#include <poll.h>
+
+#include <cerrno>
 #include <iostream>
 #include <regex>
 
@@ -57,7 +60,18 @@ ServerError::ServerError(std::string sqlstate, const std::string& message, std::
       context_(std::move(context)) {}
 
 Connection::Connection(const ConnectTarget& target, const Output& out) : out_(out) {
-  const std::string secret = password_of(target.conninfo);
+  std::vector<std::string> secrets{password_of(target.conninfo)};
+  std::string role, where;
+  for (const auto& [keyword, value] : target.overrides) {
+    if (keyword == "password") secrets.push_back(value);
+    if (keyword == "user") role = value;
+    if (keyword == "host" || keyword == "port" || keyword == "dbname")
+      where += (where.empty() ? "" : " ") + keyword + "=" + value;
+  }
+  auto scrubbed = [&](std::string text) {
+    for (const std::string& secret : secrets) text = scrub(std::move(text), secret);
+    return text;
+  };
   if (!target.conninfo.empty()) {
     char* error = nullptr;
     PQconninfoOption* parsed = PQconninfoParse(target.conninfo.c_str(), &error);
@@ -70,19 +84,34 @@ Connection::Connection(const ConnectTarget& target, const Output& out) : out_(ou
     }
     PQconninfoFree(parsed);
   }
-  out_.detail(target.conninfo.empty() ? std::string("connecting with libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, ...)")
-                                      : "connecting to " + mask_dsn(target.conninfo) + " (from " + target.origin + ")");
-  // expand_dbname: the dbname slot carries the whole URI/conninfo, and
-  // everything it leaves out falls back to libpq's defaults (PG* variables,
-  // service file, .pgpass).
-  const char* keywords[] = {"dbname", "fallback_application_name", nullptr};
-  const char* values[] = {target.conninfo.empty() ? nullptr : target.conninfo.c_str(), "metamigrate", nullptr};
-  conn_ = PQconnectdbParams(keywords, values, 1);
+  const std::string shown = target.conninfo.empty() ? std::string("libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, ...)")
+                                                    : mask_dsn(target.conninfo) + " (from " + target.origin + ")";
+  out_.detail(role.empty() ? "connecting to " + shown
+                           : "connecting as " + target.origin + " " + role + " (password not shown) to " + where);
+  // expand_dbname: the first dbname slot carries the whole URI/conninfo,
+  // and everything it leaves out falls back to libpq's defaults (PG*
+  // variables, service file, .pgpass). The overrides come after it, so
+  // they win; a later "dbname" is a plain database name.
+  // (Always first, even empty: only the first dbname is ever expanded.)
+  std::vector<const char*> keywords{"dbname"}, values{target.conninfo.c_str()};
+  for (const auto& [keyword, value] : target.overrides) {
+    keywords.push_back(keyword.c_str());
+    values.push_back(value.c_str());
+  }
+  keywords.push_back("fallback_application_name");
+  values.push_back(target.application_name.c_str());
+  keywords.push_back(nullptr);
+  values.push_back(nullptr);
+  conn_ = PQconnectdbParams(keywords.data(), values.data(), 1);
   if (!conn_ || PQstatus(conn_) != CONNECTION_OK) {
     std::string reason = conn_ ? trim_trailing_newlines(PQerrorMessage(conn_)) : "out of memory";
     if (conn_) PQfinish(conn_);
     conn_ = nullptr;
-    throw OperationError("could not connect to " + mask_dsn(target.conninfo) + ": " + scrub(reason, secret),
+    if (!role.empty())
+      throw OperationError("could not connect as " + target.origin + " " + role + ": " + scrubbed(reason),
+                           "The server issued the credential but refused the login with it; check pg_hba.conf for "
+                           "the role, or run with --no-temp-credential to migrate as yourself.");
+    throw OperationError("could not connect to " + mask_dsn(target.conninfo) + ": " + scrubbed(reason),
                          "The database comes from " + target.origin +
                              "; set --dsn, METAMIGRATE_DSN or DATABASE_URL, or PGHOST/PGPORT/PGDATABASE.");
   }
@@ -109,25 +138,64 @@ void Connection::print_notice(const PGresult* notice) const {
   std::cerr << (severity.empty() ? "notice" : severity) << ": " << primary_message(notice) << std::endl;
 }
 
+std::string Connection::host() const { return PQhost(conn_) ? PQhost(conn_) : ""; }
+std::string Connection::port() const { return PQport(conn_) ? PQport(conn_) : ""; }
+std::string Connection::user() const { return PQuser(conn_) ? PQuser(conn_) : ""; }
+int Connection::backend_pid() const { return PQbackendPID(conn_); }
+
 std::string Connection::describe() const {
   std::string host = PQhost(conn_) ? PQhost(conn_) : "";
   return std::string("postgresql://") + PQuser(conn_) + "@" + host + ":" + PQport(conn_) + "/" + PQdb(conn_);
 }
 
+void Connection::await_result() const {
+  // Waits until a result can be read without blocking; while waiting, the
+  // wait handler runs every wait_interval_ms_ (it must not use this
+  // connection).
+  while (PQisBusy(conn_)) {
+    pollfd ready{PQsocket(conn_), POLLIN, 0};
+    const int rc = poll(&ready, 1, wait_handler_ ? wait_interval_ms_ : -1);
+    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0) return;  // PQgetResult reports the broken connection
+    if (rc == 0) {
+      wait_handler_();
+      continue;
+    }
+    if (!PQconsumeInput(conn_)) return;
+  }
+}
+
+PGresult* Connection::next_result() const {
+  await_result();
+  return PQgetResult(conn_);
+}
+
 PgResult Connection::query(const std::string& sql, const std::vector<Param>& params) const {
   std::vector<const char*> values;
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
-  PgResult result(PQexecParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr,
-                               nullptr, 0));
+  if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
+                         0))
+    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  PgResult result(next_result());
+  while (PGresult* extra = next_result()) PQclear(extra);
   if (!result.get()) throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
   if (failed(result.get())) throw ServerError(result.get());
   return result;
 }
 
 void Connection::run_statement(const std::string& sql) const {
-  PgResult result(PQexec(conn_, sql.c_str()));
-  if (!result.get()) throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
-  if (failed(result.get())) throw ServerError(result.get());
+  if (!PQsendQuery(conn_, sql.c_str()))
+    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  std::optional<ServerError> error;
+  bool any = false;
+  while (PGresult* raw = next_result()) {
+    PgResult result(raw);
+    any = true;
+    if (failed(result.get()) && !error) error.emplace(result.get());
+  }
+  if (error) throw *error;
+  if (!any || PQstatus(conn_) != CONNECTION_OK)
+    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
 }
 
 std::vector<PgResult> Connection::pipeline(const std::vector<Query>& queries) const {
@@ -147,14 +215,14 @@ std::vector<PgResult> Connection::pipeline(const std::vector<Query>& queries) co
   std::vector<PgResult> results;
   std::optional<ServerError> first_error;
   for (std::size_t i = 0; i < queries.size(); ++i) {
-    PGresult* raw = PQgetResult(conn_);
+    PGresult* raw = next_result();
     if (!raw) throw connection_error("lost the connection to the server");
     PgResult result(raw);
-    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);  // the NULL that ends this query
+    while (PGresult* extra = next_result()) PQclear(extra);  // the NULL that ends this query
     if (failed(result.get()) && !first_error) first_error.emplace(result.get());
     results.push_back(std::move(result));
   }
-  PgResult sync(PQgetResult(conn_));
+  PgResult sync(next_result());
   if (!sync.get() || PQresultStatus(sync.get()) != PGRES_PIPELINE_SYNC) throw connection_error("pipeline out of step");
   PQexitPipelineMode(conn_);
   if (first_error) {
@@ -163,6 +231,15 @@ std::vector<PgResult> Connection::pipeline(const std::vector<Query>& queries) co
     throw *first_error;
   }
   return results;
+}
+
+bool Connection::in_transaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
+}
+
+void Connection::rollback_if_open() const noexcept {
+  if (conn_ && in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
 }
 
 std::string quote_identifier(const std::string& name) {

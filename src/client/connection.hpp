@@ -55,6 +55,9 @@ class ServerError : public OperationError {
   std::string location;
   // Extra lines the client adds (what was and was not applied).
   std::vector<std::string> notes;
+  // The server refused an input file (changed applied revision, missing
+  // owner role...): shown as one line "file:line: message [SQLSTATE]".
+  bool input_refusal = false;
 
  private:
   std::string sqlstate_, detail_, server_hint_, context_;
@@ -79,17 +82,40 @@ class Connection {
   // transaction block the pipeline left behind.
   std::vector<PgResult> pipeline(const std::vector<Query>& queries) const;
 
+  // ROLLBACK when a transaction block is open (after a client-side
+  // failure between round trips); never throws.
+  void rollback_if_open() const noexcept;
+  bool in_transaction() const;
+
+  // Runs `handler` every `interval_ms` while a call on this connection
+  // waits for the server (nullptr: just wait). The handler must not use
+  // this connection.
+  void on_wait(std::function<void()> handler, int interval_ms) {
+    wait_handler_ = std::move(handler);
+    wait_interval_ms_ = interval_ms;
+  }
+
   // Receives every NOTICE/WARNING; the default prints it on stderr.
   void on_notice(std::function<void(const PGresult*)> handler) { notice_handler_ = std::move(handler); }
   void print_notice(const PGresult* notice) const;
 
   // user@host:port/dbname, for messages (never a password).
   std::string describe() const;
+  // Where and as whom this connection is (PQhost, PQport, PQuser).
+  std::string host() const;
+  std::string port() const;
+  std::string user() const;
+  int backend_pid() const;
 
  private:
   PGconn* conn_ = nullptr;
   const Output& out_;
   std::function<void(const PGresult*)> notice_handler_;
+  std::function<void()> wait_handler_;
+  int wait_interval_ms_ = 250;
+
+  void await_result() const;
+  PGresult* next_result() const;  // PQgetResult after await_result
 
   static void notice_receiver(void* self, const PGresult* notice);
 };

@@ -22,12 +22,22 @@ std::string getenv_string(const char* name) {
 }  // namespace
 
 ConnectTarget resolve_connect_target(const std::string& dsn_option) {
-  if (!dsn_option.empty()) return {dsn_option, "--dsn"};
+  ConnectTarget target;
+  target.origin = "libpq defaults";
+  if (!dsn_option.empty()) {
+    target.conninfo = dsn_option;
+    target.origin = "--dsn";
+    return target;
+  }
   for (const char* variable : {"METAMIGRATE_DSN", "DATABASE_URL"}) {
     std::string value = getenv_string(variable);
-    if (!value.empty()) return {value, variable};
+    if (!value.empty()) {
+      target.conninfo = value;
+      target.origin = variable;
+      return target;
+    }
   }
-  return {"", "libpq defaults"};
+  return target;
 }
 
 std::string password_of(const std::string& conninfo) {
@@ -40,6 +50,18 @@ std::string password_of(const std::string& conninfo) {
   for (PQconninfoOption* o = options.get(); o->keyword; ++o)
     if (std::string(o->keyword) == "password" && o->val) return o->val;
   return {};
+}
+
+std::vector<std::pair<std::string, std::string>> conninfo_parameters(const std::string& conninfo) {
+  std::vector<std::pair<std::string, std::string>> out;
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(conninfo.c_str(), &error),
+                                                                       &PQconninfoFree);
+  if (error) PQfreemem(error);
+  if (!options) return out;
+  for (PQconninfoOption* o = options.get(); o->keyword; ++o)
+    if (o->val) out.emplace_back(o->keyword, o->val);
+  return out;
 }
 
 std::string scrub(std::string text, const std::string& secret) {

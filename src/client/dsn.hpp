@@ -2,12 +2,20 @@
 #pragma once
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace mmc {
 
 struct ConnectTarget {
   std::string conninfo;  // URI or key=value conninfo; empty = libpq defaults
   std::string origin;    // "--dsn", "METAMIGRATE_DSN", "DATABASE_URL" or "libpq defaults"
+  // Parameters that replace those of `conninfo` (a temporary migration
+  // credential's user, password, host, port, dbname); the rest of
+  // `conninfo` (sslmode, ...) still applies. Values are secret-aware: a
+  // "password" here is never shown.
+  std::vector<std::pair<std::string, std::string>> overrides;
+  std::string application_name = "metamigrate";  // fallback_application_name
 };
 
 // --dsn, else METAMIGRATE_DSN, else DATABASE_URL, else libpq's own defaults
@@ -20,6 +28,10 @@ std::string mask_dsn(const std::string& conninfo);
 
 // The password written in `conninfo`, if any (to scrub it from messages).
 std::string password_of(const std::string& conninfo);
+
+// The parameters of a connection URI or conninfo that are set, as
+// keyword/value pairs (empty when it cannot be parsed).
+std::vector<std::pair<std::string, std::string>> conninfo_parameters(const std::string& conninfo);
 
 // `text` with every occurrence of `secret` replaced by "***".
 std::string scrub(std::string text, const std::string& secret);

@@ -3,6 +3,7 @@
 #include <regex>
 #include <set>
 
+#include "client/duration.hpp"
 #include "client/errors.hpp"
 #include "client/text_file.hpp"
 
@@ -24,12 +25,22 @@ bool is_key_part(const std::string& value) {
 
 // nlohmann/json reports no positions for keys, so a semantic error is
 // placed on the first line that spells `"key":` (exact for the flat
-// manifest format, the best available for nested keys).
-int line_of_key(const std::string& text, const std::string& key) {
-  const std::regex pattern("\"" + std::regex_replace(key, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
-                           "\"\\s*:");
+// manifest format, the best available for nested keys); entries of an
+// array are found as the n-th spelling after the array's key.
+int line_of_key(const std::string& text, const std::string& key, std::size_t occurrence = 0,
+                const std::string& after_key = "") {
+  auto pattern_of = [](const std::string& k) {
+    return std::regex("\"" + std::regex_replace(k, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + "\"\\s*:");
+  };
+  std::size_t from = 0;
   std::smatch match;
-  if (std::regex_search(text, match, pattern)) return line_of_offset(text, static_cast<std::size_t>(match.position(0)));
+  if (!after_key.empty() && std::regex_search(text, match, pattern_of(after_key)))
+    from = static_cast<std::size_t>(match.position(0));
+  const std::regex pattern = pattern_of(key);
+  std::size_t n = 0;
+  for (auto it = std::sregex_iterator(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), pattern);
+       it != std::sregex_iterator(); ++it, ++n)
+    if (n == occurrence) return line_of_offset(text, from + static_cast<std::size_t>(it->position(0)));
   return 1;
 }
 
@@ -39,6 +50,23 @@ class ManifestReader {
 
   [[noreturn]] void fail(const std::string& key, const std::string& message) const {
     throw InputError(display_, line_of_key(text_, key), message);
+  }
+  // For an entry of "metatables": the line that spells its table name
+  // (the `occurrence`-th spelling when several entries share it), else the
+  // line of the array's key.
+  [[noreturn]] void fail_entry(const std::string& table, std::size_t occurrence, const std::string& message) const {
+    int line = line_of_key(text_, "metatables");
+    if (!table.empty()) {
+      const std::regex pattern("\"table\"\\s*:\\s*\"" +
+                               std::regex_replace(table, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\\$&)") + "\"");
+      std::size_t n = 0;
+      for (auto it = std::sregex_iterator(text_.begin(), text_.end(), pattern); it != std::sregex_iterator(); ++it, ++n)
+        if (n == occurrence) {
+          line = line_of_offset(text_, static_cast<std::size_t>(it->position(0)));
+          break;
+        }
+    }
+    throw InputError(display_, line, message);
   }
 
   std::string required_string(const json& object, const std::string& key) const {
@@ -96,6 +124,7 @@ Manifest default_manifest(const std::string& package, const std::string& namespa
 }
 
 Manifest parse_manifest(const std::string& text, const std::string& display) {
+  if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError(display, 1, "the manifest is empty");
   json doc;
   try {
     doc = json::parse(text);
@@ -107,7 +136,8 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   if (!doc.is_object()) throw InputError(display, 1, "the manifest must be a JSON object");
   reader.reject_unknown_keys(doc,
                              {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files",
-                              "metatables", "after_register"},
+                              "metatables", "after_register", "lock_timeout", "statement_timeout",
+                              "transaction_per_revision"},
                              "the manifest");
   Manifest m;
   m.package = reader.required_string(doc, "package");
@@ -117,6 +147,9 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   if (!is_key_part(m.namespace_))
     reader.fail("namespace", "\"namespace\" must use letters, digits, '_', '-' and '.' only");
   m.owner_role = reader.required_string(doc, "owner_role");
+  if (m.owner_role.size() > 63) reader.fail("owner_role", "\"owner_role\" is longer than 63 bytes");
+  for (const char* key : {"package", "namespace", "owner_role", "version_table", "metatables", "after_register"})
+    m.key_lines[key] = line_of_key(text, key);
   m.version_table.name = m.package + "_alembic_version";
   if (doc.contains("version_table") && !doc["version_table"].is_null()) {
     const json& vt = doc["version_table"];
@@ -125,38 +158,95 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
     if (vt.contains("schema")) m.version_table.schema = reader.string_value(vt["schema"], "schema");
     if (vt.contains("name")) m.version_table.name = reader.string_value(vt["name"], "name");
     if (vt.contains("column")) m.version_table.column = reader.string_value(vt["column"], "column");
+    for (const char* key : {"schema", "name", "column"})
+      if (vt.contains(key) && vt[key].get<std::string>().size() > 63)
+        reader.fail(key, std::string("\"version_table\".\"") + key + "\" is longer than 63 bytes");
   }
   if (doc.contains("schemas")) m.schemas = reader.string_list(doc["schemas"], "schemas");
   if (doc.contains("schema_files")) m.schema_files = reader.string_list(doc["schema_files"], "schema_files");
-  if (doc.contains("metatables")) {
+  if (doc.contains("metatables") && !doc["metatables"].is_null()) {
     const json& tables = doc["metatables"];
     if (!tables.is_array()) reader.fail("metatables", "\"metatables\" must be an array of objects");
-    for (const auto& entry : tables) {
+    std::set<std::string> seen_tables, seen_identifiers;
+    std::map<std::string, std::size_t> spelled;  // table value -> entries so far that spell it
+    for (std::size_t i = 0; i < tables.size(); ++i) {
+      const json& entry = tables[i];
+      const std::string where = "metatables[" + std::to_string(i) + "]";
       if (!entry.is_object()) reader.fail("metatables", "each entry of \"metatables\" must be an object");
-      reader.reject_unknown_keys(entry, {"table", "identifier", "kind"}, "a \"metatables\" entry");
-      if (!entry.contains("table")) reader.fail("metatables", "a \"metatables\" entry lacks \"table\"");
+      const std::string table_value =
+          entry.contains("table") && entry["table"].is_string() ? entry["table"].get<std::string>() : "";
+      const std::size_t occurrence = table_value.empty() ? 0 : spelled[table_value]++;
+      auto fail_here = [&](const std::string& message) { reader.fail_entry(table_value, occurrence, message); };
+      for (auto it = entry.begin(); it != entry.end(); ++it)
+        if (it.key() != "table" && it.key() != "schema" && it.key() != "identifier" && it.key() != "kind" &&
+            it.key() != "namespace")
+          fail_here("unknown key \"" + it.key() + "\" in " + where +
+                    " (known keys: identifier, kind, namespace, schema, table)");
+      if (!entry.contains("table")) fail_here(where + " lacks \"table\" (the physical table name)");
+      auto string_of = [&](const char* key) {
+        const json& value = entry[key];
+        if (!value.is_string() || value.get<std::string>().empty())
+          fail_here(where + ": \"" + key + "\" must be a non-empty string");
+        return value.get<std::string>();
+      };
       MetaTableEntry t;
-      t.table = reader.string_value(entry["table"], "table");
-      if (entry.contains("identifier")) t.identifier = reader.string_value(entry["identifier"], "identifier");
-      if (entry.contains("kind")) t.kind = reader.string_value(entry["kind"], "kind");
+      t.table = string_of("table");
+      t.schema = entry.contains("schema") ? string_of("schema") : m.version_table.schema;
+      t.identifier = entry.contains("identifier") ? string_of("identifier") : t.table;
+      if (entry.contains("kind")) t.kind = string_of("kind");
+      if (entry.contains("namespace")) t.namespace_ = string_of("namespace");
+      if (t.table.size() > 63 || t.schema.size() > 63)
+        fail_here(where + ": table and schema names are at most 63 bytes");
+      if (t.kind != "meta_table" && t.kind != "time_index_meta_table")
+        fail_here(where + ": \"kind\" must be \"meta_table\" or \"time_index_meta_table\", not \"" + t.kind + "\"");
+      if (!seen_tables.insert(t.schema + "." + t.table).second)
+        fail_here(where + ": table " + t.schema + "." + t.table + " is listed twice");
+      if (!seen_identifiers.insert(t.identifier).second)
+        fail_here(where + ": identifier \"" + t.identifier + "\" is listed twice");
       m.metatables.push_back(std::move(t));
     }
   }
   if (doc.contains("after_register")) {
     m.after_register = doc["after_register"];
     if (!m.after_register.is_null() && !m.after_register.is_string())
-      reader.fail("after_register", "\"after_register\" must be null or a string");
+      reader.fail("after_register", "\"after_register\" must be null or a function name (schema.function taking one jsonb)");
+    static const std::regex function_name(R"(^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$)");
+    if (m.after_register.is_string() && !std::regex_match(m.after_register.get<std::string>(), function_name))
+      reader.fail("after_register", "\"after_register\" must name a function as schema.function (plain identifiers), not \"" +
+                                        m.after_register.get<std::string>() + "\"");
   }
+  for (const char* key : {"lock_timeout", "statement_timeout"}) {
+    if (!doc.contains(key) || doc[key].is_null()) continue;
+    if (!doc[key].is_string()) reader.fail(key, std::string("\"") + key + "\" must be a duration string such as \"5s\"");
+    std::string ms;
+    try {
+      ms = parse_duration_ms(doc[key].get<std::string>(), std::string("\"") + key + "\"");
+    } catch (const UsageError& e) {
+      reader.fail(key, e.what());
+    }
+    (std::string(key) == "lock_timeout" ? m.defaults.lock_timeout_ms : m.defaults.statement_timeout_ms) = ms;
+  }
+  if (doc.contains("transaction_per_revision")) {
+    if (!doc["transaction_per_revision"].is_boolean())
+      reader.fail("transaction_per_revision", "\"transaction_per_revision\" must be true or false");
+    m.defaults.transaction_per_revision = doc["transaction_per_revision"].get<bool>();
+  }
+  m.display = display;
   return m;
 }
 
 Manifest load_manifest(const std::string& path, const std::string& display) {
-  return parse_manifest(read_text_file(path, display), display);
+  return parse_manifest(read_text_file(path, display, kMaxManifestBytes), display);
 }
 
 std::string render_manifest(const Manifest& m) {
   json tables = json::array();
-  for (const auto& t : m.metatables) tables.push_back({{"table", t.table}, {"identifier", t.identifier}, {"kind", t.kind}});
+  for (const auto& t : m.metatables) {
+    json entry = {{"table", t.table}, {"identifier", t.identifier}, {"kind", t.kind}};
+    if (t.schema != m.version_table.schema) entry["schema"] = t.schema;
+    if (!t.namespace_.empty()) entry["namespace"] = t.namespace_;
+    tables.push_back(entry);
+  }
   // ordered_json keeps the documented key order, which reads better.
   nlohmann::ordered_json doc;
   doc["package"] = m.package;

@@ -1,6 +1,7 @@
 // The provider manifest `metamigrate.json` (format in CONTRACT.md).
 #pragma once
 
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -15,10 +16,21 @@ struct VersionTableSettings {
   std::string column = "version_num";
 };
 
+// A managed table of the provider (the MetaTable catalog reserves and
+// finalizes these around every upgrade and downgrade).
 struct MetaTableEntry {
-  std::string table;
-  std::string identifier;
-  std::string kind;
+  std::string table;       // physical table name: the migration identity
+  std::string schema;      // default: the version table's schema (where unqualified revision SQL creates tables)
+  std::string identifier;  // logical identifier; default: the table name
+  std::string kind = "meta_table";  // or "time_index_meta_table"
+  std::string namespace_;  // catalog namespace; default: the package (server side)
+};
+
+// Defaults of `upgrade`/`downgrade` that the command line may override.
+struct MigrationDefaults {
+  std::string lock_timeout_ms;       // empty: leave the server's setting
+  std::string statement_timeout_ms;  // empty: leave the server's setting
+  bool transaction_per_revision = false;
 };
 
 struct Manifest {
@@ -29,7 +41,15 @@ struct Manifest {
   std::vector<std::string> schemas{"public"};
   std::vector<std::string> schema_files{"schema/*.sql"};
   std::vector<MetaTableEntry> metatables;
-  nlohmann::json after_register;  // null or a string
+  nlohmann::json after_register;  // null or a string: schema.function taking one jsonb
+  MigrationDefaults defaults;
+  std::map<std::string, int> key_lines;  // line of top-level keys in the file (for messages)
+  std::string display;                   // the manifest's path as shown
+
+  int line_of(const std::string& key) const {
+    auto it = key_lines.find(key);
+    return it == key_lines.end() ? 1 : it->second;
+  }
 
   // The provider key used by the server: "package:namespace".
   std::string key() const { return package + ":" + namespace_; }

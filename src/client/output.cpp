@@ -33,6 +33,8 @@ void Output::detail(const std::string& line) const {
 
 void Output::warning(const std::string& line) const { std::cerr << "warning: " << line << std::endl; }
 
+void Output::message(const std::string& line) const { std::cerr << line << std::endl; }
+
 bool Output::wants_progress(std::size_t total_steps) const {
   return stderr_is_terminal_ && !quiet_ && !json_ && total_steps > kProgressThreshold;
 }

@@ -27,6 +27,8 @@ class Output {
   void note(const std::string& line) const;
   void detail(const std::string& line) const;
   void warning(const std::string& line) const;
+  // A diagnostic line printed as is, always (lint findings).
+  void message(const std::string& line) const;
 
   // Progress of long operations: only when stderr is a terminal, not under
   // -q or --json, and only for more than a few steps.

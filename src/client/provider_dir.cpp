@@ -18,10 +18,32 @@ std::string display_path(const fs::path& dir, const fs::path& relative) {
 
 namespace {
 
-std::vector<fs::path> revision_file_names(const fs::path& versions) {
+// The *.sql entries of the versions directory, sorted. Entries that are
+// not readable regular files (broken or looping symlinks, directories,
+// devices) are errors rather than silently skipped revisions.
+std::vector<fs::path> revision_file_names(const fs::path& dir, const fs::path& versions_rel) {
   std::vector<fs::path> names;
-  for (const auto& entry : fs::directory_iterator(versions))
-    if (entry.is_regular_file() && entry.path().extension() == ".sql") names.push_back(entry.path().filename());
+  std::error_code ec;
+  fs::directory_iterator it(dir / versions_rel, ec);
+  if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
+  std::vector<fs::path> entries;
+  for (; it != fs::directory_iterator(); it.increment(ec)) {
+    if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
+    if (it->path().extension() == ".sql") entries.push_back(it->path());
+  }
+  std::sort(entries.begin(), entries.end());  // the first bad entry, in name order
+  for (const fs::path& path : entries) {
+    const fs::path name = path.filename();
+    const std::string shown = display_path(dir, versions_rel / name);
+    std::error_code status_ec, link_ec;
+    const fs::file_status status = fs::status(path, status_ec);
+    if (status_ec) {
+      const bool link = fs::is_symlink(fs::symlink_status(path, link_ec));
+      throw InputError(shown, 0, std::string(link ? "broken symbolic link: " : "cannot read: ") + status_ec.message());
+    }
+    if (!fs::is_regular_file(status)) throw InputError(shown, 0, "not a regular file (a revision file is expected)");
+    names.push_back(name);
+  }
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -39,18 +61,30 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
   p.dir_ = dir;
   const fs::path manifest_path = dir / kManifestFileName;
   std::error_code ec;
-  if (!fs::is_regular_file(manifest_path, ec))
+  if (!fs::is_directory(dir, ec))
+    throw InputError(display_path(dir, kManifestFileName), 0,
+                     ec && ec != std::errc::no_such_file_or_directory
+                         ? "cannot read the provider directory: " + ec.message()
+                         : "provider directory " + dir.generic_string() +
+                               " does not exist (run 'metamigrate scaffold', or pass --provider DIR)");
+  const fs::file_status manifest_status = fs::status(manifest_path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw InputError(display_path(dir, kManifestFileName), 0, "cannot read the provider manifest: " + ec.message());
+  if (!fs::is_regular_file(manifest_status))
     throw InputError(display_path(dir, kManifestFileName), 0,
                      "provider manifest not found (run 'metamigrate scaffold', or pass --provider DIR)");
   p.manifest_ = load_manifest(manifest_path.string(), display_path(dir, kManifestFileName));
 
   const fs::path versions_rel = fs::path("versions") / p.manifest_.namespace_;
-  if (!fs::is_directory(dir / versions_rel, ec))
+  const fs::file_status versions_status = fs::status(dir / versions_rel, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
+  if (!fs::is_directory(versions_status))
     throw InputError(display_path(dir, versions_rel), 0,
                      "revision directory not found (the manifest's namespace is \"" + p.manifest_.namespace_ + "\")");
 
   std::map<std::string, std::size_t> by_id;
-  for (const fs::path& name : revision_file_names(dir / versions_rel)) {
+  for (const fs::path& name : revision_file_names(dir, versions_rel)) {
     const fs::path rel = versions_rel / name;
     const std::string shown = display_path(dir, rel);
     RevisionFile file = parse_revision_file(read_text_file((dir / rel).string(), shown), shown, rel.generic_string());
@@ -90,7 +124,45 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
   }
   p.file_of_node_.resize(p.graph_->size());
   for (std::size_t node = 0; node < p.graph_->size(); ++node) p.file_of_node_[node] = by_id.at(p.graph_->id(node));
+  p.check_merges();
   return p;
+}
+
+void ProviderDir::check_merges() const {
+  // A merge joins branches of one history: its parents share an ancestor.
+  // Parents from unrelated roots mean two histories were mixed (files
+  // copied from another provider, or a root created by mistake).
+  const mm::RevisionGraph& graph = *graph_;
+  for (std::size_t node = 0; node < graph.size(); ++node) {
+    const auto& parents = graph.parents(node);
+    if (parents.size() < 2) continue;
+    const mm::NodeSet first = graph.ancestors({parents[0]});
+    for (std::size_t k = 1; k < parents.size(); ++k) {
+      const mm::NodeSet other = graph.ancestors({parents[k]});
+      bool shared = false;
+      for (std::size_t i = 0; i < graph.size() && !shared; ++i) shared = first[i] && other[i];
+      if (shared) continue;
+      const RevisionFile& file = file_of(node);
+      throw InputError(file.path, file.line_of("down_revision"),
+                       "merge of unrelated roots: " + graph.id(parents[0]) + " and " + graph.id(parents[k]) +
+                           " share no ancestor (a merge joins branches of one history; an unrelated history "
+                           "belongs to a provider of its own)");
+    }
+  }
+}
+
+void ProviderDir::check_uploadable() const {
+  // An empty upgrade section is almost always a revision written but not
+  // filled in: applying it would record it as done, and filling it in
+  // later would be refused as a change to an applied revision.
+  for (const RevisionFile& file : files_) {
+    if (file.revision.down_revisions.size() > 1) continue;  // merges may be empty
+    if (file.revision.upgrade_sql.find_first_not_of(" \t\r\n\f\v") != std::string::npos) continue;
+    throw InputError(file.path, file.upgrade_marker_line,
+                     "empty upgrade section in revision " + file.revision.id +
+                         ": write its SQL (or a comment such as '-- no schema change' for an intentionally empty "
+                         "revision)");
+  }
 }
 
 const RevisionFile& ProviderDir::file_of(std::size_t node) const { return files_[file_of_node_.at(node)]; }

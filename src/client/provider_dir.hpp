@@ -35,6 +35,9 @@ class ProviderDir {
   std::string display(const std::filesystem::path& relative) const;
 
   bool has_non_transactional() const;
+  // Throws InputError for a revision that must not be uploaded: an empty
+  // upgrade section outside a merge (written, not filled in yet).
+  void check_uploadable() const;
   // The `revisions` argument of metamigrate.upload_revisions.
   nlohmann::json upload_document() const;
 
@@ -44,6 +47,8 @@ class ProviderDir {
   std::vector<RevisionFile> files_;
   std::vector<std::size_t> file_of_node_;
   std::shared_ptr<const mm::RevisionGraph> graph_;
+
+  void check_merges() const;
 };
 
 // Paths as shown in messages: the provider dir joined with `relative`.

@@ -65,6 +65,7 @@ class Parser {
     i = parse_header(i + 1);
     check_required_keys(header_start);
     i = expect_upgrade_marker(i);
+    file_.upgrade_marker_line = static_cast<int>(i) + 1;
     const std::size_t upgrade_start = i + 1;
     const std::size_t downgrade_marker = find_section_end(upgrade_start, "upgrade");
     if (downgrade_marker >= lines_.size())

@@ -17,6 +17,7 @@ struct RevisionFile {
   std::map<std::string, int> key_lines;  // header key -> line in the file
   // File line of the first line of each uploaded SQL section, to turn a
   // line inside the SQL (as the server reports it) into a file line.
+  int upgrade_marker_line = 0;  // the '-- metamigrate:upgrade' line
   int upgrade_first_line = 0;
   int downgrade_first_line = 0;
 

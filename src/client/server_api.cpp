@@ -39,7 +39,7 @@ Query provider_registered(const std::string& key) {
 }
 
 Query upload_revisions(const ProviderDir& provider) {
-  return {"SELECT metamigrate.upload_revisions($1, $2::jsonb)",
+  return {"SELECT metamigrate.upload_revisions($1, $2::jsonb, true)",
           {provider.manifest().key(), provider.upload_document().dump()}};
 }
 
@@ -57,6 +57,56 @@ Query migrate(Operation op, const std::string& key, const std::string& target, b
 
 Query current(const std::string& key) { return {"SELECT * FROM metamigrate.current($1)", {key}}; }
 
+Query plan(const std::string& key, const std::string& direction, const std::string& target) {
+  return {"SELECT revision FROM metamigrate.plan($1, $2, $3) ORDER BY step", {key, direction, target}};
+}
+
+Query migrate_per_revision(Operation op, const std::string& key, const std::string& target) {
+  return {op == Operation::Downgrade ? "CALL metamigrate.downgrade_per_revision($1, $2)"
+                                     : "CALL metamigrate.upgrade_per_revision($1, $2)",
+          {key, target}};
+}
+
+Query try_lock_provider(const std::string& key) { return {"SELECT metamigrate.try_lock_provider($1)", {key}}; }
+
+Query version_meta_table(const std::string& key) { return {"SELECT metamigrate.version_meta_table($1)", {key}}; }
+
+Query migration_connection(const nlohmann::json& request) {
+  return {"SELECT metamigrate.migration_connection($1::jsonb)", {request.dump()}};
+}
+
+Query reap_credentials() { return {"SELECT metamigrate.reap_credentials()", {}}; }
+
+Query reserve(const nlohmann::json& request) { return {"SELECT metamigrate.reserve($1::jsonb)", {request.dump()}}; }
+
+Query finalize(const std::string& key, const nlohmann::json& request, const std::string& hook) {
+  // The revision is read in the statement itself, after the migration
+  // that precedes it in the same transaction.
+  const std::string finalized =
+      "metamigrate.finalize($1::jsonb || pg_catalog.jsonb_build_object('alembic_revision', "
+      "COALESCE((SELECT pg_catalog.string_agg(h, ',' ORDER BY h) FROM metamigrate.current($2) AS h), 'base')))";
+  if (hook.empty()) return {"SELECT " + finalized, {request.dump(), key}};
+  return {"WITH f AS MATERIALIZED (SELECT " + finalized +
+              " AS result) SELECT f.result, metamigrate.run_after_register($2, $3, f.result)::text FROM f",
+          {request.dump(), key, hook}};
+}
+
+Query lint(const std::string& sql_text, bool transactional, bool lock_timeout_set) {
+  return {"SELECT rule, severity, line, message FROM metamigrate.lint($1, $2::boolean, $3::boolean) "
+          "ORDER BY line, rule",
+          {sql_text, std::string(transactional ? "true" : "false"), std::string(lock_timeout_set ? "true" : "false")}};
+}
+
+Query lock_holders(const std::string& statement) {
+  return {"SELECT relation, pid::text, usename::text, mode, state, xact_start::text, query "
+          "FROM metamigrate.lock_holders($1)",
+          {statement}};
+}
+
+Query apply_step(const std::string& key, const std::string& revision, const std::string& direction) {
+  return {"SELECT metamigrate.apply_step($1, $2, $3)", {key, revision, direction}};
+}
+
 Query record_step(const std::string& key, const std::string& revision, const std::string& direction,
                   double duration_ms) {
   return {"SELECT metamigrate.record_step($1, $2, $3, $4::float8)",
@@ -73,6 +123,17 @@ Query lock_provider(const std::string& key) {
 
 Query unlock_provider(const std::string& key) {
   return {std::string("SELECT pg_catalog.pg_advisory_unlock(") + kLockClass + ", pg_catalog.hashtext($1))", {key}};
+}
+
+Query provider_lock_holder(const std::string& key) {
+  return {std::string("SELECT a.pid::text, a.usename::text, COALESCE(a.xact_start, a.backend_start)::text, "
+                      "COALESCE(a.application_name, '') FROM pg_catalog.pg_locks l "
+                      "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
+                      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ") +
+              kLockClass +
+              "::pg_catalog.oid AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = 2 "
+              "AND l.pid <> pg_catalog.pg_backend_pid() LIMIT 1",
+          {key}};
 }
 
 }  // namespace sql
@@ -94,7 +155,23 @@ void annotate_server_error(ServerError& error, const ProviderDir* provider) {
     error.notes.push_back(
         "The metamigrate extension is not installed in this database: run the SQL printed by "
         "'metamigrate scaffold' once as a superuser (it runs CREATE EXTENSION metamigrate).");
-  if (!provider || !error.location.empty()) return;
+  if (!provider) return;
+  const Manifest& manifest = provider->manifest();
+  const std::string message = error.what();
+  if (error.sqlstate() == "42704" && message == "role \"" + manifest.owner_role + "\" does not exist") {
+    error.location = manifest.display + ":" + std::to_string(manifest.line_of("owner_role"));
+    error.input_refusal = true;
+    return;
+  }
+  if (message == "schema \"" + manifest.version_table.schema + "\" does not exist") {
+    error.location = manifest.display + ":" + std::to_string(manifest.line_of("version_table"));
+    error.input_refusal = true;
+    return;
+  }
+  if (!error.location.empty()) {
+    if (error.sqlstate() == "MM002" || error.sqlstate() == "MM003") error.input_refusal = true;
+    return;
+  }
   static const std::regex context_pattern(R"(revision (\S+) \((upgrade|downgrade)\), (?:statement (\d+), )?(?:parsing, )?line (\d+))");
   std::smatch match;
   const std::string context = error.context();
@@ -106,10 +183,11 @@ void annotate_server_error(ServerError& error, const ProviderDir* provider) {
     return;
   }
   static const std::regex revision_pattern(R"(revision \"([^\"]+)\")");
-  const std::string message = error.what();
   if (std::regex_search(message, match, revision_pattern))
-    if (const RevisionFile* file = provider->find_file(match[1].str()))
+    if (const RevisionFile* file = provider->find_file(match[1].str())) {
       error.location = file->path + ":" + std::to_string(file->line_of("revision"));
+      if (error.sqlstate() == "MM002" || error.sqlstate() == "MM003") error.input_refusal = true;
+    }
 }
 
 }  // namespace mmc

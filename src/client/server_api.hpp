@@ -22,9 +22,34 @@ Query commit();
 // metamigrate.register_provider with the manifest's settings (idempotent).
 Query register_provider(const Manifest& manifest);
 Query provider_registered(const std::string& key);
+// The whole local set (prune): unapplied stored revisions that have no
+// file any more are deleted, so the server's graph is the local one.
 Query upload_revisions(const ProviderDir& provider);
 Query migrate(Operation op, const std::string& key, const std::string& target, bool purge = false);
 Query current(const std::string& key);
+// metamigrate.plan(key, direction, target): the steps, changing nothing.
+Query plan(const std::string& key, const std::string& direction, const std::string& target);
+// CALL metamigrate.upgrade_per_revision / downgrade_per_revision: only
+// outside a transaction block; commits after every revision.
+Query migrate_per_revision(Operation op, const std::string& key, const std::string& target);
+// Takes the provider's transaction lock now or fails with 55P03 naming
+// the holder (--no-wait).
+Query try_lock_provider(const std::string& key);
+// MetaTable catalog and credentials.
+Query version_meta_table(const std::string& key);
+Query migration_connection(const nlohmann::json& request);
+Query reap_credentials();
+Query reserve(const nlohmann::json& request);
+// finalize(request) with "alembic_revision" set to the version table's
+// rows at that moment; when `hook` is not empty, the provider's
+// after_register hook is called with finalize's result in the same
+// statement. Returns one row: the finalize result.
+Query finalize(const std::string& key, const nlohmann::json& request, const std::string& hook);
+// Lint and lock diagnostics.
+Query lint(const std::string& sql_text, bool transactional, bool lock_timeout_set);
+Query lock_holders(const std::string& statement);
+// Exactly one transactional step, checked against the version table now.
+Query apply_step(const std::string& key, const std::string& revision, const std::string& direction);
 Query record_step(const std::string& key, const std::string& revision, const std::string& direction,
                   double duration_ms);
 // set_config(name, value, is_local): SET LOCAL when `local`, else SET.
@@ -34,6 +59,9 @@ Query set_config(const std::string& name, const std::string& value, bool local);
 // migrator of the provider out between its transactions.
 Query lock_provider(const std::string& key);
 Query unlock_provider(const std::string& key);
+// Another session holding the provider's lock: pid, user, since,
+// application (no row when nobody else does).
+Query provider_lock_holder(const std::string& key);
 }  // namespace sql
 
 // Rows of a one-column result.

@@ -1,6 +1,9 @@
 #include "client/text_file.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -69,9 +72,24 @@ std::string normalize_text(std::string bytes, const std::string& display) {
   return text;
 }
 
-std::string read_text_file(const std::string& path, const std::string& display) {
+std::string read_text_file(const std::string& path, const std::string& display, std::uintmax_t max_bytes) {
+  std::error_code ec;
+  const std::filesystem::file_status status = std::filesystem::status(path, ec);
+  if (ec) throw InputError(display, 0, "cannot read file: " + ec.message());
+  if (!std::filesystem::is_regular_file(status)) throw InputError(display, 0, "not a regular file");
+  const std::uintmax_t size = std::filesystem::file_size(path, ec);
+  if (!ec && size > max_bytes) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.1f MiB; at most %.0f MiB", static_cast<double>(size) / (1 << 20),
+                  static_cast<double>(max_bytes) / (1 << 20));
+    throw InputError(display, 0, std::string("file too large (") + text + ")" +
+                                     (max_bytes == kMaxRevisionFileBytes
+                                          ? ": keep bulk data out of revisions (COPY from a file, or batches in "
+                                            "the application)"
+                                          : ""));
+  }
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(display, 1, "cannot read file");
+  if (!in) throw InputError(display, 0, std::string("cannot read file: ") + std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return normalize_text(buffer.str(), display);
