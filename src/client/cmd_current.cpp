@@ -4,6 +4,8 @@
 #include "client/commands.hpp"
 #include "client/errors.hpp"
 #include "client/graph_select.hpp"
+#include "client/interruption.hpp"
+#include "client/schema_session.hpp"
 #include "client/server_api.hpp"
 
 namespace mmc {
@@ -11,28 +13,42 @@ namespace mmc {
 int cmd_current(CommandLine& cl) {
   cxxopts::Options o = cl.options(
       "Show the revisions recorded in the database, marked (head) when they are heads of the local files. "
-      "Registers the provider on first use.");
+      "Registers the provider on first use and resolves the catalog row of its version table only (never the "
+      "managed tables). Reads through a temporary migration login unless --no-temp-credential.");
+  add_credential_options(o);
   if (!cl.parse(o,
                 "  metamigrate current\n"
-                "  metamigrate --dsn postgresql://app@db.example.com/app current --json\n"))
+                "  metamigrate --dsn postgresql://app@db.example.com/app current --json\n"
+                "  metamigrate current --no-temp-credential     # as yourself, no temporary login\n"))
     return kExitOk;
+  const CredentialOptions credential = credential_options(cl);
   const ProviderDir provider = cl.load_provider();
   const std::string key = provider.manifest().key();
   const mm::RevisionGraph& graph = provider.graph();
   const Output& out = cl.out();
-  const auto conn = cl.connect();
+  SchemaSession session(cl, provider, credential, SchemaSession::VersionRow::Resolve);
+  Connection* conn = &session.migration();
 
   std::vector<std::string> heads;
   try {
-    const bool registered = conn->query(sql::provider_registered(key)).text(0, 0) == "t";
-    if (!registered) {
-      conn->query(sql::register_provider(provider.manifest()));
-      out.note("registered provider " + key + " (owner role " + provider.manifest().owner_role + ")");
-    }
     heads = column_values(conn->query(sql::current(key)));
   } catch (ServerError& e) {
     annotate_server_error(e, &provider);
     throw;
+  }
+
+  // An interrupted non-transactional revision recorded by this client.
+  const InterruptionJournal journal(provider);
+  std::optional<Interruption> interrupted;
+  if (!journal.empty()) {
+    const std::string uid = conn->query("SELECT metamigrate.data_source_uid()::text").text(0, 0);
+    interrupted = journal.find(uid, key);
+    if (interrupted && !interruption_pending(*interrupted, graph, heads)) {
+      out.note("note: the interrupted revision " + interrupted->revision + " recorded in " + journal.path() +
+               " has been resolved in the database meanwhile; forgetting the record");
+      journal.clear(uid, key, out);
+      interrupted.reset();
+    }
   }
 
   const std::vector<std::string> local_heads = graph.ids(graph.heads());
@@ -59,10 +75,14 @@ int cmd_current(CommandLine& cl) {
                      {"revisions", revisions},
                      {"local_heads", local_heads},
                      {"up_to_date", up_to_date},
-                     {"database", conn->describe()}});
+                     {"database", session.login().describe()},
+                     {"version_meta_table", session.version_meta_table()},
+                     {"interrupted", interrupted ? interrupted->to_json() : nlohmann::json()}});
     return kExitOk;
   }
-  out.detail("provider " + key + " in " + conn->describe());
+  out.detail("provider " + key + " in " + session.login().describe() + "; version table catalog row " +
+             session.version_meta_table().value("uid", "?") + " (" + session.version_meta_table().value("status", "?") + ")");
+  if (interrupted) out.warning(interrupted->describe());
   if (heads.empty()) out.note("no revision of " + key + " is applied in this database yet");
   else if (!up_to_date) out.note("local head(s): " + (local_heads.empty() ? std::string("none") : mm::join(local_heads)) +
                                  "; run 'metamigrate upgrade' to apply what is missing");

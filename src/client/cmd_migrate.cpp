@@ -5,7 +5,9 @@
 #include "client/errors.hpp"
 #include "client/graph_select.hpp"
 #include "client/migration_runner.hpp"
+#include "client/metatables.hpp"
 #include "client/offline_script.hpp"
+#include "client/schema_session.hpp"
 #include "core/error.hpp"
 
 namespace mmc {
@@ -66,6 +68,14 @@ int print_offline_script(CommandLine& cl, const ProviderDir& provider, mm::Direc
   return kExitOk;
 }
 
+void print_catalog(const Output& out, const MigrationReport& report) {
+  if (report.catalog.is_null()) return;
+  const bool any = !report.catalog.value("tables", nlohmann::json::array()).empty() ||
+                   report.catalog.value("counts", nlohmann::json::object()).value("retired", 0) > 0;
+  if (any) out.result("  catalog: " + describe_catalog(report.catalog));
+  if (!report.hook.empty()) out.result("  after_register: " + report.hook + "(jsonb) called");
+}
+
 void print_report(const Output& out, const MigrationReport& report) {
   if (out.json()) {
     out.result_json(report.to_json());
@@ -74,6 +84,7 @@ void print_report(const Output& out, const MigrationReport& report) {
   const auto heads = [](const std::vector<std::string>& h) { return h.empty() ? std::string("(base)") : mm::join(h); };
   if (report.steps.empty() && report.from == report.to) {
     out.result(report.provider + ": already at " + heads(report.to) + "; nothing to " + report.operation);
+    print_catalog(out, report);
     return;
   }
   if (report.operation == "stamp") {
@@ -88,27 +99,36 @@ void print_report(const Output& out, const MigrationReport& report) {
     out.result("  " + s.direction + " " + s.revision + (s.message.empty() ? "" : " " + s.message) + "  (" +
                std::to_string(s.statements) + (s.statements == 1 ? " statement, " : " statements, ") +
                format_duration_ms(s.duration_ms) + (s.transactional ? "" : ", outside a transaction") + ")");
+  print_catalog(out, report);
 }
 
 int run_migration_command(CommandLine& cl, Operation op) {
   const bool stamp = op == Operation::Stamp;
   const std::string verb = operation_name(op);
   std::string summary =
-      stamp ? "Set the version table to TARGET without running any revision SQL."
-      : op == Operation::Upgrade
-          ? "Upload the local revisions and upgrade the database to TARGET (default head) in one transaction; "
-            "with --sql print the script instead."
-          : "Upload the local revisions and downgrade the database to TARGET in one transaction; with --sql print "
-            "the script instead.";
+      stamp ? "Set the version table to TARGET without running any revision SQL (the local revisions are uploaded "
+              "first)."
+            : std::string("Upload the local revisions and ") + verb + " the database to TARGET" +
+                  (op == Operation::Upgrade ? " (default head)" : "") +
+                  "; with --sql print the script instead.\n\nOnline, by default in ONE transaction: reserve the "
+                  "manifest's managed tables (metatables), apply the revisions, finalize the tables (a declared "
+                  "table that no revision created fails with MM010 and nothing is applied), then call the "
+                  "after_register hook. The revisions about to run are linted first (findings on stderr; "
+                  "--strict-lint refuses). Revisions marked 'transactional: false' are run by the client outside a "
+                  "transaction; the parts around them then run as separate transactions (so does "
+                  "--transaction-per-revision), with finalize after the last part.";
   summary += "\n\nTARGET: head, heads, base, a revision id or unique prefix, label@head, label@base, +N, -N, REV+N, REV-N";
   if (!stamp)
     summary += "; with --sql also FROM:TO, FROM being base or revision ids (without FROM the database's version "
-               "table is read).\nRevisions marked 'transactional: false' are run by the client outside a "
-               "transaction; the parts around them then run as separate transactions.";
+               "table is read).";
+  summary += "\n\nRuns as a temporary migration login the server issues (never printed) unless --no-temp-credential.\n";
   cxxopts::Options o = cl.options(summary, stamp ? "TARGET" : op == Operation::Upgrade ? "[TARGET]" : "TARGET");
   o.add_options("Arguments")("target",
                   "head, heads, base, an id or prefix, label@head, +N/-N, REV+N/REV-N; with --sql also FROM:TO",
                   cxxopts::value<std::vector<std::string>>());
+  o.add_options()("no-wait", "fail at once (exit 1, naming the other session) when another migration of the "
+                             "provider is in progress, instead of waiting for it");
+  add_credential_options(o);
   if (stamp) {
     o.add_options()("purge", "ignore (and replace) the rows the version table has now");
   } else {
@@ -118,18 +138,27 @@ int run_migration_command(CommandLine& cl, Operation op) {
         "lock-timeout", "give up when a lock is not granted within DURATION (SET LOCAL lock_timeout)",
         cxxopts::value<std::string>(), "DURATION")(
         "statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
-        cxxopts::value<std::string>(), "DURATION");
+        cxxopts::value<std::string>(), "DURATION")(
+        "strict-lint", "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
+        "no-lint", "do not lint the revisions about to run")(
+        "transaction-per-revision",
+        "commit after every revision (server procedure): a failure keeps the revisions before it (manifest default: "
+        "\"transaction_per_revision\")")("one-transaction",
+                                         "all revisions in one transaction even if the manifest sets "
+                                         "\"transaction_per_revision\"");
   }
   o.parse_positional({"target"});
   const std::string examples =
       op == Operation::Upgrade
           ? "  metamigrate upgrade\n"
             "  metamigrate upgrade +1 --lock-timeout 5s --statement-timeout 10min\n"
+            "  metamigrate upgrade --no-wait --strict-lint          # CI: fail fast, refuse risky SQL\n"
+            "  metamigrate upgrade --transaction-per-revision       # long chains: commit after each revision\n"
             "  metamigrate upgrade --sql base:head > upgrade.sql   # offline, for psql\n"
             "  metamigrate upgrade --sql head                      # from the database's version table\n"
       : op == Operation::Downgrade
           ? "  metamigrate downgrade -1\n"
-            "  metamigrate downgrade base\n"
+            "  metamigrate downgrade base                          # retires the catalog rows of dropped tables\n"
             "  metamigrate downgrade --sql 3f2a:-1 > downgrade.sql\n"
           : "  metamigrate stamp head\n"
             "  metamigrate stamp 3f2a --purge\n";
@@ -140,13 +169,32 @@ int run_migration_command(CommandLine& cl, Operation op) {
   request.operation = op;
   request.target = targets.empty() ? "head" : targets[0];
   request.purge = stamp && cl.parsed().count("purge");
+  request.no_wait = cl.parsed().count("no-wait") > 0;
+  const CredentialOptions credential = credential_options(cl);
   if (!stamp) {
     if (const auto v = cl.optional_string("lock-timeout")) request.lock_timeout_ms = parse_duration_ms(*v, "--lock-timeout");
     if (const auto v = cl.optional_string("statement-timeout"))
       request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
     if (cl.parsed().count("no-owner") && !cl.parsed().count("sql")) throw UsageError("--no-owner only applies with --sql");
+    request.strict_lint = cl.parsed().count("strict-lint") > 0;
+    request.lint = !cl.parsed().count("no-lint");
+    if (request.strict_lint && !request.lint) throw UsageError("--strict-lint and --no-lint exclude each other");
+    if (cl.parsed().count("transaction-per-revision") && cl.parsed().count("one-transaction"))
+      throw UsageError("--transaction-per-revision and --one-transaction exclude each other");
+    if (cl.parsed().count("sql") && (cl.parsed().count("transaction-per-revision") || request.no_wait))
+      throw UsageError(std::string(cl.parsed().count("no-wait") ? "--no-wait" : "--transaction-per-revision") +
+                       " does not apply to --sql scripts");
   }
   const ProviderDir provider = cl.load_provider();
+  provider.check_uploadable();
+  if (!stamp) {
+    // Manifest defaults, unless given on the command line.
+    const MigrationDefaults& defaults = provider.manifest().defaults;
+    if (!cl.parsed().count("lock-timeout")) request.lock_timeout_ms = defaults.lock_timeout_ms;
+    if (!cl.parsed().count("statement-timeout")) request.statement_timeout_ms = defaults.statement_timeout_ms;
+    request.transaction_per_revision = cl.parsed().count("transaction-per-revision") ||
+                                       (defaults.transaction_per_revision && !cl.parsed().count("one-transaction"));
+  }
   if (!stamp && cl.parsed().count("sql"))
     return print_offline_script(cl, provider,
                                 op == Operation::Upgrade ? mm::Direction::Upgrade : mm::Direction::Downgrade,
@@ -154,8 +202,8 @@ int run_migration_command(CommandLine& cl, Operation op) {
   if (request.target.find(':') != std::string::npos)
     throw UsageError("FROM:TO targets are only for --sql; the database knows where it is");
 
-  const auto conn = cl.connect();
-  MigrationRunner runner(*conn, provider, cl.out());
+  SchemaSession session(cl, provider, credential);
+  MigrationRunner runner(session.migration(), session.login(), provider, cl.out());
   print_report(cl.out(), runner.run(request));
   return kExitOk;
 }

@@ -15,9 +15,10 @@ const std::vector<CommandInfo>& all_commands() {
       {"upgrade", "upgrade the database (default: to head), or print the SQL with --sql", cmd_upgrade, true},
       {"downgrade", "downgrade the database, or print the SQL with --sql", cmd_downgrade, true},
       {"stamp", "set the version table to a revision without running SQL", cmd_stamp, true},
+      {"lint", "check revision SQL for statements that fail or risk an outage", cmd_lint, true},
+      {"repair", "resolve an interrupted non-transactional revision (resume, mark applied, forget)", cmd_repair, true},
       {"check", "compare the desired schema with the database", cmd_not_implemented, false},
       {"verify", "detect drift between the database and the revisions", cmd_not_implemented, false},
-      {"lint", "check revision SQL for risky statements", cmd_not_implemented, false},
       {"import", "take over an Alembic-managed database", cmd_not_implemented, false},
   };
   return commands;

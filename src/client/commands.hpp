@@ -29,6 +29,8 @@ int cmd_current(CommandLine& cl);
 int cmd_upgrade(CommandLine& cl);
 int cmd_downgrade(CommandLine& cl);
 int cmd_stamp(CommandLine& cl);
+int cmd_lint(CommandLine& cl);
+int cmd_repair(CommandLine& cl);
 int cmd_not_implemented(CommandLine& cl);
 
 }  // namespace mmc

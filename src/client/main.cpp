@@ -38,11 +38,15 @@ void print_general_help() {
 }
 
 void print_server_error(const ServerError& e) {
-  std::cerr << "metamigrate: error [" << (e.sqlstate().empty() ? "-----" : e.sqlstate()) << "]: " << e.what() << "\n";
-  if (!e.location.empty()) std::cerr << "  at: " << e.location << "\n";
+  const std::string sqlstate = e.sqlstate().empty() ? "-----" : e.sqlstate();
+  if (e.input_refusal && !e.location.empty())
+    std::cerr << e.location << ": " << e.what() << " [" << sqlstate << "]\n";
+  else
+    std::cerr << "metamigrate: error [" << sqlstate << "]: " << e.what() << "\n";
+  if (!e.location.empty() && !e.input_refusal) std::cerr << "  at: " << e.location << "\n";
   if (!e.detail().empty()) std::cerr << "  detail: " << e.detail() << "\n";
   if (!e.server_hint().empty()) std::cerr << "  hint: " << e.server_hint() << "\n";
-  if (!e.context().empty()) {
+  if (!e.context().empty() && !e.input_refusal) {
     std::string context = e.context();
     for (std::size_t at = context.find('\n'); at != std::string::npos; at = context.find('\n', at + 1))
       context.replace(at, 1, "\n           ");

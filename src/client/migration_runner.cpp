@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "client/lock_report.hpp"
+#include "client/new_revision.hpp"
 #include "client/sql_split.hpp"
 #include "core/error.hpp"
 #include "core/sql_text.hpp"
@@ -24,30 +26,58 @@ std::vector<std::string> string_list(const nlohmann::json& value) {
   return out;
 }
 
-std::vector<std::string> step_ids(const mm::RevisionGraph& graph, const mm::Plan& plan) {
-  std::vector<std::string> ids;
-  for (const auto& step : plan.steps) ids.push_back(graph.id(step.node));
-  return ids;
+mm::Direction direction_of(Operation op) {
+  return op == Operation::Downgrade ? mm::Direction::Downgrade : mm::Direction::Upgrade;
 }
 
-// Releases the session-level provider lock however the run ends.
-class ProviderLock {
+// Rolls back the transaction block a multi-round-trip operation opened,
+// unless it was committed.
+class OpenTransaction {
  public:
-  ProviderLock(const Connection& conn, std::string key) : conn_(conn), key_(std::move(key)) {}
-  ~ProviderLock() {
+  explicit OpenTransaction(const Connection& conn) : conn_(conn) {}
+  ~OpenTransaction() { conn_.rollback_if_open(); }
+  OpenTransaction(const OpenTransaction&) = delete;
+  OpenTransaction& operator=(const OpenTransaction&) = delete;
+
+ private:
+  const Connection& conn_;
+};
+
+}  // namespace
+
+class MigrationRunner::SessionLock {
+ public:
+  SessionLock(MigrationRunner& runner, const MigrationRequest& request) : runner_(runner) {
+    if (runner.holding_session_lock_) return;  // taken by an outer mode already
+    if (!request.no_wait) runner.announce_wait(request);
+    std::vector<Query> locking{sql::begin()};
+    for (Query& q : runner.settings(request, true)) locking.push_back(std::move(q));
+    // try_lock_provider takes the transaction-level lock or fails naming
+    // the holder; the session-level lock on the same key is then granted
+    // at once (a backend never conflicts with itself) and outlives COMMIT.
+    if (request.no_wait) locking.push_back(sql::try_lock_provider(runner.key_));
+    locking.push_back(sql::lock_provider(runner.key_));
+    locking.push_back(sql::commit());
+    runner.conn_.pipeline(locking);
+    runner.holding_session_lock_ = owner_ = true;
+  }
+  ~SessionLock() {
+    if (!owner_) return;
+    runner_.holding_session_lock_ = false;
     try {
-      conn_.query(sql::unlock_provider(key_));
+      runner_.conn_.rollback_if_open();
+      runner_.conn_.query(sql::unlock_provider(runner_.key_));
     } catch (...) {
       // The lock also ends with the session.
     }
   }
+  SessionLock(const SessionLock&) = delete;
+  SessionLock& operator=(const SessionLock&) = delete;
 
  private:
-  const Connection& conn_;
-  std::string key_;
+  MigrationRunner& runner_;
+  bool owner_ = false;
 };
-
-}  // namespace
 
 nlohmann::json MigrationReport::to_json() const {
   nlohmann::json steps_json = nlohmann::json::array();
@@ -58,33 +88,92 @@ nlohmann::json MigrationReport::to_json() const {
                           {"statements", s.statements},
                           {"duration_ms", s.duration_ms},
                           {"transactional", s.transactional}});
-  return {{"provider", provider}, {"operation", operation}, {"target", target},   {"from", from},
-          {"to", to},             {"steps", steps_json},   {"transactions", transactions},
-          {"duration_ms", duration_ms}};
+  nlohmann::json doc = {{"provider", provider}, {"operation", operation},       {"target", target},
+                        {"mode", mode},         {"from", from},                 {"to", to},
+                        {"steps", steps_json},  {"transactions", transactions}, {"duration_ms", duration_ms}};
+  if (!catalog.is_null()) {
+    nlohmann::json tables = nlohmann::json::array();
+    for (const auto& t : catalog.value("tables", nlohmann::json::array()))
+      tables.push_back({{"uid", t.value("uid", "")},
+                        {"identifier", t.value("identifier", "")},
+                        {"schema_name", t.value("schema_name", "")},
+                        {"table_name", t.value("table_name", "")},
+                        {"status", t.value("status", "")}});
+    doc["catalog"] = {{"counts", catalog.value("counts", nlohmann::json::object())}, {"tables", tables}};
+  }
+  doc["after_register"] = hook.empty() ? nlohmann::json() : nlohmann::json(hook);
+  nlohmann::json findings = nlohmann::json::array();
+  for (const LintFinding& f : lint) findings.push_back(f.to_json());
+  doc["lint"] = findings;
+  doc["executed_by"] = executed_by;
+  return doc;
 }
 
-MigrationRunner::MigrationRunner(Connection& connection, const ProviderDir& provider, const Output& out)
-    : conn_(connection), provider_(provider), out_(out), key_(provider.manifest().key()) {}
+MigrationRunner::MigrationRunner(Connection& connection, const Connection& observer, const ProviderDir& provider,
+                                 const Output& out)
+    : conn_(connection),
+      observer_(observer),
+      provider_(provider),
+      out_(out),
+      key_(provider.manifest().key()),
+      lifecycle_(provider.manifest()),
+      journal_(provider) {
+  if (&observer != &connection) watcher_.emplace(observer, connection.backend_pid());
+}
 
-MigrationRunner::~MigrationRunner() { conn_.on_notice(nullptr); }
+MigrationRunner::~MigrationRunner() {
+  conn_.on_notice(nullptr);
+  conn_.on_wait(nullptr, 250);
+}
 
-MigrationReport MigrationRunner::run(const MigrationRequest& user_request) {
+void MigrationRunner::watch_locks(const MigrationRequest& request) {
+  if (!watcher_) return;
+  int interval = 250;
+  if (!request.lock_timeout_ms.empty() && request.lock_timeout_ms != "0")
+    interval = std::max(20, std::min(interval, std::stoi(request.lock_timeout_ms) / 3));
+  conn_.on_wait([this] { watcher_->sample(); }, interval);
+}
+
+void MigrationRunner::explain(ServerError& error) const {
+  const bool provider_lock = std::string(error.what()).find("another migration of provider") != std::string::npos;
+  if (watcher_ && !provider_lock && (error.sqlstate() == "55P03" || error.sqlstate() == "57014") &&
+      watcher_->explain(error))
+    return;
+  explain_lock_error(observer_, provider_, error);
+}
+
+MigrationReport MigrationRunner::run(const MigrationRequest& request) {
   const auto started = Clock::now();
-  // "head" means the head of the local files: the server's stored graph may
-  // still hold revisions whose files were deleted before they were applied.
-  MigrationRequest request = user_request;
-  const std::vector<std::size_t> local_heads = provider_.graph().heads();
-  if (request.target == "head" && local_heads.size() == 1) request.target = provider_.graph().id(local_heads[0]);
   MigrationReport report;
+  watch_locks(request);
   try {
-    const bool in_parts = request.operation != Operation::Stamp && provider_.has_non_transactional();
-    report = in_parts ? run_in_parts(request) : run_in_one_call(request);
-    report.target = user_request.target;
+    if (request.operation != Operation::Stamp) check_interruption(request);
+    if (request.operation == Operation::Stamp)
+      report = run_stamp(request);
+    else if (provider_.has_non_transactional())
+      report = run_in_parts(request);
+    else if (request.transaction_per_revision)
+      report = run_per_revision(request);
+    else
+      report = run_in_one_transaction(request);
   } catch (ServerError& e) {
     annotate_server_error(e, &provider_);
+    explain(e);
     throw;
   }
+  report.target = request.target;
+  report.lint = lint_findings_;
+  report.executed_by = conn_.user();
   report.duration_ms = ms_since(started);
+  return report;
+}
+
+MigrationReport MigrationRunner::new_report(const MigrationRequest& request, const char* mode) const {
+  MigrationReport report;
+  report.provider = key_;
+  report.operation = operation_name(request.operation);
+  report.target = request.target;
+  report.mode = mode;
   return report;
 }
 
@@ -96,29 +185,186 @@ std::vector<Query> MigrationRunner::settings(const MigrationRequest& request, bo
   return queries;
 }
 
-MigrationReport MigrationRunner::run_in_one_call(const MigrationRequest& request) {
-  // One round trip: register, upload and migrate in one transaction.
-  std::vector<Query> queries{sql::begin(), sql::register_provider(provider_.manifest())};
-  for (Query& q : settings(request, true)) queries.push_back(std::move(q));
-  for (Query& q : progress_settings()) queries.push_back(std::move(q));
+void MigrationRunner::announce_wait(const MigrationRequest& request) const {
+  if (holding_session_lock_ || request.no_wait || out_.quiet()) return;
+  try {
+    const PgResult holder = observer_.query(sql::provider_lock_holder(key_));
+    if (holder.rows() == 0) return;
+    out_.note("another migration of provider " + key_ + " is in progress (pid " + holder.text(0, 0) + ", user " +
+              holder.text(0, 1) + ", since " + holder.text(0, 2) +
+              (holder.text(0, 3).empty() ? "" : ", application " + holder.text(0, 3)) +
+              "); waiting for it to finish (--no-wait fails instead)");
+  } catch (const ServerError&) {
+    // Only a courtesy; the lock itself decides.
+  }
+}
+
+MigrationReport MigrationRunner::run_stamp(const MigrationRequest& request) {
+  // One round trip: upload and stamp in one transaction.
+  std::vector<Query> queries{sql::begin()};
+  if (request.no_wait) queries.push_back(sql::try_lock_provider(key_));
   queries.push_back(sql::upload_revisions(provider_));
   const std::size_t call = queries.size();
   queries.push_back(sql::migrate(request.operation, key_, request.target, request.purge));
   queries.push_back(sql::commit());
-  out_.detail(std::string("server: metamigrate.register_provider, upload_revisions (") +
-              std::to_string(provider_.files().size()) + " revisions), " + operation_name(request.operation) + "('" +
+  announce_wait(request);
+  out_.detail("server: upload_revisions (" + std::to_string(provider_.files().size()) + " revisions), stamp('" +
               request.target + "') in one transaction");
-  std::vector<PgResult> results = conn_.pipeline(queries);
-  const nlohmann::json result = json_value(results[call]);
-  MigrationReport report;
-  report.provider = key_;
-  report.operation = operation_name(request.operation);
-  report.target = request.target;
+  const nlohmann::json result = json_value(conn_.pipeline(queries)[call]);
+  MigrationReport report = new_report(request, "one transaction");
+  report.from = string_list(result.value("from", nlohmann::json::array()));
+  report.to = string_list(result.value("to", nlohmann::json::array()));
+  report.transactions = 1;
+  return report;
+}
+
+MigrationReport MigrationRunner::run_in_one_transaction(const MigrationRequest& request) {
+  // Round trip 1 opens the transaction: lock (with --no-wait), upload, reserve.
+  std::vector<Query> queries{sql::begin()};
+  if (request.no_wait) queries.push_back(sql::try_lock_provider(key_));
+  for (Query& q : settings(request, true)) queries.push_back(std::move(q));
+  for (Query& q : progress_settings(true)) queries.push_back(std::move(q));
+  queries.push_back(sql::upload_revisions(provider_));
+  std::size_t reserve_at = 0;
+  if (lifecycle_.has_tables()) {
+    reserve_at = queries.size();
+    queries.push_back(lifecycle_.reserve());
+  }
+  std::size_t plan_at = 0;
+  if (request.lint) {
+    plan_at = queries.size();
+    queries.push_back(sql::plan(key_, mm::to_string(direction_of(request.operation)), request.target));
+  }
+  announce_wait(request);
+  out_.detail("server: upload_revisions (" + std::to_string(provider_.files().size()) + " revisions)" +
+              (reserve_at ? ", reserve (" + std::to_string(provider_.manifest().metatables.size()) + " tables)" : "") +
+              ", then " + operation_name(request.operation) + "('" + request.target + "'), finalize" +
+              (lifecycle_.hook().empty() ? "" : ", " + lifecycle_.hook()) + ", all in one transaction");
+  std::vector<PgResult> opened = conn_.pipeline(queries);
+  OpenTransaction transaction(conn_);
+  if (reserve_at) lifecycle_.reserved(json_value(opened[reserve_at]));
+  if (plan_at) lint_plan(request, column_values(opened[plan_at]));
+  if (!conn_.in_transaction()) throw OperationError("the migration transaction ended unexpectedly; nothing was applied");
+
+  // Round trip 2: migrate, finalize (+ hook), commit.
+  std::vector<PgResult> results = conn_.pipeline(
+      {sql::migrate(request.operation, key_, request.target), lifecycle_.finalize(operation_name(request.operation)),
+       sql::commit()});
+  const nlohmann::json result = json_value(results[0]);
+  MigrationReport report = new_report(request, "one transaction");
   report.from = string_list(result.value("from", nlohmann::json::array()));
   report.to = string_list(result.value("to", nlohmann::json::array()));
   report.transactions = 1;
   progress_total_ = result.value("steps", nlohmann::json::array()).size();
   add_steps(report, result);
+  take_finalized(results[1], report);
+  return report;
+}
+
+void MigrationRunner::take_finalized(const PgResult& result, MigrationReport& report) const {
+  report.catalog = json_value(result);
+  report.hook = lifecycle_.hook();
+}
+
+std::vector<std::string> MigrationRunner::prepare_in_own_transaction(const MigrationRequest& request) {
+  std::vector<Query> queries{sql::begin()};
+  for (Query& q : settings(request, true)) queries.push_back(std::move(q));
+  queries.push_back(sql::upload_revisions(provider_));
+  std::size_t reserve_at = 0;
+  if (lifecycle_.has_tables()) {
+    reserve_at = queries.size();
+    queries.push_back(lifecycle_.reserve());
+  }
+  queries.push_back(sql::commit());
+  queries.push_back(sql::current(key_));
+  out_.detail("server: upload_revisions" + std::string(reserve_at ? ", reserve" : "") + " in one transaction");
+  std::vector<PgResult> results = conn_.pipeline(queries);
+  if (reserve_at) lifecycle_.reserved(json_value(results[reserve_at]));
+  return column_values(results.back());
+}
+
+void MigrationRunner::finalize_in_own_transaction(const MigrationRequest& request, MigrationReport& report) {
+  out_.detail("server: finalize" + (lifecycle_.hook().empty() ? std::string() : ", " + lifecycle_.hook()) +
+              " in one transaction");
+  std::vector<PgResult> results;
+  try {
+    results = conn_.pipeline({sql::begin(), lifecycle_.finalize(operation_name(request.operation)), sql::commit()});
+  } catch (ServerError& e) {
+    std::vector<std::string> applied;
+    for (const AppliedStep& step : report.steps) applied.push_back(step.revision);
+    e.notes.push_back("The " + report.operation + " itself (" + report.mode + ") is committed (" +
+                      (applied.empty() ? std::string("no revision to apply") : mm::join(applied)) +
+                      "); only the catalog step failed and was rolled back" +
+                      (lifecycle_.hook().empty() ? "" : ", and the after_register hook did not run") +
+                      ". Fix the cause and run the command again: it finalizes then.");
+    throw;
+  }
+  take_finalized(results[1], report);
+  ++report.transactions;
+}
+
+MigrationReport MigrationRunner::run_per_revision(const MigrationRequest& request) {
+  SessionLock lock(*this, request);
+  const std::vector<std::string> heads = prepare_in_own_transaction(request);
+  if (request.lint) {
+    // The server's graph is the local one (the upload pruned it), so the
+    // local planner says what the procedure will run; a target it
+    // rejects is left for the server to report.
+    try {
+      mm::Planner planner(provider_.graph(), heads);
+      const mm::Plan plan = request.operation == Operation::Upgrade ? planner.upgrade(request.target)
+                                                                    : planner.downgrade(request.target);
+      std::vector<std::string> revisions;
+      for (const mm::PlanStep& step : plan.steps) revisions.push_back(provider_.graph().id(step.node));
+      lint_plan(request, revisions);
+    } catch (const mm::Error&) {
+    }
+  }
+  MigrationReport report = new_report(request, "transaction per revision");
+
+  // The procedure commits between revisions, so it runs outside any
+  // transaction block: the settings are the session's for its duration.
+  std::vector<Query> session = settings(request, false);
+  for (Query& q : progress_settings(false)) session.push_back(std::move(q));
+  if (!session.empty()) conn_.pipeline(session);
+  auto reset = [&] {
+    try {
+      conn_.run_statement("RESET lock_timeout; RESET statement_timeout; RESET metamigrate.progress");
+    } catch (...) {
+      // Reported by the caller's error already; the session ends soon.
+    }
+  };
+  out_.detail(std::string("server: CALL metamigrate.") + operation_name(request.operation) +
+              "_per_revision('" + request.target + "'), committing after every revision");
+  const std::vector<std::string> before = column_values(conn_.query(sql::current(key_)));
+  nlohmann::json result;
+  try {
+    result = json_value(conn_.query(sql::migrate_per_revision(request.operation, key_, request.target)));
+  } catch (ServerError& e) {
+    reset();
+    try {
+      const std::vector<std::string> now = column_values(conn_.query(sql::current(key_)));
+      if (now != before)
+        e.notes.push_back("The revisions before the failing one are committed (one transaction per revision): the "
+                          "version table now holds " +
+                          (now.empty() ? std::string("no revision") : mm::join(now)) +
+                          ". Managed tables they created stay reserved until the next successful " +
+                          operation_name(request.operation) + " finalizes them.");
+      else
+        e.notes.push_back("Nothing was committed: the version table still holds " +
+                          (now.empty() ? std::string("no revision") : mm::join(now)) + ".");
+    } catch (...) {
+      // The connection may be gone; the error itself says enough.
+    }
+    throw;
+  }
+  reset();
+  report.from = string_list(result.value("from", nlohmann::json::array()));
+  report.to = string_list(result.value("to", nlohmann::json::array()));
+  progress_total_ = result.value("steps", nlohmann::json::array()).size();
+  add_steps(report, result);
+  report.transactions = 1 + static_cast<int>(report.steps.size());
+  finalize_in_own_transaction(request, report);
   return report;
 }
 
@@ -135,7 +381,7 @@ void MigrationRunner::add_steps(MigrationReport& report, const nlohmann::json& s
   }
 }
 
-std::vector<Query> MigrationRunner::progress_settings() {
+std::vector<Query> MigrationRunner::progress_settings(bool local) {
   if (!out_.wants_progress(static_cast<std::size_t>(-1))) return {};
   conn_.on_notice([this](const PGresult* notice) {
     const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
@@ -151,7 +397,7 @@ std::vector<Query> MigrationRunner::progress_settings() {
                     step.value("duration_ms", 0.0));
     server_reported_progress_ = true;
   });
-  return {sql::set_config("metamigrate.progress", "on", true)};
+  return {sql::set_config("metamigrate.progress", "on", local)};
 }
 
 void MigrationRunner::report_progress(const AppliedStep& step) {
@@ -163,21 +409,12 @@ void MigrationRunner::report_progress(const AppliedStep& step) {
 
 MigrationReport MigrationRunner::run_in_parts(const MigrationRequest& request) {
   const mm::RevisionGraph& graph = provider_.graph();
-  const mm::Direction direction =
-      request.operation == Operation::Upgrade ? mm::Direction::Upgrade : mm::Direction::Downgrade;
+  const mm::Direction direction = direction_of(request.operation);
 
   // Hold the provider's lock for the whole operation: the parts are
   // separate transactions, and no other migrator may slip in between.
-  // Waiting for it obeys --lock-timeout like every other lock.
-  std::vector<Query> locking{sql::begin()};
-  for (Query& q : settings(request, true)) locking.push_back(std::move(q));
-  locking.push_back(sql::lock_provider(key_));
-  locking.push_back(sql::commit());  // a session-level lock outlives the transaction
-  conn_.pipeline(locking);
-  ProviderLock lock(conn_, key_);
-  std::vector<PgResult> setup = conn_.pipeline({sql::begin(), sql::register_provider(provider_.manifest()),
-                                                sql::upload_revisions(provider_), sql::commit(), sql::current(key_)});
-  std::vector<std::string> heads = column_values(setup.back());
+  SessionLock lock(*this, request);
+  std::vector<std::string> heads = prepare_in_own_transaction(request);
 
   mm::Plan plan;
   try {
@@ -186,13 +423,6 @@ MigrationReport MigrationRunner::run_in_parts(const MigrationRequest& request) {
   } catch (const mm::Error& e) {
     throw ServerError(e.sqlstate(), e.what(), e.detail(), e.hint(), "planning " + key_ + " on the client");
   }
-
-  MigrationReport report;
-  report.provider = key_;
-  report.operation = operation_name(request.operation);
-  report.target = request.target;
-  report.from = plan.heads_before;
-  progress_total_ = plan.steps.size();
 
   // Consecutive transactional steps form one run; each non-transactional
   // step is a part of its own.
@@ -204,123 +434,66 @@ MigrationReport MigrationRunner::run_in_parts(const MigrationRequest& request) {
     if (parts.empty() || !transactional || !graph.at(parts.back().back()).transactional) parts.emplace_back();
     parts.back().push_back(step.node);
   }
-  if (top_level.empty()) {
-    // Nothing special on this path: one server call in one transaction.
-    std::vector<nlohmann::json> results = apply_run(request, {request.target});
-    report.to = string_list(results.back().value("to", nlohmann::json::array()));
-    report.transactions = 1;
-    add_steps(report, results.back());
-    return report;
+  // Nothing special on this path: the usual modes (the lock stays ours).
+  if (top_level.empty())
+    return request.transaction_per_revision ? run_per_revision(request) : run_in_one_transaction(request);
+  if (request.lint) {
+    std::vector<std::string> revisions;
+    for (const mm::PlanStep& step : plan.steps) revisions.push_back(graph.id(step.node));
+    lint_plan(request, revisions);
   }
+
+  MigrationReport report = new_report(request, "in parts");
+  report.from = plan.heads_before;
+  progress_total_ = plan.steps.size();
   out_.note("note: " + mm::join(top_level) + (top_level.size() == 1 ? " is" : " are") +
             " non-transactional: this " + report.operation + " runs in " + std::to_string(parts.size()) +
             " parts, each committed on its own (transactional runs in their own transaction, " +
             "non-transactional statements outside any); a failure stops at that part and keeps the parts before it");
 
-  for (std::size_t p = 0; p < parts.size(); ++p) {
-    const std::vector<std::size_t>& part = parts[p];
+  for (const std::vector<std::size_t>& part : parts) {
     if (graph.at(part.front()).transactional) {
-      // Explicit targets computed from the local plan, so every call
-      // takes exactly the planned steps.
-      const std::vector<std::string> targets = targets_for_run(part, direction, heads);
-      std::vector<nlohmann::json> results = apply_run(request, targets);
-      std::vector<std::string> applied;
-      for (const auto& result : results) {
-        add_steps(report, result);
-        for (const auto& s : result.value("steps", nlohmann::json::array())) applied.push_back(s.value("revision", ""));
-      }
-      ++report.transactions;
-      heads = string_list(results.back().value("to", nlohmann::json::array()));
-      std::vector<std::string> expected = graph.ids(part);
-      if (applied != expected)
-        throw OperationError("the server applied " + mm::join(applied) + " where " + mm::join(expected) +
-                             " was planned; stopping");
+      const nlohmann::json last = apply_run(request, part, direction, report);
+      heads = string_list(last.value("to", nlohmann::json::array()));
     } else {
       AppliedStep step;
       const nlohmann::json recorded = apply_top_level(request, part.front(), direction, &step);
       heads = string_list(recorded.value("to", nlohmann::json::array()));
       report_progress(step);
       report.steps.push_back(std::move(step));
+      ++report.transactions;
     }
   }
   report.to = heads;
+  finalize_in_own_transaction(request, report);
   return report;
 }
 
-std::vector<std::string> MigrationRunner::targets_for_run(const std::vector<std::size_t>& run,
-                                                          mm::Direction direction,
-                                                          const std::vector<std::string>& heads) const {
+nlohmann::json MigrationRunner::apply_run(const MigrationRequest& request, const std::vector<std::size_t>& run,
+                                          mm::Direction direction, MigrationReport& report) {
+  // One apply_step per planned revision: the server checks that each is
+  // legal against the version table at that moment, so the run takes
+  // exactly the planned steps, also downgrades on branched graphs.
   const mm::RevisionGraph& graph = provider_.graph();
-  // Simulates a server call; returns the steps it would take, or nothing
-  // when the target is invalid there.
-  auto simulate = [&](const std::vector<std::string>& from, const std::string& target, mm::Plan* plan) {
-    try {
-      mm::Planner planner(graph, from);
-      *plan = direction == mm::Direction::Upgrade ? planner.upgrade(target) : planner.downgrade(target);
-      return true;
-    } catch (const mm::Error&) {
-      return false;
-    }
-  };
-  const std::vector<std::string> wanted = graph.ids(run);
-  std::vector<std::string> whole;
-  if (direction == mm::Direction::Upgrade) {
-    whole.push_back(graph.id(run.back()));
-  } else {
-    for (std::size_t parent : graph.parents(run.back())) whole.push_back(graph.id(parent));
-    whole.push_back(graph.id(run.back()) + "-1");
-  }
-  for (const std::string& target : whole) {
-    mm::Plan plan;
-    if (simulate(heads, target, &plan) && step_ids(graph, plan) == wanted) return {target};
-  }
-  // Step by step: each call must take exactly one step.
-  std::vector<std::string> targets;
-  std::vector<std::string> state = heads;
-  for (std::size_t node : run) {
-    std::vector<std::string> candidates;
-    if (direction == mm::Direction::Upgrade) {
-      candidates.push_back(graph.id(node));
-    } else {
-      candidates.push_back(graph.id(node) + "-1");
-      for (std::size_t parent : graph.parents(node)) candidates.push_back(graph.id(parent));
-    }
-    bool found = false;
-    for (const std::string& target : candidates) {
-      mm::Plan plan;
-      if (simulate(state, target, &plan) && step_ids(graph, plan) == std::vector<std::string>{graph.id(node)}) {
-        targets.push_back(target);
-        state = plan.heads_after;
-        found = true;
-        break;
-      }
-    }
-    if (!found)
-      throw OperationError("cannot downgrade " + graph.id(node) +
-                               " on its own through the server (other applied revisions depend on its parent)",
-                           "Downgrade to a nearer target first, so that non-transactional revisions are not mixed "
-                           "with branches in one downgrade.");
-  }
-  return targets;
-}
-
-std::vector<nlohmann::json> MigrationRunner::apply_run(const MigrationRequest& request,
-                                                       const std::vector<std::string>& targets) {
   std::vector<Query> queries{sql::begin()};
   for (Query& q : settings(request, true)) queries.push_back(std::move(q));
   const std::size_t first_call = queries.size();
-  for (const std::string& target : targets) queries.push_back(sql::migrate(request.operation, key_, target));
+  for (std::size_t node : run) queries.push_back(sql::apply_step(key_, graph.id(node), mm::to_string(direction)));
   queries.push_back(sql::commit());
-  out_.detail(std::string("server: ") + operation_name(request.operation) + " to " + mm::join(targets) +
-              " in one transaction");
+  out_.detail(std::string("server: apply_step ") + mm::join(graph.ids(run)) + " (" + mm::to_string(direction) +
+              ") in one transaction");
   std::vector<PgResult> results = conn_.pipeline(queries);
-  std::vector<nlohmann::json> out;
-  for (std::size_t i = 0; i < targets.size(); ++i) out.push_back(json_value(results[first_call + i]));
-  return out;
+  nlohmann::json last;
+  for (std::size_t i = 0; i < run.size(); ++i) {
+    last = json_value(results[first_call + i]);
+    add_steps(report, last);
+  }
+  ++report.transactions;
+  return last;
 }
 
 nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request, std::size_t node,
-                                                mm::Direction direction, AppliedStep* step) {
+                                                mm::Direction direction, AppliedStep* step, std::size_t first) {
   const RevisionFile& file = provider_.file_of(node);
   const bool upgrade = direction == mm::Direction::Upgrade;
   const std::string& sql_text = upgrade ? file.revision.upgrade_sql : file.revision.downgrade_sql;
@@ -329,8 +502,10 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
   step->direction = mm::to_string(direction);
   step->message = file.revision.message;
   step->transactional = false;
-  out_.detail("client: running " + std::to_string(statements.size()) + " statement(s) of " + file.revision.id +
-              " outside a transaction, as role " + provider_.manifest().owner_role);
+  out_.detail("client: running " + std::to_string(statements.size() - std::min(first, statements.size())) +
+              " statement(s) of " + file.revision.id + " outside a transaction, as role " +
+              provider_.manifest().owner_role);
+  const std::string database_uid = data_source_uid();
 
   // The same environment the server gives revision SQL: the owner role
   // (objects it creates belong to it) and the provider's search_path.
@@ -346,12 +521,36 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
       // Reported by the caller's error already; the session ends soon.
     }
   };
+  // The journal entry of this revision, rewritten before every statement.
+  Interruption interrupted;
+  interrupted.data_source_uid = database_uid;
+  interrupted.database = conn_.describe();
+  interrupted.provider = key_;
+  interrupted.revision = file.revision.id;
+  interrupted.direction = step->direction;
+  interrupted.statements = static_cast<int>(statements.size());
   const auto started = Clock::now();
-  for (std::size_t i = 0; i < statements.size(); ++i) {
+  for (std::size_t i = first; i < statements.size(); ++i) {
     const SqlStatement& statement = statements[i];
+    interrupted.failed_statement = static_cast<int>(i + 1);
+    interrupted.location = file.path + ":" + std::to_string(file.file_line(upgrade, statement.line));
+    interrupted.state = "running";
+    interrupted.sqlstate.clear();
+    interrupted.error.clear();
+    interrupted.at = utc_timestamp();
+    journal_.record(interrupted, out_);
     try {
       conn_.run_statement(statement.text);
-    } catch (ServerError& e) {
+    } catch (const OperationError& failure) {
+      const auto* server_error = dynamic_cast<const ServerError*>(&failure);
+      if (!server_error) {
+        // The connection is gone: the statement may or may not have run.
+        throw OperationError(std::string(failure.what()) + " while statement " + std::to_string(i + 1) + " of " +
+                                 file.revision.id + " (non-transactional) ran",
+                             "It may or may not have completed. 'metamigrate current' shows the record in " +
+                                 journal_.path() + "; resolve it with 'metamigrate repair'.");
+      }
+      ServerError e = *server_error;
       restore();
       const std::size_t offset = byte_offset_of_character(statement.text, e.statement_position());
       const int sql_line = statement.line + mm::line_at(statement.text, offset) - 1;
@@ -359,17 +558,175 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
                     "), statement " + std::to_string(i + 1) + ", line " + std::to_string(sql_line) +
                     " (run by the client outside a transaction)");
       e.location = file.path + ":" + std::to_string(file.file_line(upgrade, sql_line));
-      e.notes.push_back(i == 0 ? "Nothing of revision " + file.revision.id + " ran; it is not recorded as applied."
-                               : "Statements 1-" + std::to_string(i) + " of revision " + file.revision.id +
-                                     " ran and are committed (non-transactional); the revision is not recorded as "
-                                     "applied. Undo or finish them by hand before running again.");
-      throw;
+      // What the next run must know: recorded in the journal, and said now.
+      interrupted.location = e.location;
+      interrupted.sqlstate = e.sqlstate();
+      interrupted.error = e.what();
+      interrupted.state = "failed";
+      if (i == 0) {
+        e.notes.push_back("Nothing of revision " + file.revision.id + " ran; it is not recorded as applied.");
+        journal_.clear(database_uid, key_, out_);
+      } else {
+        journal_.record(interrupted, out_);
+        e.notes.push_back("Statements 1-" + std::to_string(i) + " of revision " + file.revision.id + " ran and are " +
+                          "committed (non-transactional); statement " + std::to_string(i + 1) + " failed and the " +
+                          "revision is not recorded as applied. Recorded in " + journal_.path() +
+                          ": 'metamigrate current' shows it and 'metamigrate " + step->direction +
+                          "' refuses to run the revision again from statement 1.");
+        e.notes.push_back("Resolve it with 'metamigrate repair --resume' (runs statements " + std::to_string(i + 1) +
+                          "-" + std::to_string(statements.size()) +
+                          " and records the revision), 'metamigrate repair --mark-applied' (you finished it by hand) "
+                          "or 'metamigrate repair --forget' (you undid statements 1-" + std::to_string(i) +
+                          " by hand).");
+      }
+      note_invalid_indexes(e);
+      throw e;
     }
   }
   step->duration_ms = ms_since(started);
-  step->statements = static_cast<int>(statements.size());
+  step->statements = static_cast<int>(statements.size() - std::min(first, statements.size()));
   restore();
-  return json_value(conn_.query(sql::record_step(key_, file.revision.id, step->direction, step->duration_ms)));
+  nlohmann::json recorded =
+      json_value(conn_.query(sql::record_step(key_, file.revision.id, step->direction, step->duration_ms)));
+  journal_.clear(database_uid, key_, out_);
+  return recorded;
+}
+
+void MigrationRunner::note_invalid_indexes(ServerError& error) const {
+  // A failed CREATE INDEX CONCURRENTLY leaves an INVALID index behind.
+  try {
+    std::string schemas = "{";
+    for (const std::string& schema : provider_.manifest().schemas) schemas += quote_identifier(schema) + ",";
+    schemas += quote_identifier(provider_.manifest().version_table.schema) + "}";
+    const PgResult invalid = conn_.query(
+        "SELECT i.indexrelid::pg_catalog.regclass::text FROM pg_catalog.pg_index i "
+        "JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT i.indisvalid AND n.nspname = ANY ($1::text[]) ORDER BY 1",
+        {schemas});
+    for (int row = 0; row < invalid.rows(); ++row)
+      error.notes.push_back("index " + invalid.text(row, 0) +
+                            " is INVALID (left by a failed CREATE INDEX CONCURRENTLY): drop it with DROP INDEX "
+                            "CONCURRENTLY " +
+                            invalid.text(row, 0) + " before running the statement again");
+  } catch (...) {
+    // Only advice.
+  }
+}
+
+const std::string& MigrationRunner::data_source_uid() {
+  if (data_source_uid_.empty()) data_source_uid_ = conn_.query("SELECT metamigrate.data_source_uid()::text").text(0, 0);
+  return data_source_uid_;
+}
+
+bool MigrationRunner::still_pending(const Interruption& interrupted, const std::vector<std::string>& heads) const {
+  return interruption_pending(interrupted, provider_.graph(), heads);
+}
+
+std::optional<Interruption> MigrationRunner::interruption() {
+  if (journal_.empty()) return std::nullopt;
+  return journal_.find(data_source_uid(), key_);
+}
+
+void MigrationRunner::check_interruption(const MigrationRequest& request) {
+  const std::optional<Interruption> interrupted = interruption();
+  if (!interrupted) return;
+  const std::vector<std::string> heads = column_values(conn_.query(sql::current(key_)));
+  if (!still_pending(*interrupted, heads)) {
+    out_.note("note: the interrupted revision " + interrupted->revision + " recorded in " + journal_.path() +
+              " has been resolved in the database meanwhile; forgetting the record");
+    journal_.clear(data_source_uid(), key_, out_);
+    return;
+  }
+  throw OperationError(std::string("refusing to ") + operation_name(request.operation) + " " + key_ + ": " +
+                           interrupted->describe(),
+                       "Running it again would repeat statements 1-" +
+                           std::to_string(interrupted->failed_statement - 1) + " of " + interrupted->revision +
+                           ", which are committed already.");
+}
+
+void MigrationRunner::lint_plan(const MigrationRequest& request, const std::vector<std::string>& revisions) {
+  std::vector<LintSection> sections;
+  for (const std::string& id : revisions)
+    if (const RevisionFile* file = provider_.find_file(id))
+      sections.push_back({file, request.operation == Operation::Upgrade});
+  if (sections.empty()) return;
+  const bool lock_timeout_set = !request.lock_timeout_ms.empty() && request.lock_timeout_ms != "0";
+  out_.detail("server: lint of " + std::to_string(sections.size()) + " revision(s) about to run");
+  lint_findings_ = lint_sections(conn_, sections, lock_timeout_set);
+  if (!out_.json())
+    for (const LintFinding& f : lint_findings_) out_.message("lint: " + f.text());
+  if (request.strict_lint && !lint_findings_.empty())
+    throw OperationError(std::string("refusing to ") + operation_name(request.operation) + " " + key_ + ": lint found " +
+                             std::to_string(lint_findings_.size()) +
+                             (lint_findings_.size() == 1 ? " problem" : " problems") +
+                             " in the revisions it would run (--strict-lint); nothing was applied",
+                         "Fix them (docs/lint.md has the safe alternatives), or run without --strict-lint.");
+}
+
+MigrationReport MigrationRunner::resume(const MigrationRequest& request, const Interruption& interrupted) {
+  return finish_interrupted(request, interrupted, true);
+}
+
+MigrationReport MigrationRunner::mark_applied(const MigrationRequest& request, const Interruption& interrupted) {
+  return finish_interrupted(request, interrupted, false);
+}
+
+MigrationReport MigrationRunner::finish_interrupted(const MigrationRequest& request, const Interruption& interrupted,
+                                                    bool run_rest) {
+  try {
+    return finish_interrupted_step(request, interrupted, run_rest);
+  } catch (ServerError& e) {
+    annotate_server_error(e, &provider_);
+    explain(e);
+    throw;
+  }
+}
+
+MigrationReport MigrationRunner::finish_interrupted_step(const MigrationRequest& request,
+                                                         const Interruption& interrupted, bool run_rest) {
+  const auto started = Clock::now();
+  watch_locks(request);
+  SessionLock lock(*this, request);
+  const std::vector<std::string> heads = prepare_in_own_transaction(request);
+  const mm::RevisionGraph& graph = provider_.graph();
+  const std::size_t node = graph.find(interrupted.revision);
+  if (node == mm::RevisionGraph::npos)
+    throw OperationError("revision " + interrupted.revision + " of the record is no longer in the local files",
+                         "Restore its file, or run 'metamigrate repair --forget' after cleaning up by hand.");
+  if (!still_pending(interrupted, heads)) {
+    journal_.clear(data_source_uid(), key_, out_);
+    throw OperationError("revision " + interrupted.revision + " is already " +
+                         (interrupted.direction == "upgrade" ? "applied" : "reverted") +
+                         " in the database; the record is dropped and there is nothing to repair");
+  }
+  const mm::Direction direction =
+      interrupted.direction == "upgrade" ? mm::Direction::Upgrade : mm::Direction::Downgrade;
+  MigrationReport report = new_report(request, "repair");
+  report.operation = run_rest ? "repair --resume" : "repair --mark-applied";
+  report.from = heads;
+  AppliedStep step;
+  nlohmann::json recorded;
+  if (run_rest) {
+    recorded = apply_top_level(request, node, direction, &step,
+                               static_cast<std::size_t>(std::max(0, interrupted.failed_statement - 1)));
+  } else {
+    step.revision = interrupted.revision;
+    step.direction = interrupted.direction;
+    step.message = graph.at(node).message;
+    step.transactional = false;
+    recorded = json_value(conn_.query(sql::record_step(key_, interrupted.revision, interrupted.direction, 0.0)));
+    journal_.clear(data_source_uid(), key_, out_);
+  }
+  report.to = string_list(recorded.value("to", nlohmann::json::array()));
+  report.steps.push_back(step);
+  report.transactions = 1;
+  report.executed_by = conn_.user();
+  report.duration_ms = ms_since(started);
+  return report;
+}
+
+void MigrationRunner::forget(const Interruption& interrupted) {
+  journal_.clear(interrupted.data_source_uid, interrupted.provider, out_);
 }
 
 }  // namespace mmc
