@@ -18,7 +18,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"lint", "check revision SQL for statements that fail or risk an outage", cmd_lint, true},
       {"repair", "resolve an interrupted non-transactional revision (resume, mark applied, forget)", cmd_repair, true},
       {"check", "compare the desired schema with the database", cmd_not_implemented, false},
-      {"verify", "detect drift between the database and the revisions", cmd_not_implemented, false},
+      {"verify", "compare the live schema with the state stored after the last migration (drift)", cmd_verify, true},
       {"import", "take over an Alembic-managed database", cmd_not_implemented, false},
   };
   return commands;

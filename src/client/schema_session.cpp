@@ -49,7 +49,8 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
   const Output& out = cl.out();
   login_ = cl.connect();
 
-  std::vector<Query> setup{sql::begin(), sql::provider_registered(key), sql::register_provider(manifest)};
+  std::vector<Query> setup{sql::begin(), sql::provider_registered(key), sql::register_provider(manifest),
+                           sql::set_provider_schemas(manifest)};
   std::size_t version_at = 0, credential_at = 0;
   if (version_row == VersionRow::Resolve) {
     version_at = setup.size();
@@ -67,7 +68,7 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
     setup.push_back(sql::migration_connection(request));
   }
   setup.push_back(sql::commit());
-  out.detail("server: metamigrate.register_provider" +
+  out.detail("server: metamigrate.register_provider, set_provider_schemas" +
              std::string(version_row == VersionRow::Resolve ? ", version_meta_table" : "") +
              (options.enabled ? ", migration_connection" : "") + " in one transaction");
   std::vector<PgResult> results;

@@ -38,6 +38,15 @@ Query provider_registered(const std::string& key) {
   return {"SELECT EXISTS (SELECT 1 FROM metamigrate.provider WHERE provider_key = $1)", {key}};
 }
 
+Query set_provider_schemas(const Manifest& m) {
+  return {"SELECT metamigrate.set_provider_schemas($1, ARRAY(SELECT jsonb_array_elements_text($2::jsonb)))",
+          {m.key(), nlohmann::json(m.schemas).dump()}};
+}
+
+Query verify(const std::string& key) {
+  return {"SELECT kind, detail FROM metamigrate.verify($1)", {key}};
+}
+
 Query upload_revisions(const ProviderDir& provider) {
   return {"SELECT metamigrate.upload_revisions($1, $2::jsonb, true)",
           {provider.manifest().key(), provider.upload_document().dump()}};

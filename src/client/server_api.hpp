@@ -22,6 +22,11 @@ Query commit();
 // metamigrate.register_provider with the manifest's settings (idempotent).
 Query register_provider(const Manifest& manifest);
 Query provider_registered(const std::string& key);
+// metamigrate.set_provider_schemas: the schemas verify and autogenerate
+// compare (the manifest's "schemas").
+Query set_provider_schemas(const Manifest& manifest);
+// metamigrate.verify: rows (kind, detail); none when clean.
+Query verify(const std::string& key);
 // The whole local set (prune): unapplied stored revisions that have no
 // file any more are deleted, so the server's graph is the local one.
 Query upload_revisions(const ProviderDir& provider);

@@ -205,3 +205,36 @@ set_manifest_option '"lock_timeout": "soon"'
 sm_expect 2 "a bad duration in the manifest is bad input" current
 check "names the manifest and line" err_matches "safe/migrations/metamigrate.json:5: .*is not a duration"
 set_manifest_option ""
+
+echo "== verify"
+sm_expect 0 "verify right after a migration is clean" verify
+check "says the schema matches" err_has "safe:main: the schema matches the state stored after the last migration"
+ssql "ALTER TABLE safe_account ADD COLUMN by_hand int; ALTER TABLE safe_account ALTER COLUMN name SET DEFAULT 'anon'" >/dev/null
+sm_expect 1 "a column added and a default changed by hand are drift" verify
+check "names the added column" grep -qE '^drift: .*safe_account.*by_hand' "$WORK/out"
+check "names the changed default" grep -qE "^drift: .*safe_account.*name.*default.*anon" "$WORK/out"
+check "says how to resolve it" err_has "write a revision for wanted changes"
+sm_expect 1 "--json" verify --json
+check "--json lists the drift, not clean" bash -c "grep -q '\"clean\": false' '$WORK/out' && grep -q 'by_hand' '$WORK/out'"
+ssql "ALTER TABLE safe_account DROP COLUMN by_hand; ALTER TABLE safe_account ALTER COLUMN name DROP DEFAULT" >/dev/null
+sm_expect 0 "undone by hand: clean again" verify
+ssql "DROP INDEX safe_account_id_name_idx" >/dev/null
+sm_expect 1 "an index dropped by hand is drift" verify
+check "names the index" grep -qE '^drift: .*safe_account_id_name_idx' "$WORK/out"
+sm_expect 0 "stamp accepts the live schema as the new baseline" stamp s6_slow
+sm_expect 0 "clean after the stamp" verify
+ssql "CREATE SCHEMA safe_elsewhere; CREATE TABLE safe_elsewhere.t (id int)" >/dev/null
+sm_expect 0 "objects outside the manifest's schemas are not drift" verify
+set_manifest_option '"schemas": ["public", "safe_elsewhere"]'
+sm_expect 0 "the manifest's schemas reach the server with the next migration" stamp s6_slow
+ssql "ALTER TABLE safe_elsewhere.t ADD COLUMN later int" >/dev/null
+sm_expect 1 "then a change there is drift" verify
+check "names it" grep -qE '^drift: .*safe_elsewhere.*later' "$WORK/out"
+ssql "SET client_min_messages = warning; DROP SCHEMA safe_elsewhere CASCADE" >/dev/null
+set_manifest_option ""
+sm_expect 0 "back to public only" stamp s6_slow
+ssql "DELETE FROM safe_alembic_version" >/dev/null
+sm_expect 1 "a version table changed behind metamigrate's back is stale" verify
+check "says so" grep -q "^stale: the stored state belongs to heads \[s6_slow\], the version table holds \[\]" "$WORK/out"
+sm_expect 0 "stamp takes a new baseline" stamp s6_slow
+sm_expect 0 "clean" verify
