@@ -27,7 +27,7 @@ DROP INDEX vfy.account_name;
 ALTER TABLE vfy.account ALTER COLUMN name SET DEFAULT 'y';
 CREATE TABLE vfy.extra (id int);
 RESET ROLE;
-SELECT kind, regexp_replace(detail, '^\S+: ', '<time>: ') AS detail FROM metamigrate.verify('vfy:main') ORDER BY kind, detail;
+SELECT kind, regexp_replace(detail, '^\d{4}-\d\d-\d\dT[0-9:]+Z: ', '<time>: ') AS detail FROM metamigrate.verify('vfy:main') ORDER BY kind, detail;
 -- Objects outside the provider's schemas are not its drift.
 CREATE TABLE public.vfy_elsewhere (id int);
 SELECT count(*) AS drift_rows FROM metamigrate.verify('vfy:main') WHERE detail LIKE '%vfy_elsewhere%';

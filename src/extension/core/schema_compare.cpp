@@ -31,7 +31,7 @@ bool all_named(const json& list) {
 }
 
 void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
-             std::size_t limit) {
+             std::size_t limit, const DifferenceWording& w) {
   if (out.size() >= limit || a == b) return;
   if (a.is_object() && b.is_object()) {
     std::map<std::string, std::pair<const json*, const json*>> fields;
@@ -40,11 +40,11 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
     for (const auto& [key, values] : fields) {
       const std::string sub = path.empty() ? key : path + "." + key;
       if (!values.first) {
-        out.push_back(sub + ": only in to");
+        out.push_back(sub + ": " + w.only_in_to);
       } else if (!values.second) {
-        out.push_back(sub + ": only in from");
+        out.push_back(sub + ": " + w.only_in_from);
       } else {
-        compare(*values.first, *values.second, sub, out, limit);
+        compare(*values.first, *values.second, sub, out, limit, w);
       }
       if (out.size() >= limit) return;
     }
@@ -57,11 +57,11 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
     for (const auto& [name, values] : items) {
       const std::string sub = path + "[" + name + "]";
       if (!values.first) {
-        out.push_back(sub + ": only in to");
+        out.push_back(sub + ": " + w.only_in_to);
       } else if (!values.second) {
-        out.push_back(sub + ": only in from");
+        out.push_back(sub + ": " + w.only_in_from);
       } else {
-        compare(*values.first, *values.second, sub, out, limit);
+        compare(*values.first, *values.second, sub, out, limit, w);
       }
       if (out.size() >= limit) return;
     }
@@ -73,20 +73,21 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
     for (const json& e : a) seen[e.dump()] |= 1;
     for (const json& e : b) seen[e.dump()] |= 2;
     for (const auto& [edge, sides] : seen) {
-      if (sides == 1) out.push_back("dependencies" + edge + ": only in from");
-      if (sides == 2) out.push_back("dependencies" + edge + ": only in to");
+      if (sides == 1) out.push_back("dependencies" + edge + ": " + w.only_in_from);
+      if (sides == 2) out.push_back("dependencies" + edge + ": " + w.only_in_to);
       if (out.size() >= limit) return;
     }
     return;
   }
-  out.push_back(path + ": " + short_value(a) + " -> " + short_value(b));
+  out.push_back(path + ": " + w.changed + short_value(a) + " -> " + short_value(b));
 }
 
 }  // namespace
 
-std::vector<std::string> model_differences(const json& from, const json& to, std::size_t limit) {
+std::vector<std::string> model_differences(const json& from, const json& to, std::size_t limit,
+                                           const DifferenceWording& wording) {
   std::vector<std::string> out;
-  compare(from, to, "", out, limit);
+  compare(from, to, "", out, limit, wording);
   return out;
 }
 

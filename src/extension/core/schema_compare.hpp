@@ -11,7 +11,14 @@
 
 namespace mm::schema {
 
+// How a difference reads; verify names the sides (stored state, database).
+struct DifferenceWording {
+  std::string only_in_from = "only in from";
+  std::string only_in_to = "only in to";
+  std::string changed;  // before "A -> B"
+};
+
 std::vector<std::string> model_differences(const nlohmann::json& from, const nlohmann::json& to,
-                                           std::size_t limit = 100);
+                                           std::size_t limit = 100, const DifferenceWording& wording = {});
 
 }  // namespace mm::schema
