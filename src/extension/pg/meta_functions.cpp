@@ -51,45 +51,61 @@ Datum migration_connection_fn(FunctionCallInfo fcinfo) {
 
 Datum reap_credentials_fn(FunctionCallInfo) { return Int32GetDatum(reap_credentials()); }
 
-// Records DDL on active managed tables that happens outside a migration
-// of their provider (as the catalog owner: PUBLIC cannot write the log).
-void record_out_of_band(SpiSession& spi, const char* events_sql) {
-  const std::string executed_as = current_user_name();  // before switching to the catalog owner
-  RunAs as_catalog_owner(catalog_owner(spi));
-  spi.execute(events_sql, {migrating_provider(), executed_as});
+// Event triggers fire on every DDL command in the database, so their
+// common case must be cheap: one saved-plan probe that says whether any
+// active managed table belongs to a provider other than the one migrating
+// in this backend; only then are the command's objects looked at.
+constexpr const char* kAnyManagedElsewhere = R"SQL(
+  SELECT EXISTS (SELECT 1 FROM metamigrate.meta_table m
+                  WHERE m.status = 'active' AND m.provider OPERATOR(pg_catalog.<>) $1))SQL";
+
+bool managed_tables_elsewhere(SpiSession& spi, const std::string& migrating) {
+  return spi.query_saved(kAnyManagedElsewhere, {migrating}).at(0).at(0).value_or("f") == "t";
 }
 
+// Each row: command_tag, object_type, object_identity, provider, uid, identifier.
 // Tables, and indexes and triggers by the table they belong to.
-constexpr const char* kRecordCommands = R"SQL(
-  INSERT INTO metamigrate.ddl_event (executed_as, command_tag, object_type, object_identity, provider,
-                                     meta_table_uid, identifier)
-  SELECT $2::name, d.command_tag, d.object_type, d.object_identity, m.provider, m.uid, m.identifier
+constexpr const char* kManagedCommands = R"SQL(
+  SELECT d.command_tag, d.object_type, d.object_identity, m.provider, m.uid::pg_catalog.text, m.identifier
     FROM pg_catalog.pg_event_trigger_ddl_commands() d
-    JOIN metamigrate.meta_table m ON m.table_oid = CASE
-           WHEN d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass THEN
-             COALESCE((SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid = d.objid), d.objid)
-           WHEN d.classid = 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN
-             (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid = d.objid)
+    JOIN metamigrate.meta_table m ON m.table_oid OPERATOR(pg_catalog.=) CASE
+           WHEN d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass THEN
+             COALESCE((SELECT i.indrelid FROM pg_catalog.pg_index i WHERE i.indexrelid OPERATOR(pg_catalog.=) d.objid),
+                      d.objid)
+           WHEN d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_trigger'::pg_catalog.regclass THEN
+             (SELECT t.tgrelid FROM pg_catalog.pg_trigger t WHERE t.oid OPERATOR(pg_catalog.=) d.objid)
          END
-   WHERE m.status = 'active' AND m.provider <> $1)SQL";
+   WHERE m.status = 'active' AND m.provider OPERATOR(pg_catalog.<>) $1)SQL";
 
 // Dropped indexes are gone from pg_index by now: match them by the index
 // names recorded in the managed table's contract.
-constexpr const char* kRecordDrops = R"SQL(
-  INSERT INTO metamigrate.ddl_event (executed_as, command_tag, object_type, object_identity, provider,
-                                     meta_table_uid, identifier)
-  SELECT $2::name, 'DROP INDEX', d.object_type, d.object_identity, m.provider, m.uid, m.identifier
+constexpr const char* kManagedIndexDrops = R"SQL(
+  SELECT 'DROP INDEX', d.object_type, d.object_identity, m.provider, m.uid::pg_catalog.text, m.identifier
     FROM pg_catalog.pg_event_trigger_dropped_objects() d
-    JOIN metamigrate.meta_table m ON m.schema_name = d.schema_name
+    JOIN metamigrate.meta_table m ON m.schema_name OPERATOR(pg_catalog.=) d.schema_name
      AND pg_catalog.jsonb_path_exists(m.table_contract -> 'indexes',
                                       '$[*] ? (@.name == $n)', pg_catalog.jsonb_build_object('n', d.object_name))
-   WHERE d.object_type = 'index' AND m.status = 'active' AND m.provider <> $1)SQL";
+   WHERE d.object_type = 'index' AND m.status = 'active' AND m.provider OPERATOR(pg_catalog.<>) $1)SQL";
+
+// Records DDL on active managed tables that happens outside a migration of
+// their provider, as the catalog owner (PUBLIC cannot write the log).
+void record_out_of_band(SpiSession& spi, const Rows& events) {
+  if (events.empty()) return;
+  const std::string executed_as = current_user_name();  // before switching to the catalog owner
+  RunAs as_catalog_owner(catalog_owner(spi));
+  for (const Row& e : events)
+    spi.execute_prepared(
+        "INSERT INTO metamigrate.ddl_event (executed_as, command_tag, object_type, object_identity, provider, "
+        "meta_table_uid, identifier) VALUES ($1::pg_catalog.name, $2, $3, $4, $5, $6::pg_catalog.uuid, $7)",
+        {executed_as, e[0], e[1], e[2], e[3], e[4], e[5]});
+}
 
 Datum record_managed_ddl_fn(FunctionCallInfo fcinfo) {
   if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
     throw Error(sqlstate::kInvalidParameter, "record_managed_ddl() must be called as an event trigger");
   SpiSession spi;
-  record_out_of_band(spi, kRecordCommands);
+  const std::string migrating = migrating_provider();
+  if (managed_tables_elsewhere(spi, migrating)) record_out_of_band(spi, spi.query_saved(kManagedCommands, {migrating}));
   spi.finish();
   return PointerGetDatum(nullptr);
 }
@@ -101,16 +117,22 @@ Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
   if (!CALLED_AS_EVENT_TRIGGER(fcinfo))
     throw Error(sqlstate::kInvalidParameter, "protect_managed_tables() must be called as an event trigger");
   SpiSession spi;
-  Rows rows = spi.query(
+  const std::string migrating = migrating_provider();
+  if (!managed_tables_elsewhere(spi, migrating)) {
+    spi.finish();
+    return PointerGetDatum(nullptr);
+  }
+  Rows rows = spi.query_saved(
       "SELECT m.provider, m.identifier, d.object_identity "
       "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
-      "JOIN metamigrate.meta_table m ON m.table_oid = d.objid "
-      "WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0 "
-      "AND m.status = 'active' AND m.protect_from_deletion ORDER BY 3");
+      "JOIN metamigrate.meta_table m ON m.table_oid OPERATOR(pg_catalog.=) d.objid "
+      "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
+      "AND d.objsubid OPERATOR(pg_catalog.=) 0 "
+      "AND m.status = 'active' AND m.protect_from_deletion AND m.provider OPERATOR(pg_catalog.<>) $1 ORDER BY 3",
+      {migrating});
   std::vector<std::string> refused;
   std::string provider;
   for (const Row& r : rows) {
-    if (*r[0] == migrating_provider()) continue;
     refused.push_back(*r[2] + " (" + *r[1] + ", provider " + *r[0] + ")");
     provider = *r[0];
   }
@@ -121,7 +143,7 @@ Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
                 "Write a revision of provider \"" + provider +
                     "\" that drops the table, remove it from the manifest's metatables, and apply it with "
                     "`metamigrate upgrade` (or `metamigrate downgrade` past the revision that created it).");
-  record_out_of_band(spi, kRecordDrops);
+  record_out_of_band(spi, spi.query_saved(kManagedIndexDrops, {migrating}));
   spi.finish();
   return PointerGetDatum(nullptr);
 }

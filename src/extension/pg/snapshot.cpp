@@ -233,15 +233,16 @@ SELECT pg_catalog.jsonb_build_object(
                             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum)) END,
           'deferrable', co.condeferrable, 'deferred', co.condeferred, 'validated', co.convalidated,
           'comment', pg_catalog.obj_description(co.oid, 'pg_constraint'))), '[]')
-        FROM con x JOIN pg_catalog.pg_constraint co ON co.oid = x.oid
+        FROM pg_catalog.pg_constraint co
         LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
         LEFT JOIN pg_catalog.pg_namespace fns ON fns.oid = fc.relnamespace
-       WHERE x.relid = c.oid),
+       WHERE co.conrelid = c.oid AND co.contype IN ('p', 'u', 'c', 'x', 'f') AND co.conislocal   -- as in con
+         AND co.conparentid = 0),
       'indexes', @INDEXES@,
       'triggers', (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'name', tgname, 'definition', pg_catalog.pg_get_triggerdef(oid),
           'comment', pg_catalog.obj_description(oid, 'pg_trigger'))), '[]')
-        FROM trg WHERE relid = c.oid)))
+        FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0)))   -- as in trg
       FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid),
   'views', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
       'schema', r.nspname, 'name', r.relname, 'materialized', r.relkind = 'm',
@@ -265,7 +266,9 @@ SELECT pg_catalog.jsonb_build_object(
 )::pg_catalog.text
 )SQL";
 
-// Indexes of the relation `c` (tables and materialized views alike).
+// Indexes of the relation `c` (tables and materialized views alike). The
+// per-relation subqueries read the catalogs by their indexed relation
+// column; scanning the CTEs per relation made snapshots quadratic.
 constexpr const char* kIndexesSql = R"SQL((SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'name', i.relname,
           'definition', pg_catalog.pg_get_indexdef(i.oid),
@@ -275,11 +278,14 @@ constexpr const char* kIndexesSql = R"SQL((SELECT COALESCE(pg_catalog.jsonb_agg(
                         FROM pg_catalog.generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k),
           'predicate', pg_catalog.pg_get_expr(ix.indpred, ix.indrelid),
           'nulls_not_distinct', ix.indnullsnotdistinct,
-          'options', COALESCE(pg_catalog.to_jsonb(ic.reloptions), '[]'),
+          'options', COALESCE(pg_catalog.to_jsonb(i.reloptions), '[]'),
           'comment', pg_catalog.obj_description(i.oid, 'pg_class'))), '[]')
-        FROM idx i JOIN pg_catalog.pg_index ix ON ix.indexrelid = i.oid
-        JOIN pg_catalog.pg_class ic ON ic.oid = i.oid JOIN pg_catalog.pg_am am ON am.oid = ic.relam
-       WHERE i.relid = c.oid))SQL";
+        FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
+        JOIN pg_catalog.pg_am am ON am.oid = i.relam
+       WHERE ix.indrelid = c.oid   -- as in idx; by the indexed column, not a scan of idx per relation
+         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = ix.indexrelid
+                            AND co.conrelid = ix.indrelid AND co.contype IN ('p', 'u', 'x'))
+         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = ix.indexrelid)))SQL";
 
 // A collation name as COLLATE takes it (schema-qualified outside pg_catalog).
 constexpr const char* kCollationSql =

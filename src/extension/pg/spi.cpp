@@ -50,6 +50,12 @@ RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bo
   });
 }
 
+// Plans kept for the life of the backend, by statement text.
+std::map<std::string, SPIPlanPtr>& saved_plans() {
+  static std::map<std::string, SPIPlanPtr> plans;
+  return plans;
+}
+
 RawResult run_with_params(const std::string& sql, const std::vector<Value>& params, SPIPlanPtr* plan = nullptr) {
   std::vector<const char*> texts(params.size());
   std::unique_ptr<bool[]> nulls(new bool[params.size() + 1]);
@@ -100,6 +106,21 @@ Rows SpiSession::query_prepared(const std::string& sql, const std::vector<Value>
 
 uint64_t SpiSession::execute_prepared(const std::string& sql, const std::vector<Value>& params) {
   return discard(run_with_params(sql, params, &plans_[sql]));
+}
+
+Rows SpiSession::query_saved(const std::string& sql, const std::vector<Value>& params) {
+  SPIPlanPtr& kept = saved_plans()[sql];
+  SPIPlanPtr plan = kept;  // null on first use: prepared by the run below
+  RawResult raw = run_with_params(sql, params, &plan);
+  // Kept only once it ran, so that a statement failing to plan or run
+  // leaves no dangling plan behind (SPI_finish frees unkept ones).
+  if (kept == nullptr) {
+    pg_guard([&] {
+      if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+    });
+    kept = plan;
+  }
+  return rows_of(raw);
 }
 
 Rows SpiSession::rows_of(RawResult raw) {

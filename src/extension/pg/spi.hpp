@@ -47,6 +47,10 @@ class SpiSession {
   // and reused until the session finishes.
   Rows query_prepared(const std::string& sql, const std::vector<Value>& params);
   uint64_t execute_prepared(const std::string& sql, const std::vector<Value>& params);
+  // For statements run on every DDL command (event triggers): planned once
+  // per backend and kept (SPI_keepplan); PostgreSQL's plan cache replans
+  // them when the objects they use change.
+  Rows query_saved(const std::string& sql, const std::vector<Value>& params);
 
  private:
   bool connected_ = false;
