@@ -47,6 +47,7 @@ SELECT pg_temp.steps(metamigrate.upgrade('app:main', 'alpha@head')), pg_temp.vt(
 SELECT pg_temp.steps(metamigrate.downgrade('app:main', 'alpha@base')), pg_temp.vt();
 SELECT pg_temp.steps(metamigrate.upgrade('app:main', 'heads')), pg_temp.vt();
 SELECT pg_temp.steps(metamigrate.downgrade('app:main', '-1')), pg_temp.vt();
+SELECT pg_temp.steps(metamigrate.downgrade('app:main', 'r3a')), pg_temp.vt();
 SELECT pg_temp.steps(metamigrate.downgrade('app:main', 'r3b-1')), pg_temp.vt();
 SELECT pg_temp.steps(metamigrate.upgrade('app:main', 'r1+1')), pg_temp.vt();
 SELECT pg_temp.steps(metamigrate.upgrade('app:main', 'r4-1')) AS "r4-1 is ambiguous?";

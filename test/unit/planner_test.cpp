@@ -90,7 +90,11 @@ TEST(Planner, DowngradeOneBranchKeepsTheOther) {
 
 TEST(Planner, MergeUnmergeOnDowngradeRestoresBothBranchRows) {
   Db db{RevisionGraph(diamond()), {"r4"}};
-  EXPECT_EQ(step_ids(db.graph, db.down("-1")), Ids({"r4"}));
+  // As in Alembic, "-1" at a merge is ambiguous; naming a parent un-merges.
+  std::string msg;
+  EXPECT_EQ(error_sqlstate([&] { db.down("-1"); }, &msg), sqlstate::kAmbiguousTarget);
+  EXPECT_NE(msg.find("ambiguous at merge r4, which has down revisions r3a, r3b"), std::string::npos) << msg;
+  EXPECT_EQ(step_ids(db.graph, db.down("r3a")), Ids({"r4"}));
   EXPECT_EQ(db.rows, Ids({"r3a", "r3b"}));
 }
 
@@ -106,10 +110,16 @@ TEST(Planner, DependsOnIsAppliedFirstAndCollapsesIntoDependent) {
   EXPECT_EQ(db.rows, Ids({}));
 }
 
-TEST(Planner, DowngradeToDependencyRemovesDependents) {
+TEST(Planner, DowngradeToDependencyKeepsDependents) {
+  // Alembic: downgrading to a1 removes what revises a1 (a2); b1 only
+  // depends on a1, which stays applied, so b1 stays too.
   Db db{RevisionGraph({rev("a1"), rev("a2", {"a1"}), rev("b1", {}, {"a1"})}), {"a2", "b1"}};
-  EXPECT_EQ(step_ids(db.graph, db.down("a1")).size(), 2u);
-  EXPECT_EQ(db.rows, Ids({"a1"}));
+  EXPECT_EQ(step_ids(db.graph, db.down("a1")), Ids({"a2"}));
+  EXPECT_EQ(db.rows, Ids({"b1"}));
+  // A dependent of a removed revision goes with it.
+  Db chain{RevisionGraph({rev("a1"), rev("a2", {"a1"}), rev("b1", {}, {"a2"})}), {"b1"}};
+  EXPECT_EQ(step_ids(chain.graph, chain.down("a1")), Ids({"b1", "a2"}));
+  EXPECT_EQ(chain.rows, Ids({"a1"}));
 }
 
 TEST(Planner, HeadsTargetAndAmbiguousHead) {
@@ -127,8 +137,15 @@ TEST(Planner, LabelTargets) {
   EXPECT_EQ(step_ids(db.graph, db.up("alpha@head")), Ids({"r1", "a1", "a2"}));
   db.up("beta@head");
   EXPECT_EQ(db.rows, Ids({"a2", "b1"}));
-  EXPECT_EQ(step_ids(db.graph, db.down("alpha@base")), Ids({"a2", "a1"}));
-  EXPECT_EQ(db.rows, Ids({"b1"}));
+  // Alembic resolves label@base to the base of the label's whole lineage
+  // (r1 here), so the other branch from the shared trunk goes too.
+  EXPECT_EQ(step_ids(db.graph, db.down("alpha@base")), Ids({"b1", "a2", "a1", "r1"}));
+  EXPECT_EQ(db.rows, Ids({}));
+  // A branch with its own root: only that branch.
+  Db roots{RevisionGraph({rev("a1", {}, {}, {"alpha"}), rev("a2", {"a1"}), rev("b1", {}, {}, {"beta"})}), {}};
+  roots.up("heads");
+  EXPECT_EQ(step_ids(roots.graph, roots.down("alpha@base")), Ids({"a2", "a1"}));
+  EXPECT_EQ(roots.rows, Ids({"b1"}));
   EXPECT_EQ(error_sqlstate([&] { db.up("gamma@head"); }), sqlstate::kUndefinedObject);
   EXPECT_EQ(error_sqlstate([&] { db.up("alpha@base"); }), sqlstate::kInvalidTarget);
 }
@@ -204,7 +221,8 @@ TEST(Planner, StampFollowsAlembicLineageRules) {
   EXPECT_EQ(stamp({"r4"}, "r4"), Ids({"r4"}));
   EXPECT_EQ(stamp({"r4"}, "r3b", true), Ids({"r3b"}));
   EXPECT_EQ(stamp({"r4"}, "base"), Ids({}));
-  EXPECT_EQ(stamp({"r4"}, "-1"), Ids({"r3a", "r3b"}));
+  EXPECT_THROW(stamp({"r4"}, "-1"), Error);  // ambiguous at the merge, as in Alembic
+  EXPECT_THROW(stamp({"r4"}, "r4-1"), Error);
   EXPECT_EQ(stamp({}, "heads"), Ids({"r4"}));
   EXPECT_THROW(stamp({}, "-1"), Error);
 }

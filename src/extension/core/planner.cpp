@@ -181,13 +181,15 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
                                            const std::vector<std::size_t>& heads) const {
   NodeSet removal(graph_.size(), 0);
   auto remove_above = [&](std::size_t keep) {
-    // Every applied strict descendant of `keep`.
+    // What revises `keep` (its children) and everything applied on top of
+    // them. A revision that only depends_on `keep` stays, as in Alembic:
+    // `keep` remains applied, which is all it needs.
     if (!applied[keep])
       throw Error(sqlstate::kInvalidTarget,
                   "cannot downgrade to \"" + graph_.id(keep) + "\": it is not applied",
                   {}, "Current heads: " + join(heads_of(applied)));
-    NodeSet desc = graph_.descendants({keep});
-    for (std::size_t i = 0; i < graph_.size(); ++i) removal[i] = desc[i] && applied[i] && i != keep;
+    NodeSet desc = graph_.descendants(graph_.children(keep));
+    for (std::size_t i = 0; i < graph_.size(); ++i) removal[i] = desc[i] && applied[i];
   };
   auto remove_from = [&](const std::vector<std::size_t>& roots) {
     NodeSet desc = graph_.descendants(roots);
@@ -216,10 +218,17 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
     if (!graph_.has_label(name)) throw Error(sqlstate::kUndefinedObject, "unknown branch label \"" + name + "\"");
     NodeSet lab = graph_.labelled(name);
     if (suffix == "base") {
+      // Alembic resolves the base of the label's whole lineage: the roots
+      // below the labelled revisions, and removes everything above them
+      // (for a branch that starts at a branch point, the shared trunk too).
       std::vector<std::size_t> members;
       for (std::size_t i = 0; i < graph_.size(); ++i)
         if (lab[i]) members.push_back(i);
-      remove_from(members);
+      const NodeSet lineage = graph_.ancestors(members);
+      std::vector<std::size_t> roots;
+      for (std::size_t i = 0; i < graph_.size(); ++i)
+        if (lineage[i] && graph_.parents(i).empty()) roots.push_back(i);
+      remove_from(roots);
       return removal;
     }
     if (suffix == "head") {
@@ -242,11 +251,21 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
       throw Error(sqlstate::kInvalidTarget, "relative target \"" + target + "\" goes below base: nothing is applied");
     if (rel.delta == 0) return removal;
     // -N removes the revision N-1 steps below `from` and everything above
-    // it, so "-1" at a merge un-merges (both parents become heads again).
+    // it. Like Alembic, a step down from a merge is ambiguous: the parent
+    // to go to must be named (that un-merges).
     std::size_t base_node = RevisionGraph::npos;
     std::size_t lowest = walk_down(from, -rel.delta - 1, target, &base_node);
     if (lowest == RevisionGraph::npos)
       throw Error(sqlstate::kInvalidTarget, "relative target \"" + target + "\" goes below base");
+    if (graph_.parents(lowest).size() > 1) {
+      std::vector<std::string> ids = graph_.ids(graph_.parents(lowest));
+      std::sort(ids.begin(), ids.end());
+      throw Error(sqlstate::kAmbiguousTarget,
+                  "relative target \"" + target + "\" is ambiguous at merge " + graph_.id(lowest) +
+                      ", which has down revisions " + join(ids),
+                  {}, "Name the parent to go back to, e.g. downgrade " + ids[0] + " (that un-merges: " + join(ids) +
+                         " become heads again).");
+    }
     if (!applied[lowest])
       throw Error(sqlstate::kInvalidTarget, "cannot downgrade " + target + ": " + graph_.id(lowest) + " is not applied");
     remove_from({lowest});
