@@ -18,7 +18,10 @@ namespace mm::pg {
 
 namespace {
 
-// One query builds the raw model. Object sets come first (the compared
+// One query builds the raw model. Comments are read from pg_description
+// directly: obj_description() is a SQL function that is not inlined, and
+// calling it for every object and column dominated the query.
+// Object sets come first (the compared
 // schemas' objects minus extension members, the extension's own schema
 // and every provider's version table), then `objs` gives each catalog
 // object that the model knows its model key, so pg_depend rows become
@@ -137,11 +140,11 @@ ext AS (
           OR pg_catalog.jsonb_build_array('extension', e.extname) IN (SELECT referenced FROM dep)))
 SELECT pg_catalog.jsonb_build_object(
   'schemas', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-                'name', nspname, 'comment', pg_catalog.obj_description(oid, 'pg_namespace'))) FROM nsp),
+                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0))) FROM nsp),
   'extensions', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', extname, 'schema', nspname)) FROM ext),
   'types', (SELECT pg_catalog.jsonb_agg(
       pg_catalog.jsonb_build_object('schema', t.nspname, 'name', t.typname,
-                                    'comment', pg_catalog.obj_description(t.oid, 'pg_type')) ||
+                                    'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ds.objsubid = 0)) ||
       CASE t.typtype
       WHEN 'e' THEN pg_catalog.jsonb_build_object('kind', 'enum', 'labels',
           (SELECT pg_catalog.jsonb_agg(e.enumlabel ORDER BY e.enumsortorder) FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid))
@@ -177,7 +180,7 @@ SELECT pg_catalog.jsonb_build_object(
                     WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid
                       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'
                       AND d.refobjsubid > 0),
-      'comment', pg_catalog.obj_description(r.oid, 'pg_class')))
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)))
       FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid WHERE r.relkind = 'S'),
   'tables', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
       'schema', r.nspname, 'name', r.relname,
@@ -195,7 +198,7 @@ SELECT pg_catalog.jsonb_build_object(
                      JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
                     WHERE h.inhrelid = c.oid AND NOT c.relispartition),
       'options', COALESCE(pg_catalog.to_jsonb(c.reloptions), '[]'),
-      'comment', pg_catalog.obj_description(c.oid, 'pg_class'),
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0),
       'columns', (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'name', a.attname,
           'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
@@ -213,9 +216,10 @@ SELECT pg_catalog.jsonb_build_object(
                  AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
                  AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') END,
           'collation', (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                         WHERE co.oid = a.attcollation AND a.attcollation <> at.typcollation),
-          'comment', pg_catalog.col_description(a.attrelid, a.attnum))), '[]')
-        FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+                         WHERE co.oid = a.attcollation
+                           AND a.attcollation <> (SELECT at.typcollation FROM pg_catalog.pg_type at WHERE at.oid = a.atttypid)),
+          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum))), '[]')
+        FROM pg_catalog.pg_attribute a   -- the column's type by oid lookup above: a join here scanned pg_type per table
         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal),
       'constraints', (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -232,7 +236,7 @@ SELECT pg_catalog.jsonb_build_object(
                             FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
                             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum)) END,
           'deferrable', co.condeferrable, 'deferred', co.condeferred, 'validated', co.convalidated,
-          'comment', pg_catalog.obj_description(co.oid, 'pg_constraint'))), '[]')
+          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = co.oid AND ds.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
         FROM pg_catalog.pg_constraint co
         LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
         LEFT JOIN pg_catalog.pg_namespace fns ON fns.oid = fc.relnamespace
@@ -241,14 +245,14 @@ SELECT pg_catalog.jsonb_build_object(
       'indexes', @INDEXES@,
       'triggers', (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'name', tgname, 'definition', pg_catalog.pg_get_triggerdef(oid),
-          'comment', pg_catalog.obj_description(oid, 'pg_trigger'))), '[]')
+          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
         FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0)))   -- as in trg
       FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid),
   'views', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
       'schema', r.nspname, 'name', r.relname, 'materialized', r.relkind = 'm',
       'definition', pg_catalog.pg_get_viewdef(c.oid),
       'options', COALESCE(pg_catalog.to_jsonb(c.reloptions), '[]'),
-      'comment', pg_catalog.obj_description(c.oid, 'pg_class'),
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0),
       'indexes', @INDEXES@))
       FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')),
   'functions', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -260,7 +264,7 @@ SELECT pg_catalog.jsonb_build_object(
       'volatility', CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
       'security_definer', p.prosecdef,
       'definition', pg_catalog.pg_get_functiondef(p.oid),
-      'comment', pg_catalog.obj_description(p.oid, 'pg_proc')))
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)))
       FROM fn f JOIN pg_catalog.pg_proc p ON p.oid = f.oid JOIN pg_catalog.pg_language l ON l.oid = p.prolang),
   'dependencies', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(dependent, referenced)) FROM dep)
 )::pg_catalog.text
@@ -279,7 +283,7 @@ constexpr const char* kIndexesSql = R"SQL((SELECT COALESCE(pg_catalog.jsonb_agg(
           'predicate', pg_catalog.pg_get_expr(ix.indpred, ix.indrelid),
           'nulls_not_distinct', ix.indnullsnotdistinct,
           'options', COALESCE(pg_catalog.to_jsonb(i.reloptions), '[]'),
-          'comment', pg_catalog.obj_description(i.oid, 'pg_class'))), '[]')
+          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = i.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
         FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
         JOIN pg_catalog.pg_am am ON am.oid = i.relam
        WHERE ix.indrelid = c.oid   -- as in idx; by the indexed column, not a scan of idx per relation
