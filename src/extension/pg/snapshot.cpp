@@ -25,8 +25,9 @@ namespace {
 // schemas' objects minus extension members, the extension's own schema
 // and every provider's version table), then `objs` gives each catalog
 // object that the model knows its model key, so pg_depend rows become
-// [dependent key, referenced key] pairs. Sorting happens in C++ (bytewise),
-// not here, so the database's collation cannot change the order.
+// [dependent key, referenced key] pairs. The result is one row per model
+// item (section, jsonb). Sorting happens in C++ (bytewise), not here, so
+// the database's collation cannot change the order.
 constexpr const char* kSnapshotSql = R"SQL(
 WITH
 nsp AS (
@@ -138,11 +139,12 @@ ext AS (
    WHERE e.extname NOT IN ('metamigrate', 'plpgsql')
      AND (e.extnamespace IN (SELECT oid FROM nsp)
           OR pg_catalog.jsonb_build_array('extension', e.extname) IN (SELECT referenced FROM dep)))
-SELECT pg_catalog.jsonb_build_object(
-  'schemas', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
-                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0))) FROM nsp),
-  'extensions', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object('name', extname, 'schema', nspname)) FROM ext),
-  'types', (SELECT pg_catalog.jsonb_agg(
+SELECT 'schemas'::pg_catalog.text AS section, pg_catalog.jsonb_build_object(
+                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0)) AS item FROM nsp
+ UNION ALL
+SELECT 'extensions'::pg_catalog.text AS section, pg_catalog.jsonb_build_object('name', extname, 'schema', nspname) AS item FROM ext
+ UNION ALL
+SELECT 'types'::pg_catalog.text AS section, 
       pg_catalog.jsonb_build_object('schema', t.nspname, 'name', t.typname,
                                     'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ds.objsubid = 0)) ||
       CASE t.typtype
@@ -167,8 +169,9 @@ SELECT pg_catalog.jsonb_build_object(
                    ORDER BY a.attnum), '[]')
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
-      END) FROM typ t JOIN pg_catalog.pg_type tt ON tt.oid = t.oid),
-  'sequences', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+      END AS item FROM typ t JOIN pg_catalog.pg_type tt ON tt.oid = t.oid
+ UNION ALL
+SELECT 'sequences'::pg_catalog.text AS section, pg_catalog.jsonb_build_object(
       'schema', r.nspname, 'name', r.relname,
       'data_type', pg_catalog.format_type(s.seqtypid, NULL),
       'start', s.seqstart, 'increment', s.seqincrement, 'min', s.seqmin, 'max', s.seqmax,
@@ -180,9 +183,10 @@ SELECT pg_catalog.jsonb_build_object(
                     WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid
                       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'
                       AND d.refobjsubid > 0),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)))
-      FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid WHERE r.relkind = 'S'),
-  'tables', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)) AS item
+      FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid WHERE r.relkind = 'S'
+ UNION ALL
+SELECT 'tables'::pg_catalog.text AS section, pg_catalog.jsonb_build_object(
       'schema', r.nspname, 'name', r.relname,
       'kind', CASE c.relkind WHEN 'p' THEN 'partitioned table' ELSE 'table' END,
       'unlogged', c.relpersistence = 'u',
@@ -246,16 +250,18 @@ SELECT pg_catalog.jsonb_build_object(
       'triggers', (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
           'name', tgname, 'definition', pg_catalog.pg_get_triggerdef(oid),
           'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
-        FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0)))   -- as in trg
-      FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid),
-  'views', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+        FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0)) AS item   -- as in trg
+      FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid
+ UNION ALL
+SELECT 'views'::pg_catalog.text AS section, pg_catalog.jsonb_build_object(
       'schema', r.nspname, 'name', r.relname, 'materialized', r.relkind = 'm',
       'definition', pg_catalog.pg_get_viewdef(c.oid),
       'options', COALESCE(pg_catalog.to_jsonb(c.reloptions), '[]'),
       'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0),
-      'indexes', @INDEXES@))
-      FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')),
-  'functions', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
+      'indexes', @INDEXES@) AS item
+      FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')
+ UNION ALL
+SELECT 'functions'::pg_catalog.text AS section, pg_catalog.jsonb_build_object(
       'schema', f.nspname, 'name', f.proname, 'identity_arguments', f.identity,
       'kind', CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END,
       'arguments', pg_catalog.pg_get_function_arguments(p.oid),
@@ -264,10 +270,10 @@ SELECT pg_catalog.jsonb_build_object(
       'volatility', CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
       'security_definer', p.prosecdef,
       'definition', pg_catalog.pg_get_functiondef(p.oid),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)))
-      FROM fn f JOIN pg_catalog.pg_proc p ON p.oid = f.oid JOIN pg_catalog.pg_language l ON l.oid = p.prolang),
-  'dependencies', (SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_array(dependent, referenced)) FROM dep)
-)::pg_catalog.text
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)) AS item
+      FROM fn f JOIN pg_catalog.pg_proc p ON p.oid = f.oid JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+ UNION ALL
+SELECT 'dependencies'::pg_catalog.text AS section, pg_catalog.jsonb_build_array(dependent, referenced) AS item FROM dep
 )SQL";
 
 // Indexes of the relation `c` (tables and materialized views alike). The
@@ -397,8 +403,17 @@ std::string snapshot(const std::vector<std::string>& schemas) {
   Rows rows = spi.query(snapshot_sql(), {text_array_literal(schemas)});
   leave_fixed_settings(level);
   spi.finish();
-  if (rows.empty() || !rows[0][0]) throw Error(sqlstate::kInternal, "snapshot query returned nothing");
-  return schema::normalize_snapshot(nlohmann::json::parse(*rows[0][0])).dump();
+  // One row per object: assembled here rather than aggregated in SQL,
+  // whose jsonb_agg trees of a large schema took ~100 kB per table.
+  nlohmann::json raw = nlohmann::json::object();
+  for (const char* section : {"schemas", "extensions", "types", "sequences", "tables", "views", "functions",
+                              "dependencies"})
+    raw[section] = nullptr;
+  for (const Row& row : rows) {
+    if (!row[0] || !row[1]) throw Error(sqlstate::kInternal, "snapshot query returned an empty row");
+    raw[*row[0]].push_back(nlohmann::json::parse(*row[1]));
+  }
+  return schema::normalize_snapshot(std::move(raw)).dump();
 }
 
 }  // namespace mm::pg
