@@ -48,7 +48,7 @@ void capture_schema_state(Catalog& catalog, const Provider& provider) {
   const std::vector<std::string> schemas = provider_schemas(catalog, provider);
   const std::vector<std::string> heads = catalog.read_heads(provider);
   std::string model;
-  std::optional<std::string> failure = in_subtransaction([&] { model = snapshot(schemas); });
+  std::optional<std::string> failure = in_subtransaction([&] { model = snapshot(schemas, SnapshotKind::StoredState); });
   RunAs as_catalog_owner(catalog.owner());
   catalog.spi().execute(
       "INSERT INTO metamigrate.schema_state AS s (provider, heads, schemas, snapshot, capture_error) "
@@ -87,7 +87,7 @@ std::vector<Finding> verify_provider(const std::string& key) {
     std::vector<std::string> schemas;
     for (const auto& name : nlohmann::json::parse(*s[1])) schemas.push_back(name.get<std::string>());
     const nlohmann::json stored = nlohmann::json::parse(*s[2]);
-    const nlohmann::json live = nlohmann::json::parse(snapshot(schemas));
+    const nlohmann::json live = nlohmann::json::parse(snapshot(schemas, SnapshotKind::StoredState));
     const mm::schema::DifferenceWording wording{"missing from the database (dropped outside a migration)",
                                                 "added outside a migration", "changed outside a migration: "};
     // Dependency edges only change along with the objects that have them.

@@ -309,10 +309,25 @@ std::string replace_all(std::string text, const std::string& placeholder, const 
   return text;
 }
 
-const std::string& snapshot_sql() {
-  static const std::string sql =
+// Removes `part` from `text`; the SQL's shape is fixed, so a miss is a bug.
+std::string without(std::string text, const std::string& part) {
+  const auto pos = text.find(part);
+  if (pos == std::string::npos) throw Error(sqlstate::kInternal, "snapshot SQL lacks a part it should have");
+  return text.erase(pos, part.size());
+}
+
+constexpr const char* kDependencyRows =
+    "\n UNION ALL\nSELECT 'dependencies'::pg_catalog.text AS section, "
+    "pg_catalog.jsonb_build_array(dependent, referenced) AS item FROM dep";
+constexpr const char* kExtensionsViaDependencies =
+    "\n          OR pg_catalog.jsonb_build_array('extension', e.extname) IN (SELECT referenced FROM dep)";
+
+const std::string& snapshot_sql(SnapshotKind kind) {
+  static const std::string full =
       replace_all(replace_all(kSnapshotSql, "@INDEXES@", kIndexesSql), "@COLLATION@", kCollationSql);
-  return sql;
+  // Unreferenced CTEs (objs, dep) are not run at all.
+  static const std::string stored_state = without(without(full, kDependencyRows), kExtensionsViaDependencies);
+  return kind == SnapshotKind::Full ? full : stored_state;
 }
 
 // {"a","b"} with every element quoted, for a text[] parameter.
@@ -392,7 +407,7 @@ Datum folded_default(Datum node_tree, Oid relid) {
   });
 }
 
-std::string snapshot(const std::vector<std::string>& schemas) {
+std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind) {
   for (const std::string& s : schemas) {
     if (s == "pg_catalog" || s == "information_schema" || s.rfind("pg_toast", 0) == 0 || s.rfind("pg_temp", 0) == 0)
       throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"",
@@ -400,7 +415,7 @@ std::string snapshot(const std::vector<std::string>& schemas) {
   }
   SpiSession spi;
   const int level = enter_fixed_settings();
-  Rows rows = spi.query(snapshot_sql(), {text_array_literal(schemas)});
+  Rows rows = spi.query(snapshot_sql(kind), {text_array_literal(schemas)});
   leave_fixed_settings(level);
   spi.finish();
   // One row per object: assembled here rather than aggregated in SQL,
