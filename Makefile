@@ -95,3 +95,37 @@ unittest: $(UNIT_BIN)
 
 .PHONY: install-client unittest
 EXTRA_CLEAN = build results output_iso regression.diffs regression.out sql/metamigrate--$(EXTVERSION).sql
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer targets fuzz/*_fuzzer.cpp over the client's input parsers and
+# the core's target resolution, built with clang and ASan+UBSan into
+# build/fuzz (apart from the gcc build above). `fuzz/run.sh [SECONDS]` runs
+# them; a sanitizer report aborts the run (-fno-sanitize-recover).
+FUZZ_CXX      ?= clang++
+FUZZ_SANITIZE  = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CXXFLAGS  = -std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Isrc -Isrc/extension $(FUZZ_SANITIZE)
+# Only what the parsers need: no libpq, no schema code.
+FUZZ_CORE_SRCS   = $(addprefix src/extension/core/,revision.cpp revision_graph.cpp planner.cpp)
+FUZZ_CLIENT_SRCS = $(addprefix src/client/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp graph_select.cpp)
+FUZZ_LIB_OBJS = $(patsubst src/extension/core/%.cpp,build/fuzz/obj/core/%.o,$(FUZZ_CORE_SRCS)) \
+                $(patsubst src/client/%.cpp,build/fuzz/obj/client/%.o,$(FUZZ_CLIENT_SRCS))
+FUZZ_TARGETS  = $(patsubst fuzz/%.cpp,%,$(sort $(wildcard fuzz/*_fuzzer.cpp)))
+FUZZ_BINS     = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+
+build/fuzz/obj/core/%.o: src/extension/core/%.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/client/%.o: src/client/%.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BINS): build/fuzz/%: fuzz/%.cpp $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB_OBJS)
+
+-include $(wildcard build/fuzz/*.d build/fuzz/obj/*/*.d)
+
+fuzz: $(FUZZ_BINS)
+
+.PHONY: fuzz
