@@ -73,17 +73,26 @@ install-client: $(CLIENT_BIN)
 # include paths (for the client and the unit tests): a core file that
 # includes a PostgreSQL header fails this build.
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
-UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
+# The client's input parsers (no libpq) are tested too.
+UNIT_CLIENT_SRCS = $(addprefix src/client/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp)
+UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/client/%.cpp,build/unit/client/%.o,$(UNIT_CLIENT_SRCS)) \
+              $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
+# Not for build/core: a core file must not reach client headers either.
+UNIT_CLIENT_CXXFLAGS = $(UNIT_CXXFLAGS) -Isrc
 
 build/core/%.o: src/extension/core/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
+build/unit/client/%.o: src/client/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(UNIT_CLIENT_CXXFLAGS) -MMD -MP -c -o $@ $<
+
 build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) $(UNIT_CLIENT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(wildcard build/*/*.d build/*/*/*.d)
 

@@ -131,6 +131,16 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   } catch (const json::parse_error& e) {
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     throw InputError(display, line_of_offset(text, offset), "invalid JSON: " + short_parse_message(e.what()));
+  } catch (const json::exception& e) {
+    // Valid syntax the library still refuses, such as a number beyond the
+    // range of a double (out_of_range.406, which carries no position): the
+    // message quotes the token, so place the error on its line.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\'');
+    const std::size_t close = open == std::string::npos ? open : what.find('\'', open + 1);
+    const std::size_t at = close == std::string::npos ? close : text.find(what.substr(open + 1, close - open - 1));
+    throw InputError(display, at == std::string::npos ? 1 : line_of_offset(text, at),
+                     "invalid JSON: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2));
   }
   ManifestReader reader(text, display);
   if (!doc.is_object()) throw InputError(display, 1, "the manifest must be a JSON object");
