@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "client/errors.hpp"
 #include "client/manifest.hpp"
@@ -32,6 +33,47 @@ TEST(ManifestParser, NumberOutOfRangeIsAnInputErrorOnItsLine) {
   EXPECT_EQ(input_error([&] { mmc::parse_manifest(text, "m.json"); }),
             "m.json:3: invalid JSON: number overflow parsing '1e400'");
   EXPECT_NE(input_error([&] { mmc::parse_manifest("10000000000312010E0719976", "m.json"); }), "");
+}
+
+std::string revision_text(const std::string& message, const std::string& upgrade_sql) {
+  return "-- metamigrate:revision\n-- revision: r1\n-- down_revision:\n-- message: " + message +
+         "\n\n-- metamigrate:upgrade\n" + upgrade_sql + "\n-- metamigrate:downgrade\nDROP TABLE t;\n";
+}
+
+TEST(RevisionFileParser, LongLinesDoNotOverflowTheStack) {
+  // std::regex recursed once per character: a header or comment line of
+  // 100 kB crashed the client with SIGSEGV.
+  const std::string long_message(1 << 20, 'm');
+  const mmc::RevisionFile file = mmc::parse_revision_file(revision_text(long_message, "SELECT 1;"), "r.sql", "r.sql");
+  EXPECT_EQ(file.revision.message, long_message);
+  const std::string blank_comment = "--" + std::string(1 << 20, ' ') + "metamigrate:upgrade";
+  EXPECT_EQ(input_error([&] { mmc::parse_revision_file(revision_text("m", blank_comment), "r.sql", "r.sql"); }),
+            "r.sql:7: '-- metamigrate:upgrade' appears twice or out of order");
+  const std::string sql = "SELECT 1; --" + std::string(1 << 20, '\t') + "x\n";
+  EXPECT_EQ(mmc::parse_revision_file(revision_text("m", sql), "r.sql", "r.sql").revision.upgrade_sql, sql);
+}
+
+TEST(RevisionFileParser, HeaderAndMarkerSyntax) {
+  const std::string text =
+      "\n  --metamigrate:revision \t\n"
+      "--revision :r2\n"
+      "\t-- down_revision:  r1 , r0\n"
+      "-- transactional: false\n"
+      "-- metamigrate:upgrade\n"
+      "SELECT 1;\n"
+      "--   metamigrate:downgrade\t\n";
+  const mmc::RevisionFile file = mmc::parse_revision_file(text, "r.sql", "r.sql");
+  EXPECT_EQ(file.revision.id, "r2");
+  EXPECT_EQ(file.revision.down_revisions, (std::vector<std::string>{"r1", "r0"}));
+  EXPECT_FALSE(file.revision.transactional);
+  EXPECT_EQ(file.revision.upgrade_sql, "SELECT 1;\n");
+  EXPECT_EQ(file.upgrade_first_line, 7);
+  EXPECT_EQ(input_error([&] { mmc::parse_revision_file(revision_text("a\rb", ""), "r.sql", "r.sql"); }),
+            "r.sql:4: header line must have the form '-- key: value'");
+  EXPECT_EQ(input_error([&] { mmc::parse_revision_file("-- metamigrate:revision\n-- 1key: v\n", "r.sql", "r.sql"); }),
+            "r.sql:2: header line must have the form '-- key: value'");
+  EXPECT_EQ(input_error([&] { mmc::parse_revision_file("-- metamigrate:\n", "r.sql", "r.sql"); }),
+            "r.sql:1: missing section: the file must start with '-- metamigrate:revision' and its header");
 }
 
 }  // namespace
