@@ -35,6 +35,44 @@ TEST(ManifestParser, NumberOutOfRangeIsAnInputErrorOnItsLine) {
   EXPECT_NE(input_error([&] { mmc::parse_manifest("10000000000312010E0719976", "m.json"); }), "");
 }
 
+TEST(ManifestParser, ErrorLinesForKeysThatAreNotRegexSafe) {
+  // The line of a bad metatables entry was searched with a std::regex
+  // built from the table name: "a{" threw std::regex_error (uncaught).
+  for (const std::string table : {"a{", "b(", "c[", "d\\\\", "e.f", "g*"}) {
+    const std::string text = kManifestStart + ",\n\"metatables\": [\n {\"table\": \"x\"},\n {\"table\" :\n \"" +
+                             table + "\", \"kind\": \"bad\"}]}";
+    EXPECT_EQ(input_error([&] { mmc::parse_manifest(text, "m.json"); }).substr(0, 9), "m.json:4:") << table;
+  }
+  // The same table twice: the second spelling is the one reported.
+  const std::string twice = kManifestStart + ",\n\"metatables\": [\n{\"table\": \"t(\"},\n{\"table\": \"t(\"}]}";
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(twice, "m.json"); }).substr(0, 9), "m.json:4:");
+  // Unknown keys with regex syntax are found on their line as well.
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(kManifestStart + ",\n\n\"(x\" : 1}", "m.json"); }).substr(0, 9),
+            "m.json:3:");
+}
+
+TEST(ManifestParser, LongValuesDoNotOverflowTheStack) {
+  // std::regex recursed once per character (SIGSEGV near 100 kB).
+  const std::string blanks(1 << 19, ' ');
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(kManifestStart + ",\n\"zz\"" + blanks + ":1}", "m.json"); })
+                .substr(0, 9),
+            "m.json:2:");
+  const std::string long_name(1 << 19, 'f');
+  const mmc::Manifest m =
+      mmc::parse_manifest(kManifestStart + ", \"after_register\": \"s." + long_name + "\"}", "m.json");
+  EXPECT_EQ(m.after_register.get<std::string>(), "s." + long_name);
+}
+
+TEST(ManifestParser, AfterRegisterNames) {
+  for (const std::string ok : {"f", "_s.f", "s$1.f$2", "S_1.F"})
+    EXPECT_EQ(mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + ok + "\"}", "m.json").after_register,
+              ok);
+  for (const std::string bad : {"", ".f", "s.", "1s.f", "s.f.g", "s.f()", "s f", "$f", "s.\\u00e9"})
+    EXPECT_NE(input_error([&] { mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + bad + "\"}", "m.json"); }),
+              "")
+        << bad;
+}
+
 std::string revision_text(const std::string& message, const std::string& upgrade_sql) {
   return "-- metamigrate:revision\n-- revision: r1\n-- down_revision:\n-- message: " + message +
          "\n\n-- metamigrate:upgrade\n" + upgrade_sql + "\n-- metamigrate:downgrade\nDROP TABLE t;\n";
