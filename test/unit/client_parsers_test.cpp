@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/duration.hpp"
 #include "client/errors.hpp"
 #include "client/manifest.hpp"
 #include "client/revision_file.hpp"
@@ -71,6 +72,29 @@ TEST(ManifestParser, AfterRegisterNames) {
     EXPECT_NE(input_error([&] { mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + bad + "\"}", "m.json"); }),
               "")
         << bad;
+}
+
+TEST(Duration, ParsesUnitsAndRefusesTheRest) {
+  EXPECT_EQ(mmc::parse_duration_ms("500ms", "--x"), "500");
+  EXPECT_EQ(mmc::parse_duration_ms(" 1.5 s ", "--x"), "1500");
+  EXPECT_EQ(mmc::parse_duration_ms("2min", "--x"), "120000");
+  EXPECT_EQ(mmc::parse_duration_ms("1h", "--x"), "3600000");
+  EXPECT_EQ(mmc::parse_duration_ms("1d", "--x"), "86400000");
+  EXPECT_EQ(mmc::parse_duration_ms("0", "--x"), "0");
+  EXPECT_EQ(mmc::parse_duration_ms("0.0", "--x"), "0");
+  for (const std::string bad : {"", " ", "5", "5 m", "5sec", "5 s x", ".5s", "5.s", "-5s", "5e3ms", "s", "5ms5"})
+    EXPECT_THROW(mmc::parse_duration_ms(bad, "--x"), mmc::UsageError) << bad;
+}
+
+TEST(Duration, HugeAndLongValuesAreUsageErrors) {
+  // std::stod threw std::out_of_range past 1e308 (uncaught by callers that
+  // expect UsageError); std::regex overflowed the stack on long values.
+  EXPECT_THROW(mmc::parse_duration_ms("1" + std::string(400, '0') + "ms", "--x"), mmc::UsageError);
+  EXPECT_EQ(mmc::parse_duration_ms(std::string(1 << 19, '0') + "1s", "--x"), "1000");
+  EXPECT_EQ(mmc::parse_duration_ms(std::string(1 << 19, '0') + "s", "--x"), "0");
+  EXPECT_THROW(mmc::parse_duration_ms("5" + std::string(1 << 19, ' ') + "x", "--x"), mmc::UsageError);
+  const std::string text = kManifestStart + ",\n\"lock_timeout\": \"1" + std::string(400, '0') + "s\"}";
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(text, "m.json"); }).substr(0, 9), "m.json:2:");
 }
 
 std::string revision_text(const std::string& message, const std::string& upgrade_sql) {
