@@ -3,6 +3,7 @@
 #   make && make install          build and install both
 #   make unittest                 GoogleTest suite of the pure C++ layer (no server)
 #   make installcheck             pg_regress suite against a running server
+#   make fuzz                     libFuzzer targets (clang, ASan+UBSan); fuzz/run.sh runs them
 #   scripts/test-all              everything, on a throwaway cluster
 
 EXTENSION   = metamigrate
@@ -133,8 +134,13 @@ $(FUZZ_BINS): build/fuzz/%: fuzz/%.cpp $(FUZZ_LIB_OBJS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB_OBJS)
 
+# A deliberately broken target: run.sh checks that its findings are caught.
+build/fuzz/canary: fuzz/canary.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -o $@ $<
+
 -include $(wildcard build/fuzz/*.d build/fuzz/obj/*/*.d)
 
-fuzz: $(FUZZ_BINS)
+fuzz: $(FUZZ_BINS) build/fuzz/canary
 
 .PHONY: fuzz

@@ -6,7 +6,6 @@
 // mm::Error (and UsageError from the client's selectors) is the expected
 // refusal; a returned plan must be executable step by step and end in the
 // heads it announces.
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <set>
@@ -54,8 +53,9 @@ std::vector<mm::RevisionGraph> make_graphs() {
 }
 
 // Replays `plan` on `applied` and the version-table rows; every step must be
-// legal at its turn and the rows must end as the plan says.
-void check_plan(const mm::RevisionGraph& g, const mm::Planner& planner, const mm::Plan& plan) {
+// legal at its turn and the rows must end as the plan says. Returns the
+// applied set after the plan.
+mm::NodeSet check_plan(const mm::RevisionGraph& g, const mm::Planner& planner, const mm::Plan& plan) {
   check(plan.heads_before == planner.heads_of(planner.applied()), "heads_before differ from the applied state");
   mm::NodeSet state = planner.applied();
   std::set<std::string> rows(plan.heads_before.begin(), plan.heads_before.end());
@@ -79,6 +79,7 @@ void check_plan(const mm::RevisionGraph& g, const mm::Planner& planner, const mm
   const std::vector<std::string> final_rows(rows.begin(), rows.end());
   check(final_rows == plan.heads_after, "rows after the steps differ from heads_after");
   check(plan.heads_after == planner.heads_of(state), "heads_after differ from the final applied state");
+  return state;
 }
 
 }  // namespace
@@ -98,23 +99,23 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     switch (op) {
       case 0: {
-        const mm::Plan plan = planner.upgrade(target);
-        check_plan(g, planner, plan);
+        const mm::NodeSet after = check_plan(g, planner, planner.upgrade(target));
         const std::size_t exact = g.find(target);
-        if (exact != mm::RevisionGraph::npos)
-          check(std::binary_search(plan.heads_after.begin(), plan.heads_after.end(), target) ||
-                    [&] {
-                      for (const auto& h : plan.heads_after)
-                        if (g.ancestors({g.find(h)})[exact]) return true;
-                      return false;
-                    }(),
-                "upgrade to " + target + " leaves it unapplied");
+        check(exact == mm::RevisionGraph::npos || after[exact], "upgrade to " + target + " leaves it unapplied");
         break;
       }
       case 1: {
         const mm::Plan plan = planner.downgrade(target);
-        check_plan(g, planner, plan);
+        const mm::NodeSet after = check_plan(g, planner, plan);
         for (const auto& step : plan.steps) check(step.direction == mm::Direction::Downgrade, "upgrade step in a downgrade");
+        // Downgrading to a revision keeps it and nothing above it.
+        const std::size_t exact = g.find(target);
+        if (exact != mm::RevisionGraph::npos) {
+          const mm::NodeSet above = g.descendants({exact});
+          check(after[exact], "downgrade to " + target + " reverted it");
+          for (std::size_t i = 0; i < g.size(); ++i)
+            check(i == exact || !above[i] || !after[i], "downgrade to " + target + " keeps " + g.id(i));
+        }
         break;
       }
       case 2:
