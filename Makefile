@@ -3,6 +3,7 @@
 #   make && make install          build and install both
 #   make unittest                 GoogleTest suite of the pure C++ layer (no server)
 #   make installcheck             pg_regress suite against a running server
+#   make fuzz                     libFuzzer targets (clang, ASan+UBSan); fuzz/run.sh runs them
 #   scripts/test-all              everything, on a throwaway cluster
 
 EXTENSION   = metamigrate
@@ -73,17 +74,26 @@ install-client: $(CLIENT_BIN)
 # include paths (for the client and the unit tests): a core file that
 # includes a PostgreSQL header fails this build.
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
-UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
+# The client's input parsers (no libpq) are tested too.
+UNIT_CLIENT_SRCS = $(addprefix src/client/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp)
+UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/client/%.cpp,build/unit/client/%.o,$(UNIT_CLIENT_SRCS)) \
+              $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
+# Not for build/core: a core file must not reach client headers either.
+UNIT_CLIENT_CXXFLAGS = $(UNIT_CXXFLAGS) -Isrc
 
 build/core/%.o: src/extension/core/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
+build/unit/client/%.o: src/client/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(UNIT_CLIENT_CXXFLAGS) -MMD -MP -c -o $@ $<
+
 build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) $(UNIT_CLIENT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 -include $(wildcard build/*/*.d build/*/*/*.d)
 
@@ -95,3 +105,42 @@ unittest: $(UNIT_BIN)
 
 .PHONY: install-client unittest
 EXTRA_CLEAN = build results output_iso regression.diffs regression.out sql/metamigrate--$(EXTVERSION).sql
+
+# ---------------------------------------------------------------- fuzzing
+# libFuzzer targets fuzz/*_fuzzer.cpp over the client's input parsers and
+# the core's target resolution, built with clang and ASan+UBSan into
+# build/fuzz (apart from the gcc build above). `fuzz/run.sh [SECONDS]` runs
+# them; a sanitizer report aborts the run (-fno-sanitize-recover).
+FUZZ_CXX      ?= clang++
+FUZZ_SANITIZE  = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CXXFLAGS  = -std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Isrc -Isrc/extension $(FUZZ_SANITIZE)
+# Only what the parsers need: no libpq, no schema code.
+FUZZ_CORE_SRCS   = $(addprefix src/extension/core/,revision.cpp revision_graph.cpp planner.cpp)
+FUZZ_CLIENT_SRCS = $(addprefix src/client/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp graph_select.cpp)
+FUZZ_LIB_OBJS = $(patsubst src/extension/core/%.cpp,build/fuzz/obj/core/%.o,$(FUZZ_CORE_SRCS)) \
+                $(patsubst src/client/%.cpp,build/fuzz/obj/client/%.o,$(FUZZ_CLIENT_SRCS))
+FUZZ_TARGETS  = $(patsubst fuzz/%.cpp,%,$(sort $(wildcard fuzz/*_fuzzer.cpp)))
+FUZZ_BINS     = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
+
+build/fuzz/obj/core/%.o: src/extension/core/%.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/client/%.o: src/client/%.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FUZZ_BINS): build/fuzz/%: fuzz/%.cpp $(FUZZ_LIB_OBJS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -MMD -MP -o $@ $< $(FUZZ_LIB_OBJS)
+
+# A deliberately broken target: run.sh checks that its findings are caught.
+build/fuzz/canary: fuzz/canary.cpp
+	@mkdir -p $(dir $@)
+	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -o $@ $<
+
+-include $(wildcard build/fuzz/*.d build/fuzz/obj/*/*.d)
+
+fuzz: $(FUZZ_BINS) build/fuzz/canary
+
+.PHONY: fuzz

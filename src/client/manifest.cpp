@@ -1,6 +1,5 @@
 #include "client/manifest.hpp"
 
-#include <regex>
 #include <set>
 
 #include "client/duration.hpp"
@@ -25,23 +24,48 @@ bool is_key_part(const std::string& value) {
 
 // nlohmann/json reports no positions for keys, so a semantic error is
 // placed on the first line that spells `"key":` (exact for the flat
-// manifest format, the best available for nested keys); entries of an
-// array are found as the n-th spelling after the array's key.
-int line_of_key(const std::string& text, const std::string& key, std::size_t occurrence = 0,
-                const std::string& after_key = "") {
-  auto pattern_of = [](const std::string& k) {
-    return std::regex("\"" + std::regex_replace(k, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") + "\"\\s*:");
+// manifest format, the best available for nested keys). Searched by hand:
+// keys come from the file (std::regex built from them threw regex_error on
+// a bad escape) and std::regex recursed per character over long blanks.
+bool is_json_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::size_t skip_json_space(const std::string& text, std::size_t i) {
+  while (i < text.size() && is_json_space(text[i])) ++i;
+  return i;
+}
+
+// Offset of the next `"key"` at or after `from` that is followed by blanks
+// and ':', with the offset after the ':' in *after; npos when none.
+std::size_t find_key(const std::string& text, const std::string& key, std::size_t from,
+                     std::size_t* after = nullptr) {
+  const std::string quoted = "\"" + key + "\"";
+  for (std::size_t at = text.find(quoted, from); at != std::string::npos; at = text.find(quoted, at + 1)) {
+    const std::size_t colon = skip_json_space(text, at + quoted.size());
+    if (colon < text.size() && text[colon] == ':') {
+      if (after) *after = colon + 1;
+      return at;
+    }
+  }
+  return std::string::npos;
+}
+
+int line_of_key(const std::string& text, const std::string& key) {
+  const std::size_t at = find_key(text, key, 0);
+  return at == std::string::npos ? 1 : line_of_offset(text, at);
+}
+
+// [schema.]function, both plain identifiers ([A-Za-z_][A-Za-z0-9_$]*).
+bool is_function_name(const std::string& name) {
+  auto is_start = [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; };
+  auto is_identifier = [&](const std::string& part) {
+    if (part.empty() || !is_start(part[0])) return false;
+    for (char c : part)
+      if (!(is_start(c) || (c >= '0' && c <= '9') || c == '$')) return false;
+    return true;
   };
-  std::size_t from = 0;
-  std::smatch match;
-  if (!after_key.empty() && std::regex_search(text, match, pattern_of(after_key)))
-    from = static_cast<std::size_t>(match.position(0));
-  const std::regex pattern = pattern_of(key);
-  std::size_t n = 0;
-  for (auto it = std::sregex_iterator(text.begin() + static_cast<std::ptrdiff_t>(from), text.end(), pattern);
-       it != std::sregex_iterator(); ++it, ++n)
-    if (n == occurrence) return line_of_offset(text, from + static_cast<std::size_t>(it->position(0)));
-  return 1;
+  const std::size_t dot = name.find('.');
+  if (dot == std::string::npos) return is_identifier(name);
+  return is_identifier(name.substr(0, dot)) && is_identifier(name.substr(dot + 1));
 }
 
 class ManifestReader {
@@ -57,14 +81,15 @@ class ManifestReader {
   [[noreturn]] void fail_entry(const std::string& table, std::size_t occurrence, const std::string& message) const {
     int line = line_of_key(text_, "metatables");
     if (!table.empty()) {
-      const std::regex pattern("\"table\"\\s*:\\s*\"" +
-                               std::regex_replace(table, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\\$&)") + "\"");
-      std::size_t n = 0;
-      for (auto it = std::sregex_iterator(text_.begin(), text_.end(), pattern); it != std::sregex_iterator(); ++it, ++n)
-        if (n == occurrence) {
-          line = line_of_offset(text_, static_cast<std::size_t>(it->position(0)));
+      const std::string value = json(table).dump();  // as usually spelled, escapes included
+      std::size_t n = 0, after = 0;
+      for (std::size_t at = find_key(text_, "table", 0, &after); at != std::string::npos;
+           at = find_key(text_, "table", at + 1, &after)) {
+        if (text_.compare(skip_json_space(text_, after), value.size(), value) == 0 && n++ == occurrence) {
+          line = line_of_offset(text_, at);
           break;
         }
+      }
     }
     throw InputError(display_, line, message);
   }
@@ -131,6 +156,16 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   } catch (const json::parse_error& e) {
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     throw InputError(display, line_of_offset(text, offset), "invalid JSON: " + short_parse_message(e.what()));
+  } catch (const json::exception& e) {
+    // Valid syntax the library still refuses, such as a number beyond the
+    // range of a double (out_of_range.406, which carries no position): the
+    // message quotes the token, so place the error on its line.
+    const std::string what = e.what();
+    const std::size_t open = what.find('\'');
+    const std::size_t close = open == std::string::npos ? open : what.find('\'', open + 1);
+    const std::size_t at = close == std::string::npos ? close : text.find(what.substr(open + 1, close - open - 1));
+    throw InputError(display, at == std::string::npos ? 1 : line_of_offset(text, at),
+                     "invalid JSON: " + what.substr(what.find("] ") == std::string::npos ? 0 : what.find("] ") + 2));
   }
   ManifestReader reader(text, display);
   if (!doc.is_object()) throw InputError(display, 1, "the manifest must be a JSON object");
@@ -210,8 +245,7 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
     m.after_register = doc["after_register"];
     if (!m.after_register.is_null() && !m.after_register.is_string())
       reader.fail("after_register", "\"after_register\" must be null or a function name (schema.function taking one jsonb)");
-    static const std::regex function_name(R"(^([A-Za-z_][A-Za-z0-9_$]*\.)?[A-Za-z_][A-Za-z0-9_$]*$)");
-    if (m.after_register.is_string() && !std::regex_match(m.after_register.get<std::string>(), function_name))
+    if (m.after_register.is_string() && !is_function_name(m.after_register.get<std::string>()))
       reader.fail("after_register", "\"after_register\" must name a function as schema.function (plain identifiers), not \"" +
                                         m.after_register.get<std::string>() + "\"");
   }

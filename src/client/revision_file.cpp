@@ -1,6 +1,5 @@
 #include "client/revision_file.hpp"
 
-#include <regex>
 #include <set>
 #include <vector>
 
@@ -26,12 +25,54 @@ bool is_blank(const std::string& line) { return line.find_first_not_of(" \t\f\v"
 
 bool is_comment(const std::string& line) { return trim(line).compare(0, 2, "--") == 0; }
 
-// "-- metamigrate:NAME" lines are reserved markers; returns NAME or "".
+// Lines are matched by hand, not with std::regex: libstdc++'s matcher
+// recurses once per character, and a long line (a 100 kB message or run
+// of blanks) overflowed the stack.
+bool is_space_or_tab(char c) { return c == ' ' || c == '\t'; }
+bool is_word_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_'; }
+bool is_word_char(char c) { return is_word_start(c) || (c >= '0' && c <= '9'); }
+
+std::size_t skip_space_or_tab(const std::string& line, std::size_t i) {
+  while (i < line.size() && is_space_or_tab(line[i])) ++i;
+  return i;
+}
+
+// Position after `[ \t]*--[ \t]*` at the start of `line`, or npos.
+std::size_t after_comment_start(const std::string& line) {
+  const std::size_t i = skip_space_or_tab(line, 0);
+  if (line.compare(i, 2, "--") != 0) return std::string::npos;
+  return skip_space_or_tab(line, i + 2);
+}
+
+// "-- metamigrate:NAME" lines are reserved markers; returns NAME ("?" when
+// empty), or "" when `line` is not a marker.
 std::string marker_name(const std::string& line) {
-  static const std::regex pattern(R"(^[ \t]*--[ \t]*metamigrate:([A-Za-z_]*)[ \t]*$)");
-  std::smatch match;
-  if (std::regex_match(line, match, pattern)) return match[1].str().empty() ? "?" : match[1].str();
-  return {};
+  static const std::string kPrefix = "metamigrate:";
+  std::size_t i = after_comment_start(line);
+  if (i == std::string::npos || line.compare(i, kPrefix.size(), kPrefix) != 0) return {};
+  const std::size_t name_start = i += kPrefix.size();
+  while (i < line.size() && is_word_start(line[i])) ++i;
+  const std::string name = line.substr(name_start, i - name_start);
+  if (skip_space_or_tab(line, i) != line.size()) return {};
+  return name.empty() ? "?" : name;
+}
+
+// Splits a header line "-- key: value" (key: [A-Za-z_][A-Za-z0-9_]*);
+// false when the line has another form. The value is untrimmed.
+bool split_header_line(const std::string& line, std::string* key, std::string* value) {
+  std::size_t i = after_comment_start(line);
+  if (i == std::string::npos || i >= line.size() || !is_word_start(line[i])) return false;
+  const std::size_t key_start = i;
+  while (i < line.size() && is_word_char(line[i])) ++i;
+  const std::size_t key_end = i;
+  i = skip_space_or_tab(line, i);
+  if (i >= line.size() || line[i] != ':') return false;
+  // A lone carriage return (CRLF is normalized away) ends a line for
+  // other tools: refuse it rather than keep it in a value.
+  if (line.find('\r', i) != std::string::npos) return false;
+  *key = line.substr(key_start, key_end - key_start);
+  *value = line.substr(i + 1);
+  return true;
 }
 
 std::vector<std::string> split_lines(const std::string& text) {
@@ -93,14 +134,12 @@ class Parser {
 
   // Header: consecutive "-- key: value" lines right after the marker.
   std::size_t parse_header(std::size_t i) {
-    static const std::regex pattern(R"(^[ \t]*--[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(.*)$)");
     const std::set<std::string> known(std::begin(kHeaderKeys), std::end(kHeaderKeys));
     for (; i < lines_.size(); ++i) {
       const std::string& line = lines_[i];
       if (is_blank(line) || !is_comment(line) || !marker_name(line).empty()) break;
-      std::smatch match;
-      if (!std::regex_match(line, match, pattern)) fail(i, "header line must have the form '-- key: value'");
-      const std::string key = match[1].str();
+      std::string key, value;
+      if (!split_header_line(line, &key, &value)) fail(i, "header line must have the form '-- key: value'");
       if (!known.count(key))
         fail(i, "unknown header key \"" + key +
                     "\" (known keys: revision, down_revision, branch_labels, depends_on, message, create_date, "
@@ -109,7 +148,7 @@ class Parser {
         fail(i, "header key \"" + key + "\" appears twice (first on line " +
                     std::to_string(file_.key_lines[key]) + ")");
       file_.key_lines[key] = static_cast<int>(i) + 1;
-      apply_header(i, key, trim(match[2].str()));
+      apply_header(i, key, trim(value));
     }
     return i;
   }

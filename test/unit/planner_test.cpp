@@ -171,6 +171,22 @@ TEST(Planner, RelativeTargets) {
   EXPECT_EQ(error_sqlstate([&] { db.down("+1"); }), sqlstate::kInvalidTarget);
 }
 
+TEST(Planner, ZeroStepsFromBaseIsAnEmptyPlan) {
+  // "+0" and "-0" with nothing applied resolved to no node and the plan
+  // indexed the graph with npos (found by fuzz/target_fuzzer under UBSan).
+  for (const char* target : {"+0", "-0"}) {
+    for (auto revisions : {std::vector<Revision>{}, diamond()}) {
+      const RevisionGraph graph(revisions);
+      const Plan plan = Planner(graph, {}).upgrade(target);
+      EXPECT_TRUE(plan.steps.empty()) << target;
+      EXPECT_TRUE(plan.heads_after.empty()) << target;
+    }
+  }
+  Db db{RevisionGraph(diamond()), {"r2"}};
+  EXPECT_TRUE(db.up("+0").steps.empty());
+  EXPECT_EQ(db.rows, Ids({"r2"}));
+}
+
 TEST(Planner, RelativeTargetsRefuseAmbiguity) {
   Db db{RevisionGraph(diamond()), {"r2"}};
   EXPECT_EQ(error_sqlstate([&] { db.up("+1"); }), sqlstate::kAmbiguousTarget);

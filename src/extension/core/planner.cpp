@@ -165,7 +165,10 @@ std::vector<std::size_t> Planner::resolve_upgrade_target(const std::string& targ
     if (rel.base.empty()) {
       if (rel.delta < 0)
         throw Error(sqlstate::kInvalidTarget, "\"" + target + "\" is a downgrade target");
-      return {walk_up(single_current_head(target, heads), rel.delta, target)};
+      const std::size_t node = walk_up(single_current_head(target, heads), rel.delta, target);
+      // "+0" with nothing applied stays at base: no revision to reach.
+      if (node == RevisionGraph::npos) return {};
+      return {node};
     }
     std::size_t from = graph_.resolve_id(rel.base);
     if (rel.delta >= 0) return {walk_up(from, rel.delta, target)};

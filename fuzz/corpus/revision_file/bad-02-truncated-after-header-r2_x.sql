@@ -1,0 +1,3 @@
+-- metamigrate:revision
+-- revision: r2
+-- down_revision: r1

@@ -1,0 +1,6 @@
+-- metamigrate:revision
+-- down_revision: r1
+
+-- metamigrate:upgrade
+SELECT 1;
+-- metamigrate:downgrade

@@ -1,0 +1,6 @@
+-- metamigrate:revision
+-- revision: r2
+
+-- metamigrate:upgrade
+SELECT 1;
+-- metamigrate:downgrade

@@ -1,0 +1,7 @@
+-- metamigrate:revision
+-- revision: révision
+-- down_revision: r1
+
+-- metamigrate:upgrade
+SELECT 1;
+-- metamigrate:downgrade

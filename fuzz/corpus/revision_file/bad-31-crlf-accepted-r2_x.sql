@@ -1,0 +1,9 @@
+-- metamigrate:revision
+-- revision: r2
+-- down_revision: r1
+
+-- metamigrate:upgrade
+CREATE TABLE bad_crlf (id int);
+
+-- metamigrate:downgrade
+DROP TABLE bad_crlf;
