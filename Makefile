@@ -45,7 +45,7 @@ sql/metamigrate--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
 PREFIX     ?= /usr/local
 # `make install bindir=DIR` places the client in DIR; otherwise $(PREFIX)/bin.
 CLIENT_BINDIR = $(if $(filter command line environment,$(origin bindir)),$(bindir),$(PREFIX)/bin)
-CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp))
+CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp src/client/import/*.cpp))
 # The client links the pure core too (local graph commands, offline --sql).
 CORE_PURE_OBJS = $(patsubst src/extension/core/%.cpp,build/core/%.o,$(CORE_SRCS))
 CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS)) $(CORE_PURE_OBJS)
@@ -72,8 +72,12 @@ install-client: $(CLIENT_BIN)
 # Core files are compiled a second time into build/core *without* PostgreSQL
 # include paths (for the client and the unit tests): a core file that
 # includes a PostgreSQL header fails this build.
+# The importers' parsers (src/client/import, no libpq) and the pure client
+# files they use are tested too, compiled a second time the same way.
+UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/import/*.cpp)) src/client/text_file.cpp src/client/sql_split.cpp
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
-UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
+UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/client/%.cpp,build/unit/client/%.o,$(UNIT_CLIENT_SRCS)) \
+              $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
 
@@ -83,9 +87,13 @@ build/core/%.o: src/extension/core/%.cpp
 
 build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) $(UNIT_CXXFLAGS) -Isrc -MMD -MP -c -o $@ $<
 
--include $(wildcard build/*/*.d build/*/*/*.d)
+build/unit/client/%.o: src/client/%.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(UNIT_CXXFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+-include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
