@@ -170,8 +170,9 @@ TEST(Flyway, RepeatableScriptsAreRefused) {
 TEST(Sqitch, PlanRequiresBecomeDependsOn) {
   const ImportSet set = read_source_migrations("sqitch", fixture("sqitch"));
   EXPECT_EQ(set.project, "blog");
-  ASSERT_EQ(set.migrations.size(), 4u);
-  EXPECT_EQ(ids(set), (std::vector<std::string>{"appschema", "users", "posts", "post_stats"}));
+  ASSERT_EQ(set.migrations.size(), 5u);
+  EXPECT_EQ(ids(set), (std::vector<std::string>{"appschema", "users", "posts", "post_stats", "seed_admin"}));
+  EXPECT_NE(set.migrations[4].revision.downgrade_sql.find("-- WARNING:"), std::string::npos);  // no revert script
   expect_chain(set);
   EXPECT_EQ(set.migrations[2].revision.depends_on, (std::vector<std::string>{"users", "appschema"}));
   EXPECT_EQ(set.migrations[1].revision.message, "Creates table to track our users.");
