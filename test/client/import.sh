@@ -155,6 +155,17 @@ import_case flyway "$FIX/flyway/db/migration"
 import_case sqitch "$FIX/sqitch"
 if command -v alembic >/dev/null && /usr/bin/python3 -c 'import alembic, psycopg2' 2>/dev/null; then
   import_case alembic "$FIX/alembic"
+  # Two heads (Alembic upgraded each branch separately): both are stamped.
+  adb2="mmct_imp_alembic_heads_$suffix"
+  imp_db "$adb2" "$WORK/imp_setup_alembic.sql"
+  alembic_oracle "$adb2" a2 && alembic_oracle "$adb2" b1 || fail "alembic upgrade a2, b1: $(tail -3 "$WORK/alembic.log")"
+  run --provider "$WORK/imp/alembic" --dsn "dbname=$adb2" import --from alembic "$FIX/alembic" --adopt
+  check "alembic: a history with two heads is adopted (exit $rc)" test "$rc" -eq 0
+  heads_sql="SELECT string_agg(version_num, ',' ORDER BY version_num)"
+  check_eq "alembic: the version table holds the same heads as alembic_version" \
+    "$(sql -d "$adb2" -c "$heads_sql FROM imp_alembic_alembic_version")" "$(sql -d "$adb2" -c "$heads_sql FROM alembic_version")"
+  run --provider "$WORK/imp/alembic" --dsn "dbname=$adb2" upgrade
+  check "alembic: upgrade after adopting two heads runs only the merge and what follows" out_has "a2, b1 -> a3 (2 revisions"
 else
   fail "alembic import: alembic and psycopg2 are needed for this test (apt-get install python3-alembic python3-psycopg2)"
 fi
