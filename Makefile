@@ -46,7 +46,7 @@ sql/metamigrate--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
 PREFIX     ?= /usr/local
 # `make install bindir=DIR` places the client in DIR; otherwise $(PREFIX)/bin.
 CLIENT_BINDIR = $(if $(filter command line environment,$(origin bindir)),$(bindir),$(PREFIX)/bin)
-CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp))
+CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp src/client/import/*.cpp))
 # The client links the pure core too (local graph commands, offline --sql).
 CORE_PURE_OBJS = $(patsubst src/extension/core/%.cpp,build/core/%.o,$(CORE_SRCS))
 CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS)) $(CORE_PURE_OBJS)
@@ -73,9 +73,11 @@ install-client: $(CLIENT_BIN)
 # Core files are compiled a second time into build/core *without* PostgreSQL
 # include paths (for the client and the unit tests): a core file that
 # includes a PostgreSQL header fails this build.
+# The client's input parsers and the importers' parsers (src/client/import),
+# none of which use libpq, are tested too, compiled a second time the same way.
+UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/import/*.cpp)) \
+                   $(addprefix src/client/,text_file.cpp sql_split.cpp revision_file.cpp manifest.cpp duration.cpp)
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
-# The client's input parsers (no libpq) are tested too.
-UNIT_CLIENT_SRCS = $(addprefix src/client/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp)
 UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/client/%.cpp,build/unit/client/%.o,$(UNIT_CLIENT_SRCS)) \
               $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
@@ -95,7 +97,7 @@ build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CLIENT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
--include $(wildcard build/*/*.d build/*/*/*.d)
+-include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread

@@ -19,7 +19,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"repair", "resolve an interrupted non-transactional revision (resume, mark applied, forget)", cmd_repair, true},
       {"check", "compare the desired schema with the database", cmd_not_implemented, false},
       {"verify", "compare the live schema with the state stored after the last migration (drift)", cmd_verify, true},
-      {"import", "take over an Alembic-managed database", cmd_not_implemented, false},
+      {"import", "write revisions from dbmate, golang-migrate, diesel, flyway, sqitch or Alembic migrations (--adopt: stamp from their history)", cmd_import, true},
   };
   return commands;
 }

@@ -32,6 +32,7 @@ int cmd_stamp(CommandLine& cl);
 int cmd_lint(CommandLine& cl);
 int cmd_repair(CommandLine& cl);
 int cmd_verify(CommandLine& cl);
+int cmd_import(CommandLine& cl);
 int cmd_not_implemented(CommandLine& cl);
 
 }  // namespace mmc

@@ -1,0 +1,2 @@
+-- No undo script (Flyway Community has none at all).
+INSERT INTO users (email) VALUES ('admin@example.com');

@@ -1,0 +1,1 @@
+DROP FUNCTION post_count(integer);

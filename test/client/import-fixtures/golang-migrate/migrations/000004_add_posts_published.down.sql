@@ -1,0 +1,2 @@
+DROP VIEW published_posts;
+ALTER TABLE posts DROP COLUMN published_at;

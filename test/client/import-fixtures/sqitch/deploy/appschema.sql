@@ -1,0 +1,7 @@
+-- Deploy blog:appschema to pg
+
+BEGIN;
+
+CREATE SCHEMA blog;
+
+COMMIT;

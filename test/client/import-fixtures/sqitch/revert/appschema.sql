@@ -1,0 +1,7 @@
+-- Revert blog:appschema from pg
+
+BEGIN;
+
+DROP SCHEMA blog;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert blog:posts from pg
+
+BEGIN;
+
+DROP TABLE blog.posts;
+
+COMMIT;

@@ -1,0 +1,7 @@
+-- Revert blog:users from pg
+
+BEGIN;
+
+DROP TABLE blog.users;
+
+COMMIT;

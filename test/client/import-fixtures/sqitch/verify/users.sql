@@ -1,0 +1,9 @@
+-- Verify blog:users on pg
+
+BEGIN;
+
+SELECT nickname, password, timestamp
+  FROM blog.users
+ WHERE FALSE;
+
+ROLLBACK;
