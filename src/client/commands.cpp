@@ -17,7 +17,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"stamp", "set the version table to a revision without running SQL", cmd_stamp, true},
       {"lint", "check revision SQL for statements that fail or risk an outage", cmd_lint, true},
       {"repair", "resolve an interrupted non-transactional revision (resume, mark applied, forget)", cmd_repair, true},
-      {"check", "compare the desired schema with the database", cmd_not_implemented, false},
+      {"check", "compare the desired schema (schema_files) with the database; exit 1 when they differ", cmd_check, true},
       {"verify", "detect drift between the database and the revisions", cmd_not_implemented, false},
       {"import", "take over an Alembic-managed database", cmd_not_implemented, false},
   };

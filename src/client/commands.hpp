@@ -31,6 +31,7 @@ int cmd_downgrade(CommandLine& cl);
 int cmd_stamp(CommandLine& cl);
 int cmd_lint(CommandLine& cl);
 int cmd_repair(CommandLine& cl);
+int cmd_check(CommandLine& cl);
 int cmd_not_implemented(CommandLine& cl);
 
 }  // namespace mmc
