@@ -68,6 +68,7 @@ int run_interruptible(const std::function<int()>& body) {
       signal_number = e.signal_number();
     }
   }
+  std::cout.flush();
   std::signal(signal_number, SIG_DFL);
   std::raise(signal_number);
   return 128 + signal_number;  // only if the default action did not end the process
