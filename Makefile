@@ -73,7 +73,9 @@ install-client: $(CLIENT_BIN)
 # include paths (for the client and the unit tests): a core file that
 # includes a PostgreSQL header fails this build.
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
-UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
+# Pure client logic (no libpq) is unit-tested too.
+UNIT_CLIENT_OBJS = build/client/autogen_render.o
+UNIT_OBJS   = $(CORE_PURE_OBJS) $(UNIT_CLIENT_OBJS) $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
 UNIT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Werror -Isrc/extension
 
@@ -83,7 +85,7 @@ build/core/%.o: src/extension/core/%.cpp
 
 build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
-	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) $(UNIT_CXXFLAGS) -Isrc -MMD -MP -c -o $@ $<
 
 -include $(wildcard build/*/*.d build/*/*/*.d)
 
