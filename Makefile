@@ -76,7 +76,8 @@ install-client: $(CLIENT_BIN)
 # The client's input parsers and the importers' parsers (src/client/import),
 # none of which use libpq, are tested too, compiled a second time the same way.
 UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/import/*.cpp)) \
-                   $(addprefix src/client/,text_file.cpp sql_split.cpp revision_file.cpp manifest.cpp duration.cpp)
+                   $(addprefix src/client/,text_file.cpp sql_split.cpp revision_file.cpp manifest.cpp duration.cpp \
+                     autogen_render.cpp)
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
 UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/client/%.cpp,build/unit/client/%.o,$(UNIT_CLIENT_SRCS)) \
               $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))

@@ -8,6 +8,7 @@
 #include "client/metatables.hpp"
 #include "client/offline_script.hpp"
 #include "client/schema_session.hpp"
+#include "client/version_table.hpp"
 #include "core/error.hpp"
 
 namespace mmc {
@@ -26,19 +27,6 @@ FromAndTo split_range(const std::string& target) {
   if (out.to.empty()) throw UsageError("\"" + target + "\": the target after ':' is missing");
   if (out.from->empty()) out.from = "base";
   return out;
-}
-
-// Version-table rows of the database, read directly so the database does
-// not need the extension.
-std::vector<std::string> read_version_table(const Connection& conn, const Manifest& m, bool* exists) {
-  const std::string table = quote_identifier(m.version_table.schema) + "." + quote_identifier(m.version_table.name);
-  *exists = conn.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {table}).text(0, 0) == "t";
-  std::vector<std::string> rows;
-  if (!*exists) return rows;
-  const PgResult result =
-      conn.query("SELECT " + quote_identifier(m.version_table.column) + "::text FROM " + table + " ORDER BY 1");
-  for (int row = 0; row < result.rows(); ++row) rows.push_back(result.text(row, 0));
-  return rows;
 }
 
 int print_offline_script(CommandLine& cl, const ProviderDir& provider, mm::Direction direction,

@@ -31,8 +31,8 @@ int cmd_downgrade(CommandLine& cl);
 int cmd_stamp(CommandLine& cl);
 int cmd_lint(CommandLine& cl);
 int cmd_repair(CommandLine& cl);
+int cmd_check(CommandLine& cl);
 int cmd_verify(CommandLine& cl);
 int cmd_import(CommandLine& cl);
-int cmd_not_implemented(CommandLine& cl);
 
 }  // namespace mmc

@@ -238,6 +238,17 @@ bool Connection::in_transaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
+void Connection::cancel_running_query() const noexcept {
+  if (!conn_ || PQtransactionStatus(conn_) != PQTRANS_ACTIVE) return;
+  if (PGcancel* cancel = PQgetCancel(conn_)) {
+    char error[256];
+    PQcancel(cancel, error, sizeof error);
+    PQfreeCancel(cancel);
+  }
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) return;  // closing the connection ends it
+  while (PGresult* result = PQgetResult(conn_)) PQclear(result);
+}
+
 void Connection::rollback_if_open() const noexcept {
   if (conn_ && in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
 }

@@ -86,6 +86,10 @@ class Connection {
   // failure between round trips); never throws.
   void rollback_if_open() const noexcept;
   bool in_transaction() const;
+  // After a call was abandoned (an exception thrown by the wait handler):
+  // asks the server to cancel the statement still running and waits until
+  // it has ended, so that its effects are settled; never throws.
+  void cancel_running_query() const noexcept;
 
   // Runs `handler` every `interval_ms` while a call on this connection
   // waits for the server (nullptr: just wait). The handler must not use

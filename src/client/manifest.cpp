@@ -185,6 +185,8 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   if (m.owner_role.size() > 63) reader.fail("owner_role", "\"owner_role\" is longer than 63 bytes");
   for (const char* key : {"package", "namespace", "owner_role", "version_table", "metatables", "after_register"})
     m.key_lines[key] = line_of_key(text, key);
+  for (const char* key : {"schemas", "schema_files"})  // only when written (absent: the defaults apply)
+    if (doc.contains(key)) m.key_lines[key] = line_of_key(text, key);
   m.version_table.name = m.package + "_alembic_version";
   if (doc.contains("version_table") && !doc["version_table"].is_null()) {
     const json& vt = doc["version_table"];

@@ -104,7 +104,7 @@ createdb "$DB" && createdb "$BARE" && createdb "$BARE2" || { echo "0 passed, 1 f
 export PGDATABASE="$DB"
 cd "$WORK" || exit 1
 
-# MMCT_ONLY=metatables (or safety): only that part, for quick iterations.
+# MMCT_ONLY=metatables (or safety, autogenerate): only that part, for quick iterations.
 if [ -n "${MMCT_ONLY:-}" ]; then
   source "$here/$MMCT_ONLY.sh"
   echo "$passed passed, $failed failed"
@@ -115,7 +115,7 @@ fi
 echo "== version and help"
 expect 0 "--version" --version
 check "--version prints the version" grep -qE '^metamigrate [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out"
-for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair verify import; do
+for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair check verify import; do
   run "$command" --help
   if [ "$rc" -eq 0 ] && grep -q "^Examples:" "$WORK/out" && grep -q "metamigrate $command" "$WORK/out"; then
     pass "$command --help shows an example"
@@ -125,10 +125,6 @@ for command in scaffold revision merge heads branches history show current upgra
 done
 expect 2 "no command is bad usage"
 expect 2 "unknown command" frobnicate
-for command in check; do
-  expect 2 "$command is not implemented yet" "$command"
-  check "$command says so" err_has "not implemented yet"
-done
 
 echo "== scaffold"
 expect 0 "scaffold" scaffold --package sdk_examples --namespace sdk-examples --owner-role "$OWNER"
@@ -456,6 +452,8 @@ cd "$WORK" || exit 1
 source "$here/safety.sh"
 cd "$WORK" || exit 1
 source "$here/import.sh"
+cd "$WORK" || exit 1
+source "$here/autogenerate.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
