@@ -454,6 +454,8 @@ cd "$WORK" || exit 1
 source "$here/metatables.sh"
 cd "$WORK" || exit 1
 source "$here/safety.sh"
+cd "$WORK" || exit 1
+source "$here/fleet.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
