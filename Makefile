@@ -46,14 +46,14 @@ sql/metamigrate--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
 PREFIX     ?= /usr/local
 # `make install bindir=DIR` places the client in DIR; otherwise $(PREFIX)/bin.
 CLIENT_BINDIR = $(if $(filter command line environment,$(origin bindir)),$(bindir),$(PREFIX)/bin)
-CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp src/client/import/*.cpp))
+CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp src/client/*/*.cpp))
 # The client links the pure core too (local graph commands, offline --sql).
 CORE_PURE_OBJS = $(patsubst src/extension/core/%.cpp,build/core/%.o,$(CORE_SRCS))
 CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS)) $(CORE_PURE_OBJS)
 CLIENT_BIN  = build/metamigrate
-CLIENT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -Isrc -Isrc/extension -I$(shell $(PG_CONFIG) --includedir) \
+CLIENT_CXXFLAGS = -std=c++17 -O2 -g -Wall -Wextra -pthread -Isrc -Isrc/extension -I$(shell $(PG_CONFIG) --includedir) \
                   -DMETAMIGRATE_VERSION='"$(EXTVERSION)"'
-CLIENT_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq
+CLIENT_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -pthread
 
 all: $(CLIENT_BIN)
 

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "client/errors.hpp"
+#include "client/fleet/tenant.hpp"
 
 namespace mmc {
 
@@ -13,6 +14,8 @@ void add_global_options(cxxopts::Options& options) {
       ("dsn", "database: URI or key=value conninfo (default: $METAMIGRATE_DSN, $DATABASE_URL, then libpq's PG* defaults)",
        cxxopts::value<std::string>(), "DSN")
       ("provider", "provider directory", cxxopts::value<std::string>(), "DIR")
+      ("tenant", "with a \"tenant_schemas\" manifest: only this tenant schema", cxxopts::value<std::string>(),
+       "SCHEMA")
       ("json", "print a JSON document instead of text")
       ("q,quiet", "print only results and errors")
       ("v,verbose", "print what is done (connection target, server calls)")
@@ -22,6 +25,7 @@ void add_global_options(cxxopts::Options& options) {
 void apply_global_options(const cxxopts::ParseResult& parsed, GlobalOptions& globals) {
   if (parsed.count("dsn")) globals.dsn = parsed["dsn"].as<std::string>();
   if (parsed.count("provider")) globals.provider = parsed["provider"].as<std::string>();
+  if (parsed.count("tenant")) globals.tenant = parsed["tenant"].as<std::string>();
   if (parsed.count("json")) globals.json = true;
   if (parsed.count("quiet")) globals.quiet = true;
   if (parsed.count("verbose")) globals.verbose = true;
@@ -31,7 +35,7 @@ void apply_global_options(const cxxopts::ParseResult& parsed, GlobalOptions& glo
 std::size_t find_command_word(const std::vector<std::string>& args) {
   // Only the global options that take a separate value need to be known
   // here; cxxopts parses both parts afterwards.
-  static const std::set<std::string> takes_value{"--dsn", "--provider"};
+  static const std::set<std::string> takes_value{"--dsn", "--provider", "--tenant"};
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (takes_value.count(args[i])) {
       ++i;
@@ -110,7 +114,11 @@ std::optional<std::string> CommandLine::optional_string(const std::string& name)
   return (*parsed_)[name].as<std::string>();
 }
 
-ProviderDir CommandLine::load_provider() const { return ProviderDir::load(globals_.provider); }
+ProviderDir CommandLine::load_provider() const {
+  ProviderDir provider = ProviderDir::load(globals_.provider);
+  if (globals_.tenant.empty()) return provider;
+  return tenant_provider(provider, globals_.tenant);
+}
 
 std::unique_ptr<Connection> CommandLine::connect() const {
   return std::make_unique<Connection>(resolve_connect_target(globals_.dsn), *out_);

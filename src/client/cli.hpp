@@ -22,6 +22,7 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   bool verbose = false;
+  std::string tenant;  // --tenant: one tenant schema of a "tenant_schemas" manifest
 };
 
 // Adds --dsn, --provider, --json, -q, -v (and -h) to `options`.
@@ -46,9 +47,12 @@ class CommandLine {
   std::optional<std::string> optional_string(const std::string& name) const;
 
   const std::string& command() const { return command_; }
+  // The command's own arguments as given (a fleet re-runs them per target).
+  const std::vector<std::string>& args() const { return args_; }
   const GlobalOptions& globals() const { return globals_; }
   const Output& out() const { return *out_; }
 
+  // The provider directory; with --tenant, that tenant's provider.
   ProviderDir load_provider() const;
   std::unique_ptr<Connection> connect() const;
 

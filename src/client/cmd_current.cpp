@@ -3,6 +3,7 @@
 
 #include "client/commands.hpp"
 #include "client/errors.hpp"
+#include "client/fleet/fleet.hpp"
 #include "client/graph_select.hpp"
 #include "client/interruption.hpp"
 #include "client/schema_session.hpp"
@@ -16,13 +17,16 @@ int cmd_current(CommandLine& cl) {
       "Registers the provider on first use and resolves the catalog row of its version table only (never the "
       "managed tables). Reads through a temporary migration login unless --no-temp-credential.");
   add_credential_options(o);
+  add_fleet_options(o);
   if (!cl.parse(o,
                 "  metamigrate current\n"
                 "  metamigrate --dsn postgresql://app@db.example.com/app current --json\n"
-                "  metamigrate current --no-temp-credential     # as yourself, no temporary login\n"))
+                "  metamigrate current --no-temp-credential     # as yourself, no temporary login\n"
+                "  metamigrate current --targets dbs.txt --json  # every database listed (docs/fleet.md)\n"))
     return kExitOk;
   const CredentialOptions credential = credential_options(cl);
   const ProviderDir provider = cl.load_provider();
+  if (fleet_requested(cl, provider)) return run_fleet(cl, provider);
   const std::string key = provider.manifest().key();
   const mm::RevisionGraph& graph = provider.graph();
   const Output& out = cl.out();

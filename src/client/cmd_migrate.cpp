@@ -3,6 +3,7 @@
 #include "client/commands.hpp"
 #include "client/duration.hpp"
 #include "client/errors.hpp"
+#include "client/fleet/fleet.hpp"
 #include "client/graph_select.hpp"
 #include "client/migration_runner.hpp"
 #include "client/metatables.hpp"
@@ -117,6 +118,7 @@ int run_migration_command(CommandLine& cl, Operation op) {
   o.add_options()("no-wait", "fail at once (exit 1, naming the other session) when another migration of the "
                              "provider is in progress, instead of waiting for it");
   add_credential_options(o);
+  add_fleet_options(o);
   if (stamp) {
     o.add_options()("purge", "ignore (and replace) the rows the version table has now");
   } else {
@@ -144,12 +146,15 @@ int run_migration_command(CommandLine& cl, Operation op) {
             "  metamigrate upgrade --transaction-per-revision       # long chains: commit after each revision\n"
             "  metamigrate upgrade --sql base:head > upgrade.sql   # offline, for psql\n"
             "  metamigrate upgrade --sql head                      # from the database's version table\n"
+            "  metamigrate upgrade --targets dbs.txt --jobs 8      # every database listed (docs/fleet.md)\n"
       : op == Operation::Downgrade
           ? "  metamigrate downgrade -1\n"
             "  metamigrate downgrade base                          # retires the catalog rows of dropped tables\n"
             "  metamigrate downgrade --sql 3f2a:-1 > downgrade.sql\n"
+            "  metamigrate downgrade -1 --targets dbs.txt --fail-fast\n"
           : "  metamigrate stamp head\n"
-            "  metamigrate stamp 3f2a --purge\n";
+            "  metamigrate stamp 3f2a --purge\n"
+            "  metamigrate stamp head --targets-query \"SELECT dsn FROM tenants\"\n";
   if (!cl.parse(o, examples)) return kExitOk;
   const std::vector<std::string> targets = cl.positionals("target", op == Operation::Upgrade ? 0 : 1, 1);
 
@@ -182,6 +187,11 @@ int run_migration_command(CommandLine& cl, Operation op) {
     if (!cl.parsed().count("statement-timeout")) request.statement_timeout_ms = defaults.statement_timeout_ms;
     request.transaction_per_revision = cl.parsed().count("transaction-per-revision") ||
                                        (defaults.transaction_per_revision && !cl.parsed().count("one-transaction"));
+  }
+  if (fleet_requested(cl, provider)) {
+    if (!stamp && cl.parsed().count("sql"))
+      throw UsageError("--sql prints one script: give one database (and --tenant SCHEMA for tenant schemas)");
+    return run_fleet(cl, provider);
   }
   if (!stamp && cl.parsed().count("sql"))
     return print_offline_script(cl, provider,

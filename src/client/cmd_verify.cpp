@@ -3,6 +3,7 @@
 // plus an interrupted non-transactional revision recorded by this client.
 #include "client/commands.hpp"
 #include "client/errors.hpp"
+#include "client/fleet/fleet.hpp"
 #include "client/interruption.hpp"
 #include "client/schema_session.hpp"
 #include "client/server_api.hpp"
@@ -37,12 +38,15 @@ int cmd_verify(CommandLine& cl) {
       "dropped, a changed default. Out-of-band DDL on managed tables since then is listed with who ran it. "
       "Exit 0 when clean, 1 on drift, a stale state (the version table changed behind metamigrate's back) or "
       "an interrupted non-transactional revision. Read-only; runs as yourself.");
+  add_fleet_options(o);
   if (!cl.parse(o,
                 "  metamigrate verify\n"
                 "  metamigrate verify --json            # {\"clean\": ..., \"drift\": [...], ...}\n"
-                "  metamigrate stamp heads              # accept the live schema as the new baseline\n"))
+                "  metamigrate stamp heads              # accept the live schema as the new baseline\n"
+                "  metamigrate verify --targets dbs.txt # every database listed (docs/fleet.md)\n"))
     return kExitOk;
   const ProviderDir provider = cl.load_provider();
+  if (fleet_requested(cl, provider)) return run_fleet(cl, provider);
   const std::string key = provider.manifest().key();
   const Output& out = cl.out();
   CredentialOptions as_yourself;
@@ -51,8 +55,10 @@ int cmd_verify(CommandLine& cl) {
   Connection& conn = session.login();
 
   VerifyFindings findings;
+  std::vector<std::string> heads;  // reported with --json (a fleet shows them per target)
   try {
     findings = classify(conn.query(sql::verify(key)));
+    if (out.json()) heads = column_values(conn.query(sql::current(key)));
   } catch (ServerError& e) {
     annotate_server_error(e, &provider);
     throw;
@@ -72,6 +78,7 @@ int cmd_verify(CommandLine& cl) {
 
   if (out.json()) {
     out.result_json({{"provider", key},
+                     {"heads", heads},
                      {"clean", clean},
                      {"drift", findings.drift},
                      {"stale", findings.stale},

@@ -1,5 +1,9 @@
 #include "client/interruption.hpp"
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 
@@ -77,6 +81,31 @@ bool interruption_pending(const Interruption& interrupted, const mm::RevisionGra
   return interrupted.direction == "upgrade" ? !applied : applied;
 }
 
+namespace {
+
+// Serializes the journal's read-modify-write between processes: a fleet
+// runs several clients on one provider directory at once. Best effort:
+// without the lock file the update proceeds as before.
+class JournalLock {
+ public:
+  explicit JournalLock(const fs::path& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    fd_ = ::open((dir / "interrupted.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ >= 0) ::flock(fd_, LOCK_EX);
+  }
+  ~JournalLock() {
+    if (fd_ >= 0) ::close(fd_);  // releases the lock
+  }
+  JournalLock(const JournalLock&) = delete;
+  JournalLock& operator=(const JournalLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
+}  // namespace
+
 InterruptionJournal::InterruptionJournal(const ProviderDir& provider)
     : dir_(provider.dir() / kDir), shown_(provider.display(fs::path(kDir) / kFile)) {}
 
@@ -96,7 +125,7 @@ void InterruptionJournal::save(const nlohmann::json& doc, const Output& out) con
   fs::create_directories(dir_, ec);
   const fs::path ignore = dir_ / ".gitignore";
   if (!ec && !fs::exists(ignore, ec)) std::ofstream(ignore) << "# local state of the metamigrate client\n*\n";
-  const fs::path target = dir_ / kFile, temporary = dir_ / (std::string(kFile) + ".tmp");
+  const fs::path target = dir_ / kFile, temporary = dir_ / (std::string(kFile) + "." + std::to_string(::getpid()) + ".tmp");
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     file << doc.dump(2) << "\n";
@@ -120,6 +149,7 @@ std::optional<Interruption> InterruptionJournal::find(const std::string& data_so
 }
 
 void InterruptionJournal::record(const Interruption& entry, const Output& out) const {
+  const JournalLock lock(dir_);
   nlohmann::json doc = nlohmann::json::array();
   for (const auto& e : load())
     if (!(e.value("data_source_uid", "") == entry.data_source_uid && e.value("provider", "") == entry.provider))
@@ -130,6 +160,9 @@ void InterruptionJournal::record(const Interruption& entry, const Output& out) c
 
 void InterruptionJournal::clear(const std::string& data_source_uid, const std::string& provider,
                                 const Output& out) const {
+  std::error_code ec;
+  if (!fs::exists(dir_ / kFile, ec)) return;
+  const JournalLock lock(dir_);
   nlohmann::json doc = nlohmann::json::array();
   bool removed = false;
   for (const auto& e : load()) {

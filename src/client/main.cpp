@@ -29,6 +29,7 @@ void print_general_help() {
                "  --dsn DSN       database URI or conninfo; default $METAMIGRATE_DSN, then $DATABASE_URL, then\n"
                "                  libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, service file, .pgpass)\n"
                "  --provider DIR  provider directory (default ./migrations)\n"
+               "  --tenant SCHEMA one tenant schema of a manifest with \"tenant_schemas\" (docs/fleet.md)\n"
                "  --json          JSON output (read commands, upgrade, downgrade, stamp)\n"
                "  -q, --quiet     only results and errors\n"
                "  -v, --verbose   also what is done (connection target with the password masked, server calls)\n"

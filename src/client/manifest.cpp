@@ -172,7 +172,7 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   reader.reject_unknown_keys(doc,
                              {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files",
                               "metatables", "after_register", "lock_timeout", "statement_timeout",
-                              "transaction_per_revision"},
+                              "transaction_per_revision", "tenant_schemas"},
                              "the manifest");
   Manifest m;
   m.package = reader.required_string(doc, "package");
@@ -188,11 +188,27 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   for (const char* key : {"schemas", "schema_files"})  // only when written (absent: the defaults apply)
     if (doc.contains(key)) m.key_lines[key] = line_of_key(text, key);
   m.version_table.name = m.package + "_alembic_version";
+  if (doc.contains("tenant_schemas") && !doc["tenant_schemas"].is_null()) {
+    // Before version_table: a tenant's version table lives in the tenant
+    // schema, which is also the search_path the server gives its SQL.
+    const json& ts = doc["tenant_schemas"];
+    if (!ts.is_object()) reader.fail("tenant_schemas", "\"tenant_schemas\" must be an object {query, placeholder}");
+    reader.reject_unknown_keys(ts, {"query", "placeholder"}, "\"tenant_schemas\"");
+    if (!ts.contains("query"))
+      reader.fail("tenant_schemas", "\"tenant_schemas\" lacks \"query\" (SQL returning the tenant schema names)");
+    m.tenant_schemas.query = reader.string_value(ts["query"], "query");
+    if (ts.contains("placeholder")) m.tenant_schemas.placeholder = reader.string_value(ts["placeholder"], "placeholder");
+    m.version_table.schema = m.tenant_schemas.placeholder;
+    m.schemas = {m.tenant_schemas.placeholder};
+  }
   if (doc.contains("version_table") && !doc["version_table"].is_null()) {
     const json& vt = doc["version_table"];
     if (!vt.is_object()) reader.fail("version_table", "\"version_table\" must be an object {schema, name, column}");
     reader.reject_unknown_keys(vt, {"schema", "name", "column"}, "\"version_table\"");
     if (vt.contains("schema")) m.version_table.schema = reader.string_value(vt["schema"], "schema");
+    if (m.tenant_schemas.enabled() && m.version_table.schema != m.tenant_schemas.placeholder)
+      reader.fail("schema", "with \"tenant_schemas\", the version table's schema must be \"" +
+                                m.tenant_schemas.placeholder + "\" (each tenant keeps its own version table)");
     if (vt.contains("name")) m.version_table.name = reader.string_value(vt["name"], "name");
     if (vt.contains("column")) m.version_table.column = reader.string_value(vt["column"], "column");
     for (const char* key : {"schema", "name", "column"})

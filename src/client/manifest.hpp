@@ -33,6 +33,16 @@ struct MigrationDefaults {
   bool transaction_per_revision = false;
 };
 
+// Schema per tenant: the same revisions applied to every schema the query
+// returns (run on the target database), each as a provider of its own
+// (see docs/fleet.md and client/tenant.hpp).
+struct TenantSchemas {
+  std::string query;                    // empty: no tenant schemas
+  std::string placeholder = "{tenant}";  // replaced in revision SQL and manifest schema names
+
+  bool enabled() const { return !query.empty(); }
+};
+
 struct Manifest {
   std::string package;
   std::string namespace_;
@@ -43,6 +53,7 @@ struct Manifest {
   std::vector<MetaTableEntry> metatables;
   nlohmann::json after_register;  // null or a string: schema.function taking one jsonb
   MigrationDefaults defaults;
+  TenantSchemas tenant_schemas;
   std::map<std::string, int> key_lines;  // line of top-level keys in the file (for messages)
   std::string display;                   // the manifest's path as shown
 

@@ -180,6 +180,21 @@ bool ProviderDir::has_non_transactional() const {
   return std::any_of(files_.begin(), files_.end(), [](const RevisionFile& f) { return !f.revision.transactional; });
 }
 
+ProviderDir ProviderDir::rewritten(Manifest manifest,
+                                   const std::function<std::string(const std::string&)>& rewrite_sql) const {
+  ProviderDir copy = *this;
+  copy.manifest_ = std::move(manifest);
+  std::vector<mm::Revision> revisions;
+  for (RevisionFile& file : copy.files_) {
+    file.revision.upgrade_sql = rewrite_sql(file.revision.upgrade_sql);
+    file.revision.downgrade_sql = rewrite_sql(file.revision.downgrade_sql);
+    revisions.push_back(file.revision);
+  }
+  // Same ids and edges, so the node order (file_of_node_) is unchanged.
+  copy.graph_ = std::make_shared<const mm::RevisionGraph>(std::move(revisions));
+  return copy;
+}
+
 nlohmann::json ProviderDir::upload_document() const {
   nlohmann::json revisions = nlohmann::json::array();
   for (const RevisionFile& file : files_) {

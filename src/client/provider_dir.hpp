@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -40,6 +41,11 @@ class ProviderDir {
   void check_uploadable() const;
   // The `revisions` argument of metamigrate.upload_revisions.
   nlohmann::json upload_document() const;
+
+  // A copy with `manifest` in place of this one's and both SQL sections of
+  // every revision passed through `rewrite_sql` (a tenant's provider: see
+  // fleet/tenant.hpp). Files and lines stay those on disk.
+  ProviderDir rewritten(Manifest manifest, const std::function<std::string(const std::string&)>& rewrite_sql) const;
 
  private:
   std::filesystem::path dir_;

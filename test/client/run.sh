@@ -454,6 +454,8 @@ cd "$WORK" || exit 1
 source "$here/import.sh"
 cd "$WORK" || exit 1
 source "$here/autogenerate.sh"
+cd "$WORK" || exit 1
+source "$here/fleet.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
