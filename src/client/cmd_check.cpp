@@ -3,6 +3,7 @@
 
 #include "client/commands.hpp"
 #include "client/errors.hpp"
+#include "client/fleet/fleet.hpp"
 #include "client/schema_comparison.hpp"
 #include "client/signal_guard.hpp"
 #include "core/revision.hpp"
@@ -45,14 +46,17 @@ int cmd_check(CommandLine& cl) {
       "(what 'revision --autogenerate' would write). With --from-revisions the local revisions, replayed in a "
       "scratch database, stand in for the database.");
   add_comparison_options(o);
+  add_fleet_options(o);
   if (!cl.parse(o,
                 "  metamigrate check                       # CI: fail when the database and schema/*.sql differ\n"
                 "  metamigrate check --from-revisions      # do the revision files build the desired schema?\n"
                 "  metamigrate check --json\n"
-                "  metamigrate check --dev-url postgresql://localhost/empty_dev\n"))
+                "  metamigrate check --dev-url postgresql://localhost/empty_dev\n"
+                "  metamigrate check --targets dbs.txt     # every database listed (docs/fleet.md)\n"))
     return kExitOk;
   const ComparisonOptions options = comparison_options(cl);
   const ProviderDir provider = cl.load_provider();
+  if (fleet_requested(cl, provider)) return run_fleet(cl, provider);
   const Output& out = cl.out();
   return run_interruptible([&] {
     SchemaComparison comparison(cl, provider, options);
@@ -68,7 +72,10 @@ int cmd_check(CommandLine& cl) {
       for (const SchemaFile& f : comparison.files()) files.push_back(f.display);
       doc["schema_files"] = files;
       doc["differences"] = comparison.differences();
-      if (comparison.database_heads()) doc["database_heads"] = *comparison.database_heads();
+      if (comparison.database_heads()) {
+        doc["database_heads"] = *comparison.database_heads();
+        doc["heads"] = *comparison.database_heads();  // what a fleet reports per target
+      }
       out.result_json(doc);
     } else {
       const std::string what = provider.manifest().key() + ": " + comparison.baseline_description();

@@ -63,7 +63,7 @@ host_enc="$(printf '%s' "$PGHOST" | sed 's|/|%2F|g')"
 } >"$T"
 
 echo "== fleet: help and bad usage"
-for command in current upgrade downgrade stamp verify; do
+for command in current upgrade downgrade stamp verify check; do
   run "$command" --help
   if [ "$rc" -eq 0 ] && grep -q -- "--targets FILE" "$WORK/out" && grep -q -- "--targets-query SQL" "$WORK/out" &&
     grep -q -- "--jobs N" "$WORK/out" && grep -q -- "--fail-fast" "$WORK/out" && grep -q "^Examples:" "$WORK/out" &&
@@ -180,6 +180,15 @@ sql -d "$(fdb 4)" -c "CREATE INDEX fleet_item_drift_idx ON fleet_item (id)" >/de
 fm_expect 1 "verify finds the drift in one database" verify --targets "$T" --json
 check_eq "the drifted one fails" "$(jq_out '[.targets[] | select(.ok | not) | .target] | join(",")')" "dbname=$(fdb 4)"
 check "with the drift as its error" bash -c "jq -r '.targets[] | select(.ok | not) | .error' '$WORK/out' | grep -q 'fleet_item_drift_idx'"
+# check over the fleet: the desired schema against every database.
+mkdir -p "$FP/schema"
+# (stamp above moved the version table to f2_note without running its SQL)
+echo "CREATE TABLE fleet_item (id bigint PRIMARY KEY);" >"$FP/schema/fleet.sql"
+fm_expect 1 "check over the fleet finds the database that differs" check --targets "$T" --json --jobs 3
+check_eq "check: 19 clean" "$(jq_out '[.targets[] | select(.result.clean == true)] | length')" 19
+check_eq "check: the one with the extra index fails" "$(jq_out '[.targets[] | select(.ok | not) | .target] | join(",")')" "dbname=$(fdb 4)"
+check "with the difference as its error" bash -c "jq -r '.targets[] | select(.ok | not) | .error' '$WORK/out' | grep -q 'fleet_item_drift_idx'"
+check_eq "check reports the heads per target" "$(jq_out '[.targets[] | .to[0]] | unique | join(",")')" f2_note
 
 echo "== fleet: 20 tenant schemas"
 TDB="mmct_fl_tenants_$suffix"

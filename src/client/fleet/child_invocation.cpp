@@ -32,11 +32,11 @@ std::string trimmed(std::string text) {
 }
 
 // What a --json document that reports a failure without stderr says
-// (verify on drift: {"clean": false, "drift": [...], ...}).
+// (verify on drift: {"clean": false, "drift": [...], ...}; check: "differences").
 std::string failure_in_document(const nlohmann::json& doc) {
   if (!doc.is_object() || !doc.contains("clean") || doc["clean"] != false) return {};
   std::string text;
-  for (const char* key : {"drift", "stale", "errors"}) {
+  for (const char* key : {"drift", "stale", "errors", "differences"}) {
     const std::vector<std::string> items = strings_of(doc.value(key, nlohmann::json::array()));
     if (items.empty()) continue;
     text += (text.empty() ? "" : "; ") + std::string(key) + ": " + items.front() +

@@ -14,8 +14,7 @@
 //   if (fleet_requested(cl, provider)) return run_fleet(cl, provider);
 // It needs a --json document with "from"/"to" or "heads" (other keys are
 // passed through as "result"), and exit status 0 for success. `current`,
-// `upgrade`, `downgrade`, `stamp` and `verify` do; `check` can join the
-// same way.
+// `upgrade`, `downgrade`, `stamp`, `verify` and `check` do.
 #pragma once
 
 #include <cxxopts.hpp>
