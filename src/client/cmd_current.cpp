@@ -45,7 +45,7 @@ int cmd_current(CommandLine& cl) {
   const InterruptionJournal journal(provider);
   std::optional<Interruption> interrupted;
   if (!journal.empty()) {
-    const std::string uid = conn->query("SELECT metamigrate.data_source_uid()::text").text(0, 0);
+    const std::string uid = conn->query(sql::data_source_uid()).text(0, 0);
     interrupted = journal.find(uid, key);
     if (interrupted && !interruption_pending(*interrupted, graph, heads)) {
       out.note("note: the interrupted revision " + interrupted->revision + " recorded in " + journal.path() +

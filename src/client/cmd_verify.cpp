@@ -67,7 +67,7 @@ int cmd_verify(CommandLine& cl) {
   std::optional<Interruption> interrupted;
   const InterruptionJournal journal(provider);
   if (!journal.empty()) {
-    const std::string uid = conn.query("SELECT metamigrate.data_source_uid()::text").text(0, 0);
+    const std::string uid = conn.query(sql::data_source_uid()).text(0, 0);
     interrupted = journal.find(uid, key);
     if (interrupted) {
       const std::vector<std::string> heads = column_values(conn.query(sql::current(key)));

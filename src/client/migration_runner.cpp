@@ -614,7 +614,7 @@ void MigrationRunner::note_invalid_indexes(ServerError& error) const {
 }
 
 const std::string& MigrationRunner::data_source_uid() {
-  if (data_source_uid_.empty()) data_source_uid_ = conn_.query("SELECT metamigrate.data_source_uid()::text").text(0, 0);
+  if (data_source_uid_.empty()) data_source_uid_ = conn_.query(sql::data_source_uid()).text(0, 0);
   return data_source_uid_;
 }
 

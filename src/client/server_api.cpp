@@ -43,6 +43,8 @@ Query set_provider_schemas(const Manifest& m) {
           {m.key(), nlohmann::json(m.schemas).dump()}};
 }
 
+Query data_source_uid() { return {"SELECT metamigrate.data_source_uid()::text", {}}; }
+
 Query verify(const std::string& key) {
   return {"SELECT kind, detail FROM metamigrate.verify($1)", {key}};
 }

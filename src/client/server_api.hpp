@@ -25,6 +25,8 @@ Query provider_registered(const std::string& key);
 // metamigrate.set_provider_schemas: the schemas verify and autogenerate
 // compare (the manifest's "schemas").
 Query set_provider_schemas(const Manifest& manifest);
+// metamigrate.data_source_uid(): which database (keys the interruption journal).
+Query data_source_uid();
 // metamigrate.verify: rows (kind, detail); none when clean.
 Query verify(const std::string& key);
 // The whole local set (prune): unapplied stored revisions that have no

@@ -17,12 +17,7 @@ EXTRA_DBS+=("$ADB" "$AREF" "$ADEV")
 EXTRA_ROLES+=("$AOWNER")
 createdb "$ADB"
 am() { run --dsn "dbname=$ADB" --provider "$AP" "$@"; }
-am_expect() {  # CODE DESCRIPTION ARGS...
-  local code="$1" what="$2"
-  shift 2
-  am "$@"
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $code)"; else fail "$what: expected exit $code, got $rc"; fi
-}
+am_expect() { expect_with am "$@"; }
 snapshot_of() { sql -d "$1" -c "SELECT metamigrate.snapshot('{public}')::text"; }
 revision_files() { find "$AV" -name '*.sql' | wc -l; }
 ag_file() { ls "$AV/$1"_*.sql; }

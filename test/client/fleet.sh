@@ -14,19 +14,8 @@ FN=20
 EXTRA_ROLES+=("$FOWNER")
 fdb() { printf 'mmct_fl_%s_%02d' "$suffix" "$1"; }
 fm() { run --provider "$FP" "$@"; }
-fm_expect() {  # CODE DESCRIPTION ARGS...
-  local code="$1" what="$2"
-  shift 2
-  fm "$@"
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $code)"; else fail "$what: expected exit $code, got $rc"; fi
-}
-ffill() {  # DIR ID UP DOWN
-  local file
-  file="$(ls "$1/$2"_*.sql)"
-  UP="$3" DOWN="$4" awk '
-    /^-- metamigrate:upgrade$/ { print; print ENVIRON["UP"]; print ""; print "-- metamigrate:downgrade"; print ENVIRON["DOWN"]; exit }
-    { print }' "$file" >"$file.new" && mv "$file.new" "$file"
-}
+fm_expect() { expect_with fm "$@"; }
+ffill() { fill_revision_in "$@"; }  # DIR ID UP DOWN
 # jq_out FILTER: jq on the last stdout (empty when it is not JSON).
 jq_out() { jq -r "$1" "$WORK/out" 2>/dev/null; }
 # version_of N: the version table of database N.
@@ -197,12 +186,7 @@ TV="$TP/versions/app"
 EXTRA_DBS+=("$TDB")
 createdb "$TDB"
 tm() { run --dsn "dbname=$TDB" --provider "$TP" "$@"; }
-tm_expect() {
-  local code="$1" what="$2"
-  shift 2
-  tm "$@"
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $code)"; else fail "$what: expected exit $code, got $rc"; fi
-}
+tm_expect() { expect_with tm "$@"; }
 tm_expect 0 "tenants: scaffold" scaffold --package saas --namespace app --owner-role "$FOWNER" --dir "$TP"
 sql -d "$TDB" -f "$WORK/out" >/dev/null 2>&1
 for i in $(seq 1 $FN); do

@@ -12,20 +12,9 @@ EXTRA_DBS+=("$MTDB")
 EXTRA_ROLES+=("$MTOWNER")
 createdb "$MTDB"
 mt() { run --dsn "dbname=$MTDB" --provider "$MT" "$@"; }
-mt_expect() {  # CODE DESCRIPTION ARGS...
-  local code="$1" what="$2"
-  shift 2
-  mt "$@"
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $code)"; else fail "$what: expected exit $code, got $rc"; fi
-}
+mt_expect() { expect_with mt "$@"; }
 mtsql() { sql -d "$MTDB" -c "$1"; }
-mt_fill() {  # ID UP DOWN
-  local file
-  file="$(ls "$MTV/$1"_*.sql)"
-  UP="$2" DOWN="$3" awk '
-    /^-- metamigrate:upgrade$/ { print; print ENVIRON["UP"]; print ""; print "-- metamigrate:downgrade"; print ENVIRON["DOWN"]; exit }
-    { print }' "$file" >"$file.new" && mv "$file.new" "$file"
-}
+mt_fill() { fill_revision_in "$MTV" "$@"; }  # ID UP DOWN
 # write_mt_manifest [EXTRA_TABLE_ENTRY]: the provider's manifest with the
 # seeds' two MetaTables (and one more entry when given).
 write_mt_manifest() {

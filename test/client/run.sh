@@ -66,13 +66,16 @@ run() {
   "$MM" "$@" >"$WORK/out" 2>"$WORK/err"
   rc=$?
 }
-# expect CODE DESCRIPTION CMD...: the command exits with CODE.
-expect() {
-  local code="$1" what="$2"
-  shift 2
-  run "$@"
+# expect_with FUNC CODE DESCRIPTION ARGS...: FUNC ARGS (run, or a part's
+# wrapper adding --dsn/--provider) exits with CODE.
+expect_with() {
+  local via="$1" code="$2" what="$3"
+  shift 3
+  "$via" "$@"
   if [ "$rc" -eq "$code" ]; then pass "$what (exit $code)"; else fail "$what: expected exit $code, got $rc"; fi
 }
+# expect CODE DESCRIPTION CMD...: the command exits with CODE.
+expect() { expect_with run "$@"; }
 # check DESCRIPTION TEST...: a shell test on the last outputs.
 check() {
   local what="$1"
@@ -91,13 +94,15 @@ nothing_has_secret() { ! grep -qF -- "$SECRET" "$WORK/out" "$WORK/err"; }
 sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
 
 # Replaces both SQL sections of the revision file of id $1.
-fill_revision() {
+# fill_revision_in DIR ID UP DOWN: the SQL sections of revision ID in DIR.
+fill_revision_in() {
   local file
-  file="$(ls "$VERSIONS/$1"_*.sql)"
-  UP="$2" DOWN="$3" awk '
+  file="$(ls "$1/$2"_*.sql)"
+  UP="$3" DOWN="$4" awk '
     /^-- metamigrate:upgrade$/ { print; print ENVIRON["UP"]; print ""; print "-- metamigrate:downgrade"; print ENVIRON["DOWN"]; exit }
     { print }' "$file" >"$file.new" && mv "$file.new" "$file"
 }
+fill_revision() { fill_revision_in "$VERSIONS" "$@"; }
 
 echo "== setup"
 createdb "$DB" && createdb "$BARE" && createdb "$BARE2" || { echo "0 passed, 1 failed"; exit 1; }

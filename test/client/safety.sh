@@ -11,20 +11,9 @@ EXTRA_DBS+=("$SDB")
 EXTRA_ROLES+=("$SOWNER")
 createdb "$SDB"
 sm() { run --dsn "dbname=$SDB" --provider "$SP" "$@"; }
-sm_expect() {  # CODE DESCRIPTION ARGS...
-  local code="$1" what="$2"
-  shift 2
-  sm "$@"
-  if [ "$rc" -eq "$code" ]; then pass "$what (exit $code)"; else fail "$what: expected exit $code, got $rc"; fi
-}
+sm_expect() { expect_with sm "$@"; }
 ssql() { sql -d "$SDB" -c "$1"; }
-sm_fill() {  # ID UP DOWN
-  local file
-  file="$(ls "$SV/$1"_*.sql)"
-  UP="$2" DOWN="$3" awk '
-    /^-- metamigrate:upgrade$/ { print; print ENVIRON["UP"]; print ""; print "-- metamigrate:downgrade"; print ENVIRON["DOWN"]; exit }
-    { print }' "$file" >"$file.new" && mv "$file.new" "$file"
-}
+sm_fill() { fill_revision_in "$SV" "$@"; }  # ID UP DOWN
 # line_of ID TEXT: the file line of the first line containing TEXT.
 line_of() { grep -nF -- "$2" "$(ls "$SV/$1"_*.sql)" | head -1 | cut -d: -f1; }
 file_of() { ls "$SV/$1"_*.sql; }

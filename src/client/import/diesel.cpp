@@ -17,20 +17,9 @@ namespace {
 // metadata.toml: only `run_in_transaction = true|false` changes how the
 // SQL runs; other keys are reported as unsupported.
 bool read_run_in_transaction(const fs::path& file, const std::string& shown) {
-  static const std::regex setting(R"(^\s*([A-Za-z_]+)\s*=\s*(\S+)\s*(#.*)?$)");
-  bool transactional = true;
-  const std::vector<std::string> lines = split_lines(read_source(file, shown));
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string line = trim(lines[i]);
-    if (line.empty() || line[0] == '#') continue;
-    std::smatch m;
-    if (!std::regex_match(line, m, setting) || m[1].str() != "run_in_transaction" ||
-        (m[2].str() != "true" && m[2].str() != "false"))
-      throw InputError(shown, static_cast<int>(i) + 1,
-                       "unsupported metadata (only run_in_transaction = true|false is understood)");
-    transactional = m[2].str() == "true";
-  }
-  return transactional;
+  static const std::regex setting(R"(^\s*run_in_transaction\s*=\s*(true|false)\s*(#.*)?$)");
+  return read_transaction_setting(file, shown, setting,
+                                  "unsupported metadata (only run_in_transaction = true|false is understood)");
 }
 
 }  // namespace

@@ -24,17 +24,8 @@ struct Script {
 // V1__x.sql.conf: only executeInTransaction changes how the SQL runs.
 bool read_execute_in_transaction(const fs::path& file, const std::string& shown) {
   static const std::regex setting(R"(^\s*executeInTransaction\s*=\s*(true|false)\s*$)");
-  bool transactional = true;
-  const std::vector<std::string> lines = split_lines(read_source(file, shown));
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    const std::string line = trim(lines[i]);
-    if (line.empty() || line[0] == '#') continue;
-    std::smatch m;
-    if (!std::regex_match(line, m, setting))
-      throw InputError(shown, static_cast<int>(i) + 1, "unsupported script configuration (only executeInTransaction is understood)");
-    transactional = m[1].str() == "true";
-  }
-  return transactional;
+  return read_transaction_setting(file, shown, setting,
+                                  "unsupported script configuration (only executeInTransaction is understood)");
 }
 
 std::vector<fs::path> sql_files(const fs::path& src) {

@@ -232,4 +232,18 @@ int compare_versions(const std::string& a, const std::string& b) {
   return 0;
 }
 
+bool read_transaction_setting(const std::filesystem::path& file, const std::string& shown, const std::regex& setting,
+                              const std::string& unsupported) {
+  bool transactional = true;
+  const std::vector<std::string> lines = split_lines(read_source(file, shown));
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::string line = trim(lines[i]);
+    if (line.empty() || line[0] == '#') continue;
+    std::smatch m;
+    if (!std::regex_match(line, m, setting)) throw InputError(shown, static_cast<int>(i) + 1, unsupported);
+    transactional = m[1].str() == "true";
+  }
+  return transactional;
+}
+
 }  // namespace mmc::import

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,11 @@ std::string tidy_sql(const std::string& sql);
 std::vector<std::string> list_dir(const std::filesystem::path& dir, const std::string& shown);
 // Reads a source file as normalized text (BOM, CRLF, UTF-8 checked).
 std::string read_source(const std::filesystem::path& path, const std::string& shown);
+// A per-migration settings file whose only understood line is `setting`
+// (a regex whose first group is true|false); blank and '#' lines are
+// skipped, any other line is an InputError saying `unsupported`. Default true.
+bool read_transaction_setting(const std::filesystem::path& file, const std::string& shown, const std::regex& setting,
+                              const std::string& unsupported);
 // How a file inside the source directory is shown in messages.
 std::string shown_path(const std::filesystem::path& src, const std::filesystem::path& relative);
 

@@ -1,5 +1,6 @@
 #include "core/schema_compare.hpp"
 
+#include <functional>
 #include <map>
 
 namespace mm::schema {
@@ -31,40 +32,42 @@ bool all_named(const json& list) {
 }
 
 void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
+             std::size_t limit, const DifferenceWording& w);
+
+// Both sides' members matched by key (field name or object name): one side
+// only is reported, both sides are compared further.
+using Matched = std::map<std::string, std::pair<const json*, const json*>>;
+void compare_matched(const Matched& members, const std::function<std::string(const std::string&)>& path_of,
+                     std::vector<std::string>& out, std::size_t limit, const DifferenceWording& w) {
+  for (const auto& [key, values] : members) {
+    const std::string sub = path_of(key);
+    if (!values.first) {
+      out.push_back(sub + ": " + w.only_in_to);
+    } else if (!values.second) {
+      out.push_back(sub + ": " + w.only_in_from);
+    } else {
+      compare(*values.first, *values.second, sub, out, limit, w);
+    }
+    if (out.size() >= limit) return;
+  }
+}
+
+void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
              std::size_t limit, const DifferenceWording& w) {
   if (out.size() >= limit || a == b) return;
   if (a.is_object() && b.is_object()) {
-    std::map<std::string, std::pair<const json*, const json*>> fields;
+    Matched fields;
     for (auto it = a.begin(); it != a.end(); ++it) fields[it.key()].first = &it.value();
     for (auto it = b.begin(); it != b.end(); ++it) fields[it.key()].second = &it.value();
-    for (const auto& [key, values] : fields) {
-      const std::string sub = path.empty() ? key : path + "." + key;
-      if (!values.first) {
-        out.push_back(sub + ": " + w.only_in_to);
-      } else if (!values.second) {
-        out.push_back(sub + ": " + w.only_in_from);
-      } else {
-        compare(*values.first, *values.second, sub, out, limit, w);
-      }
-      if (out.size() >= limit) return;
-    }
+    compare_matched(fields, [&](const std::string& key) { return path.empty() ? key : path + "." + key; }, out,
+                    limit, w);
     return;
   }
   if (a.is_array() && b.is_array() && all_named(a) && all_named(b)) {
-    std::map<std::string, std::pair<const json*, const json*>> items;
+    Matched items;
     for (const json& e : a) items[element_name(e)].first = &e;
     for (const json& e : b) items[element_name(e)].second = &e;
-    for (const auto& [name, values] : items) {
-      const std::string sub = path + "[" + name + "]";
-      if (!values.first) {
-        out.push_back(sub + ": " + w.only_in_to);
-      } else if (!values.second) {
-        out.push_back(sub + ": " + w.only_in_from);
-      } else {
-        compare(*values.first, *values.second, sub, out, limit, w);
-      }
-      if (out.size() >= limit) return;
-    }
+    compare_matched(items, [&](const std::string& name) { return path + "[" + name + "]"; }, out, limit, w);
     return;
   }
   if (a.is_array() && b.is_array() && path == "dependencies") {
