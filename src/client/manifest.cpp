@@ -215,6 +215,9 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
       if (vt.contains(key) && vt[key].get<std::string>().size() > 63)
         reader.fail(key, std::string("\"version_table\".\"") + key + "\" is longer than 63 bytes");
   }
+  if (m.version_table.name.size() > 63)  // only the default can be: a written name was checked above
+    reader.fail("package", "the default version table \"" + m.version_table.name +
+                               "\" is longer than 63 bytes: shorten \"package\" or set \"version_table\".\"name\"");
   if (doc.contains("schemas")) m.schemas = reader.string_list(doc["schemas"], "schemas");
   if (doc.contains("schema_files")) m.schema_files = reader.string_list(doc["schema_files"], "schema_files");
   if (doc.contains("metatables") && !doc["metatables"].is_null()) {

@@ -64,6 +64,27 @@ TEST(ManifestParser, LongValuesDoNotOverflowTheStack) {
   EXPECT_EQ(m.after_register.get<std::string>(), "s." + long_name);
 }
 
+TEST(ManifestParser, PackageTooLongForTheDefaultVersionTable) {
+  // A 63-byte package made "<package>_alembic_version" 79 bytes long: the
+  // manifest was accepted, but what scaffold would write back was not (and
+  // PostgreSQL would have truncated the name).
+  const std::string package(63, 'g');
+  const std::string text = "{\n\"package\": \"" + package + "\",\n\"namespace\": \"n\", \"owner_role\": \"o\"}";
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(text, "m.json"); }).substr(0, 9), "m.json:2:");
+  // 47 bytes + "_alembic_version" is exactly 63: accepted, and read back alike.
+  const std::string fits(47, 'g');
+  const mmc::Manifest m =
+      mmc::parse_manifest("{\"package\": \"" + fits + "\", \"namespace\": \"n\", \"owner_role\": \"o\"}", "m.json");
+  EXPECT_EQ(m.version_table.name.size(), 63u);
+  EXPECT_EQ(mmc::parse_manifest(mmc::render_manifest(m), "r.json").version_table.name, m.version_table.name);
+  // A long package with a short version table name of its own is fine.
+  EXPECT_EQ(mmc::parse_manifest("{\"package\": \"" + package +
+                                    "\", \"namespace\": \"n\", \"owner_role\": \"o\", \"version_table\": {\"name\": \"v\"}}",
+                                "m.json")
+                .version_table.name,
+            "v");
+}
+
 TEST(ManifestParser, AfterRegisterNames) {
   for (const std::string ok : {"f", "_s.f", "s$1.f$2", "S_1.F"})
     EXPECT_EQ(mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + ok + "\"}", "m.json").after_register,
