@@ -108,13 +108,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const mm::Plan plan = planner.downgrade(target);
         const mm::NodeSet after = check_plan(g, planner, plan);
         for (const auto& step : plan.steps) check(step.direction == mm::Direction::Downgrade, "upgrade step in a downgrade");
-        // Downgrading to a revision keeps it and nothing above it.
+        // Downgrading to a revision keeps it, reverts what revises it (its
+        // children) and everything on top of those, and nothing else: as in
+        // Alembic, a revision that only depends_on the target stays.
         const std::size_t exact = g.find(target);
         if (exact != mm::RevisionGraph::npos) {
-          const mm::NodeSet above = g.descendants({exact});
+          const mm::NodeSet above = g.descendants(g.children(exact));
           check(after[exact], "downgrade to " + target + " reverted it");
-          for (std::size_t i = 0; i < g.size(); ++i)
-            check(i == exact || !above[i] || !after[i], "downgrade to " + target + " keeps " + g.id(i));
+          for (std::size_t i = 0; i < g.size(); ++i) {
+            check(!above[i] || !after[i], "downgrade to " + target + " keeps " + g.id(i));
+            check(above[i] || after[i] == planner.applied()[i], "downgrade to " + target + " reverts " + g.id(i));
+          }
         }
         break;
       }
