@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Fuzzes the client's input parsers and target resolution with libFuzzer
 # (ASan + UBSan build, `make fuzz`):
-#   fuzz/run.sh            20 seconds per target (what scripts/test-all runs)
-#   fuzz/run.sh 600        ten minutes per target
+#   fuzz/run.sh                 20 seconds per target, a new random seed each run
+#   fuzz/run.sh 600             ten minutes per target (exploration)
+#   fuzz/run.sh --seed 1 20     a fixed seed and at most 100,000 inputs per
+#                               target (what scripts/test-all runs): the same
+#                               inputs on every machine, so a test run never
+#                               fails on a finding another run did not see;
+#                               new findings come from the exploration runs
+#                               and join the seed corpus (fuzz/corpus)
 # First a deliberately broken canary target must be caught once per kind
 # of finding (ASan, UBSan, unexpected exception), so a build without the
 # sanitizers or a runner that misses failures cannot pass. Then each
@@ -14,8 +20,16 @@
 set -uo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+usage() { echo "usage: fuzz/run.sh [--seed N] [SECONDS_PER_TARGET]" >&2; exit 2; }
+seed_options=()
+if [ "${1:-}" = "--seed" ]; then
+  case "${2:-}" in '' | *[!0-9]*) usage ;; esac
+  seed_options=(-seed="$2" -runs=100000)
+  shift 2
+fi
+[ $# -le 1 ] || usage
 seconds="${1:-20}"
-case "$seconds" in '' | *[!0-9]* | 0) echo "usage: fuzz/run.sh [SECONDS_PER_TARGET]" >&2; exit 2 ;; esac
+case "$seconds" in '' | *[!0-9]* | 0) usage ;; esac
 
 work="$(mktemp -d /tmp/metamigrate-fuzz.XXXXXX)"
 trap 'rm -rf "$work"' EXIT
@@ -53,12 +67,12 @@ for source in "$root"/fuzz/*_fuzzer.cpp; do
   cp "$root/fuzz/corpus/$name/"* "$corpus/" 2>/dev/null
   # -max_len: room for multi-line files while staying fast; the per-input
   # timeout stays libFuzzer's default (20 minutes): only a hang fails.
-  "$root/build/fuzz/$target" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
+  "$root/build/fuzz/$target" "${seed_options[@]}" -max_total_time="$seconds" -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="$artifacts/" "$corpus" >"$work/$name.log" 2>&1
   rc=$?
   runs="$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$name.log")"
   if [ "$rc" -eq 0 ] && ! ls "$artifacts"/* >/dev/null 2>&1; then
-    echo "ok   $target (${runs:-?} inputs in ${seconds}s)"
+    echo "ok   $target (${runs:-?} inputs${seed_options:+, ${seed_options[0]}}, at most ${seconds}s)"
     passed=$((passed + 1))
   else
     grep -E -A30 "FUZZ FINDING|ERROR: |runtime error|terminate called|what\(\)" "$work/$name.log" | head -60
