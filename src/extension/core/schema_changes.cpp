@@ -1,6 +1,9 @@
 #include "core/schema_changes.hpp"
 
 #include <deque>
+#include <map>
+#include <utility>
+#include <vector>
 
 #include "core/schema_render.hpp"
 
@@ -21,16 +24,28 @@ json without_name(const Node& node) {
 // relation that is equal but for its name: renaming keeps the index (and
 // the foreign keys that rely on it) instead of rebuilding it.
 void detect_renames(const Catalog& from, const Catalog& to, Changes& changes) {
+  // Created constraints and indexes by relation, in key order (the first
+  // equal one is taken), so each dropped one looks at its relation's only.
+  std::map<Key, std::vector<std::pair<const Key, Change>*>> created_on;
+  for (auto& entry : changes) {
+    const Change& c = entry.second;
+    if (c.action == Action::Create && (c.to->kind == Kind::Constraint || c.to->kind == Kind::Index))
+      created_on[c.to->parent].push_back(&entry);
+  }
   for (auto& [old_key, old_change] : changes) {
     if (old_change.action != Action::Drop) continue;
     const Node& old_node = *old_change.from;
     if (old_node.kind != Kind::Constraint && old_node.kind != Kind::Index) continue;
     const auto parent = changes.find(old_node.parent);
     if (parent == changes.end() || goes_away(parent->second.action)) continue;
-    for (auto& [new_key, new_change] : changes) {
-      if (new_change.action != Action::Create) continue;
+    const auto candidates = created_on.find(old_node.parent);
+    if (candidates == created_on.end()) continue;
+    for (auto* created : candidates->second) {
+      const Key& new_key = created->first;
+      Change& new_change = created->second;
+      if (new_change.action != Action::Create) continue;  // taken by an earlier rename
       const Node& new_node = *new_change.to;
-      if (new_node.kind != old_node.kind || new_node.parent != old_node.parent) continue;
+      if (new_node.kind != old_node.kind) continue;
       if (without_name(old_node) != without_name(new_node)) continue;
       // A name that stays taken by another object cannot be renamed to.
       if (from.find(new_key) || to.find(old_key)) continue;

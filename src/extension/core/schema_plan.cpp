@@ -135,6 +135,8 @@ class Planner {
       if (removes(change.action)) drop_home_[key] = drop_home(key);
       if (creates(change.action)) create_home_[key] = create_home(key);
     }
+    for (const auto& [key, home] : create_home_)
+      if (home != key) folded_into_create_[home].push_back(key);
     for (const auto& [key, change] : changes_) {
       switch (change.action) {
         case Action::Keep:
@@ -175,8 +177,9 @@ class Planner {
   Statements render_create(const Node& node) const {
     if (node.kind == Kind::Table) {
       TableParts parts;
-      for (const auto& [key, home] : create_home_) {
-        if (home != node.key || key == node.key) continue;
+      static const std::vector<Key> kNothingFolded;
+      const auto folded = folded_into_create_.find(node.key);
+      for (const Key& key : folded == folded_into_create_.end() ? kNothingFolded : folded->second) {
         const Node& child = *to_.find(key);
         if (child.kind == Kind::Column) parts.columns.push_back(&child);
         if (child.kind == Kind::Default) parts.defaults[child.name] = &child;
@@ -216,9 +219,15 @@ class Planner {
     if (first && then && *first != *then) edges_[*first].insert(*then);
   }
 
+  // Only changed objects have operations, and an edge needs one at both
+  // ends: unchanged pairs (all of them when nothing changed) are skipped.
+  bool changed(const Key& key) const { return action(key) != Action::Keep; }
+
   void build_edges() {
     for (const auto& [key, node] : from_.nodes()) {
+      if (!changed(key)) continue;
       for (const Key& dep : from_.dependencies(key)) {
+        if (!changed(dep)) continue;
         before(drop_id(key), drop_id(dep));
         before(alter_id(key), drop_old_id(dep));
         before(drop_id(key), alter_id(dep));
@@ -228,7 +237,9 @@ class Planner {
       }
     }
     for (const auto& [key, node] : to_.nodes()) {
+      if (!changed(key)) continue;
       for (const Key& dep : to_.dependencies(key)) {
+        if (!changed(dep)) continue;
         before(create_id(dep), create_id(key));
         before(create_id(dep), alter_id(key));
         before(alter_id(dep), create_id(key));
@@ -291,6 +302,8 @@ class Planner {
   TypeFacts facts_;
   std::vector<Op> ops_;
   std::map<Key, Key> drop_home_, create_home_;
+  // Per created container, in key order, what its CREATE also creates.
+  std::map<Key, std::vector<Key>> folded_into_create_;
   std::map<Key, int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
   std::map<int, std::set<int>> edges_;
 };
