@@ -17,7 +17,8 @@ with one warm-up round and REPS timed rounds (tool order rotates between
 rounds), and checks every tool's schema against the floor's (pg_dump of
 public without the version table). Extras: finalize and snapshot of N
 managed tables, `current` with many history rows, peak backend memory for
-several K. Writes bench/results/<stamp>-k<K>.{md,json} (and latest.*).
+several K, autogenerate of N tables against Alembic's compare_metadata
+(bench_autogenerate.py). Writes bench/results/<stamp>-k<K>.{md,json} (and latest.*).
 
 Exit status: 0 when every tool ran and every check passed, 1 otherwise.
 Timings never fail the run.
@@ -40,6 +41,8 @@ import threading
 import time
 
 import psycopg2
+
+import bench_autogenerate
 
 PACKAGE = "bench"
 PROVIDER = "bench:bench"
@@ -852,6 +855,7 @@ def render_markdown(args, results):
                 lines.append("| %s | %s | %s |" % (name, op, " | ".join(cells)))
         for e in mem["errors"]:
             lines.append("- FAILED: " + e)
+    lines += bench_autogenerate.render(results.get("autogenerate"), fmt, verdict)
     return "\n".join(lines) + "\n"
 
 
@@ -881,7 +885,12 @@ def main():
     ap.add_argument("--history-rows", type=int, default=10000)
     ap.add_argument("--memory-ks", default="1000,5000")
     ap.add_argument("--memory-interval", type=float, default=0.01)
+    ap.add_argument("--autogenerate-sizes", default="2000,10000")
+    ap.add_argument("--alembic-reps", type=int, default=1, help="timed runs of Alembic's compare_metadata per target (0: metamigrate only)")
     ap.add_argument("--no-extras", action="store_true")
+    ap.add_argument("--extras", default="finalize,history,memory,autogenerate",
+                    help="which extras to run (comma-separated)")
+    ap.add_argument("--no-main", action="store_true", help="skip upgrade/current/downgrade (extras only)")
     ap.add_argument("--out-dir", required=True)
     ap.add_argument("--work", required=True, help="scratch directory for generated workloads")
     ap.add_argument("--mm-bin", default=shutil.which("metamigrate") or "metamigrate")
@@ -892,6 +901,7 @@ def main():
     args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
     args.finalize_sizes = [int(x) for x in args.finalize_sizes.split(",") if x]
     args.memory_ks = [int(x) for x in args.memory_ks.split(",") if x]
+    args.autogenerate_sizes = [int(x) for x in args.autogenerate_sizes.split(",") if x]
     os.makedirs(args.out_dir, exist_ok=True)
 
     runner = Runner(args)
@@ -901,15 +911,24 @@ def main():
     runner.run(["psql", "-X", "-q", "-d", "postgres", "-c",
                 "DO $$BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '%s') THEN CREATE ROLE %s; END IF; END$$"
                 % (OWNER, OWNER)], what="owner role")
-    log("== upgrade head / current / downgrade base: %d round(s)%s" % (args.reps, " after a warm-up" if args.warmup else ""))
-    main_comparison(args, runner, workload, results)
-    if not args.no_extras:
+    if not args.no_main:
+        log("== upgrade head / current / downgrade base: %d round(s)%s"
+            % (args.reps, " after a warm-up" if args.warmup else ""))
+        main_comparison(args, runner, workload, results)
+    extras = set() if args.no_extras else {x.strip() for x in args.extras.split(",")}
+    if "finalize" in extras:
         log("== finalize and snapshot of %s managed tables" % ", ".join(map(str, args.finalize_sizes)))
         extra_finalize_snapshot(args, runner, results)
+    if "history" in extras:
         log("== current with %d history rows" % args.history_rows)
         extra_current_history(args, runner, args.work, results)
+    if "memory" in extras:
         log("== peak backend memory, K = %s" % ", ".join(map(str, args.memory_ks)))
         extra_memory(args, runner, args.work, results)
+    if "autogenerate" in extras:
+        log("== autogenerate of %s tables, metamigrate and Alembic" % ", ".join(map(str, args.autogenerate_sizes)))
+        results["autogenerate"] = bench_autogenerate.run(args.autogenerate_sizes, args.extra_reps, args.alembic_reps,
+                                                         args.work, log, keep=args.keep)
     results["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
     for label, before in results["machine"]["installed"].items():
         after = file_fingerprint(before["path"])
@@ -933,7 +952,7 @@ def main():
     log("results: %s/%s.{md,json}" % (args.out_dir, name))
 
     failures = [e for d in results.get("main", {}).values() for e in d["errors"]]
-    for key in ("finalize_snapshot", "current_history", "memory"):
+    for key in ("finalize_snapshot", "current_history", "memory", "autogenerate"):
         failures += (results.get(key) or {}).get("errors", [])
     if failures:
         log("FAILED: %d problem(s):" % len(failures))

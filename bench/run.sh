@@ -46,7 +46,7 @@ case "$k$reps" in *[!0-9]*|"") echo "bench/run.sh: --k and --reps take positive 
 if [ "$quick" = 1 ]; then
   k=20
   reps=1
-  extra=(--warmup 0 --extra-reps 1 --tools "floor,metamigrate (client),metamigrate (SQL),alembic" --finalize-sizes 20,100 --history-rows 100 --memory-ks 20,50 --current-runs 1 --step-timeout 120 "${extra[@]}")
+  extra=(--warmup 0 --extra-reps 1 --tools "floor,metamigrate (client),metamigrate (SQL),alembic" --finalize-sizes 20,100 --history-rows 100 --memory-ks 20,50 --autogenerate-sizes 50 --current-runs 1 --step-timeout 120 "${extra[@]}")
 fi
 
 PY=/usr/bin/python3   # Debian's interpreter: the one with alembic and psycopg2
