@@ -752,10 +752,11 @@ def render_markdown(args, results):
              "table) + CREATE INDEX; %d timed round(s)%s, each tool on a fresh database per round (tool order "
              "rotates); `current` %d time(s) per round; wall-clock seconds of the whole command (process start included)"
              % (args.k, args.reps, " after one warm-up round" if args.warmup else ", no warm-up", args.current_runs),
-             ] + ["- **WARNING**: " + w for w in m.get("warnings", [])] + ["",
-             "| operation | tool | min s | median s | × floor (median) | target | schema check |",
-             "|---|---|---:|---:|---:|---|---|"]
+             ] + ["- **WARNING**: " + w for w in m.get("warnings", [])]
     main = results.get("main", {})
+    if main:  # not with --no-main
+        lines += ["", "| operation | tool | min s | median s | × floor (median) | target | schema check |",
+                  "|---|---|---:|---:|---:|---|---|"]
     floor = main.get("floor", {})
     for op in ("upgrade", "current", "downgrade"):
         base = (floor.get(op) or {}).get("median")
