@@ -76,8 +76,9 @@ install-client: $(CLIENT_BIN)
 	install -d '$(DESTDIR)$(CLIENT_BINDIR)'
 	install -m 755 $(CLIENT_BIN) '$(DESTDIR)$(CLIENT_BINDIR)/metamigrate'
 
-# Not -Isrc: a core file must not reach client headers either.
-CORE_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -fPIC -Wall -Wextra -Isrc/extension
+# Not -Isrc: a core file must not reach client headers either. The
+# hardening options are those PGXS gives the rest of the extension.
+CORE_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wall -Wextra -Isrc/extension
 
 build/core/%.o: src/extension/core/%.cpp
 	@mkdir -p $(dir $@)
