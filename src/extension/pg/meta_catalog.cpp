@@ -204,6 +204,15 @@ std::string reserve(const std::string& request_json) {
       .dump();
 }
 
+int retire_dropped_tables(Catalog& catalog, const Provider& provider) {
+  RunAs as_catalog_owner(catalog.owner());
+  return static_cast<int>(catalog.spi().execute(
+      "UPDATE metamigrate.meta_table m SET status = 'retired', retired_at = pg_catalog.now(), table_oid = NULL "
+      "WHERE m.provider = $1 AND m.status = 'active' AND m.kind <> 'alembic_version' "
+      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = m.table_oid)",
+      {provider.key}));
+}
+
 std::string finalize(const std::string& request_json) {
   FinalizeRequest request = parse_finalize_request(request_json);
   SpiSession spi;
@@ -268,11 +277,7 @@ std::string finalize(const std::string& request_json) {
 
   // Active rows of this provider whose table is gone (dropped by one of its
   // own revisions and no longer declared) are retired too.
-  retired += static_cast<int>(spi.execute(
-      "UPDATE metamigrate.meta_table m SET status = 'retired', retired_at = pg_catalog.now(), table_oid = NULL "
-      "WHERE m.provider = $1 AND m.status = 'active' AND m.kind <> 'alembic_version' "
-      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = m.table_oid)",
-      {provider.key}));
+  retired += retire_dropped_tables(catalog, provider);
 
   Rows counts = spi.query(
       "SELECT pg_catalog.count(*) FILTER (WHERE status = 'active'), pg_catalog.count(*) FILTER (WHERE status = 'reserved') "

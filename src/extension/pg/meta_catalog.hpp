@@ -15,6 +15,13 @@ struct AttachedTable {
 };
 std::vector<AttachedTable> attach(const std::vector<std::string>& table_names);
 
+// Retires the provider's active rows whose table is gone (dropped by one of
+// its own revisions); returns how many. Written as the catalog owner, in
+// the caller's transaction: a migration that commits per revision calls it
+// before each commit, so no committed state has an active row without its
+// table, even when the finalize after the last revision never runs.
+int retire_dropped_tables(Catalog& catalog, const Provider& provider);
+
 void run_after_register(const std::string& provider, const std::string& hook, const std::string& finalized_json);
 
 }  // namespace mm::pg

@@ -7,6 +7,7 @@
 #include "core/error.hpp"
 #include "core/planner.hpp"
 #include "pg/guc_scope.hpp"
+#include "pg/meta_catalog.hpp"
 #include "pg/schema_state.hpp"
 #include "pg/step_applier.hpp"
 #include "pg/sha256.hpp"
@@ -262,6 +263,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
       const PlanStep& s = step.steps.at(0);
       steps.push_back(applier.apply(graph->id(s.node), s.direction, s.delete_rows, s.insert_rows));
       heads = applier.heads();
+      retire_dropped_tables(catalog, provider);
     }
     spi.commit();
   }
