@@ -37,9 +37,10 @@ int cmd_scaffold(CommandLine& cl) {
   if (!package || !namespace_) throw UsageError("scaffold needs --package and --namespace (see 'metamigrate scaffold --help')");
   validate_key_part(*package, "--package");
   validate_key_part(*namespace_, "--namespace");
-  if (default_manifest(*package, *namespace_, "").version_table.name.size() > 63)
-    throw UsageError("--package \"" + *package + "\" is too long: its version table \"" + *package +
-                     "_alembic_version\" would exceed 63 bytes");
+  const std::string version_table = default_manifest(*package, *namespace_, "").version_table.name;
+  if (version_table.size() > 63)
+    throw UsageError("--package \"" + *package + "\" is too long: its version table \"" + version_table +
+                     "\" would exceed 63 bytes");
   const std::string owner = cl.optional_string("owner-role").value_or(*package + "_owner");
   if (owner.empty() || owner.size() > 63) throw UsageError("--owner-role must be 1 to 63 bytes long");
   const fs::path dir = cl.optional_string("dir").value_or(cl.globals().provider);
