@@ -49,7 +49,7 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
   const Output& out = cl.out();
   login_ = cl.connect();
 
-  std::vector<Query> setup{sql::begin(), sql::provider_registered(key), sql::register_provider(manifest),
+  std::vector<Query> setup{sql::begin(), sql::register_provider(manifest), sql::provider_registered_now(key),
                            sql::set_provider_schemas(manifest)};
   std::size_t version_at = 0, credential_at = 0;
   if (version_row == VersionRow::Resolve) {
@@ -81,7 +81,7 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
                         manifest.owner_role + "\", like every schema command.");
     throw;
   }
-  registered_now_ = results[1].text(0, 0) != "t";
+  registered_now_ = results[2].text(0, 0) == "t";
   if (registered_now_) out.note("registered provider " + key + " (owner role " + manifest.owner_role + ")");
   if (version_at) version_meta_table_ = json_value(results[version_at]);
 

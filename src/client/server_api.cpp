@@ -34,8 +34,12 @@ Query register_provider(const Manifest& m) {
            m.version_table.column}};
 }
 
-Query provider_registered(const std::string& key) {
-  return {"SELECT EXISTS (SELECT 1 FROM metamigrate.provider WHERE provider_key = $1)", {key}};
+// After register_provider, before anything else writes the provider row
+// in this transaction: whether this transaction inserted it. Asked after
+// the fact because a concurrent migrator may register it in between.
+Query provider_registered_now(const std::string& key) {
+  return {"SELECT p.xmin = pg_catalog.pg_current_xact_id()::xid FROM metamigrate.provider p WHERE p.provider_key = $1",
+          {key}};
 }
 
 Query set_provider_schemas(const Manifest& m) {

@@ -21,7 +21,7 @@ Query begin();
 Query commit();
 // metamigrate.register_provider with the manifest's settings (idempotent).
 Query register_provider(const Manifest& manifest);
-Query provider_registered(const std::string& key);
+Query provider_registered_now(const std::string& key);
 // metamigrate.set_provider_schemas: the schemas verify and autogenerate
 // compare (the manifest's "schemas").
 Query set_provider_schemas(const Manifest& manifest);

@@ -194,11 +194,26 @@ make_provider slow 1 3 nometatables
 make_provider crash 4 0.5
 make_provider nt 1 0
 
+# concurrently PKG N ARGS...: N clients run `mm PKG ARGS...` at once;
+# $codes gets their exit codes in order, $WORK/err the first failure's stderr.
+concurrently() {
+  local pkg="$1" n="$2" c rc pids=()
+  shift 2
+  for c in $(seq "$n"); do mm "$pkg" "$@" >"$WORK/c$c.out" 2>"$WORK/c$c.err" & pids+=($!); done
+  codes=""
+  : >"$WORK/err"
+  c=0
+  for p in "${pids[@]}"; do
+    c=$((c + 1))
+    wait "$p"
+    rc=$?
+    codes+="$rc"
+    [ "$rc" != 0 ] && [ ! -s "$WORK/err" ] && cp "$WORK/c$c.err" "$WORK/err"
+  done
+}
+
 section "8 concurrent migrators, one transaction"
-pids=()
-for c in 1 2 3 4 5 6 7 8; do mm rel upgrade head >"$WORK/c$c.out" 2>"$WORK/c$c.err" & pids+=($!); done
-codes=""
-for p in "${pids[@]}"; do wait "$p"; codes+="$?"; done
+concurrently rel 8 upgrade head
 check_eq "all 8 exit 0" "$codes" 00000000
 check_eq "state after 8 concurrent upgrades" "$(sql -c "SELECT state('rel', 6, true)")" "k=6 ok"
 check_eq "each revision applied exactly once" \
@@ -209,17 +224,24 @@ mm rel -q downgrade base >/dev/null 2>"$WORK/err"
 check_eq "downgrade to base" "$(sql -c "SELECT state('rel', 6, true)")" "k=0 ok"
 
 section "8 concurrent migrators, one transaction per revision"
-pids=()
-for c in 1 2 3 4 5 6 7 8; do
-  mm rel upgrade head --transaction-per-revision >"$WORK/c$c.out" 2>"$WORK/c$c.err" &
-  pids+=($!)
-done
-codes=""
-for p in "${pids[@]}"; do wait "$p"; codes+="$?"; done
+concurrently rel 8 upgrade head --transaction-per-revision
 check_eq "all 8 exit 0" "$codes" 00000000
 check_eq "state after 8 concurrent per-revision upgrades" "$(sql -c "SELECT state('rel', 6, true)")" "k=6 ok"
 check_eq "each revision applied exactly once more" \
   "$(sql -c "SELECT count(*) FROM metamigrate.history WHERE provider = 'rel:main' AND direction = 'upgrade'")" 12
+
+section "8 concurrent first registrations of a new provider, 6 times"
+# The clients race to insert the provider row; once this failed with a
+# raw unique violation of the version table's index.
+for round in 1 2 3 4 5 6; do
+  make_provider "fresh$round" 1 0 nometatables
+  concurrently "fresh$round" 8 upgrade head
+  check_eq "round $round: all 8 exit 0" "$codes" 00000000
+  check_eq "round $round: one client reports registering the provider" \
+    "$(cat "$WORK"/c*.err "$WORK"/c*.out | grep -c "^registered provider fresh$round:main")" 1
+  check_eq "round $round: the revision ran once" \
+    "$(sql -c "SELECT count(*) FROM metamigrate.history WHERE provider = 'fresh$round:main'")" 1
+done
 
 section "providers do not block each other; --no-wait; waiting does not apply twice"
 mm slow -q upgrade >"$WORK/slow.out" 2>"$WORK/slow.err" &

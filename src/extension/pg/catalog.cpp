@@ -7,6 +7,11 @@ namespace mm::pg {
 
 namespace {
 
+// Advisory lock class of provider registration ("mmrg"), keyed by the
+// version table: distinct from the migration lock so registering never
+// queues behind a running migration.
+constexpr const char* kRegistrationLockClass = "1835889255";
+
 std::vector<std::string> parse_string_array(const Value& json_text) {
   std::vector<std::string> out;
   if (!json_text) return out;
@@ -42,6 +47,12 @@ Provider Catalog::load_provider(const std::string& key) {
 
 bool Catalog::register_provider(const Provider& p) {
   RunAs as_owner(catalog_owner_);
+  // Concurrent first registrations of one provider would otherwise race
+  // past ON CONFLICT (provider_key) into the version table's unique index
+  // and fail with a raw 23505; serialized, the later one sees the row.
+  spi_.execute(std::string("SELECT pg_catalog.pg_advisory_xact_lock(") + kRegistrationLockClass +
+                   ", pg_catalog.hashtext(pg_catalog.format('%I.%I', $1::text, $2::text)))",
+               {p.version_schema, p.version_table});
   Rows clash = spi_.query(
       "SELECT provider_key FROM metamigrate.provider "
       "WHERE version_schema = $1::name AND version_table = $2::name AND provider_key <> $3",
