@@ -243,6 +243,24 @@ for round in 1 2 3 4 5 6; do
     "$(sql -c "SELECT count(*) FROM metamigrate.history WHERE provider = 'fresh$round:main'")" 1
 done
 
+section "4 current and 4 upgrade at once on a new provider, 3 times"
+# Both create the provider's version-table row in the MetaTable catalog.
+for round in 1 2 3; do
+  make_provider "mixed$round" 1 0 nometatables
+  pids=()
+  for c in 1 2 3 4 5 6 7 8; do
+    command=current; [ $((c % 2)) = 0 ] && command=upgrade
+    mm "mixed$round" "$command" >"$WORK/c$c.out" 2>"$WORK/c$c.err" &
+    pids+=($!)
+  done
+  codes=""
+  for p in "${pids[@]}"; do wait "$p"; codes+="$?"; done
+  cat "$WORK"/c*.err >"$WORK/err"
+  check_eq "round $round: all 8 exit 0" "$codes" 00000000
+  check_eq "round $round: one version-table row" \
+    "$(sql -c "SELECT count(*) FROM metamigrate.meta_table WHERE provider = 'mixed$round:main' AND kind = 'alembic_version'")" 1
+done
+
 section "providers do not block each other; --no-wait; waiting does not apply twice"
 mm slow -q upgrade >"$WORK/slow.out" 2>"$WORK/slow.err" &
 slow=$!

@@ -84,14 +84,32 @@ json ensure_version_row(Catalog& catalog, const Provider& provider) {
   std::string uid;
   bool created = false;
   if (found.empty()) {
+    // `current` and a migration's reserve may both create the row; the
+    // loser of that race waits on the index and then reads the winner's.
     Rows inserted = spi.query(
         "INSERT INTO metamigrate.meta_table (identifier, namespace, provider, data_source_uid, schema_name, "
         "table_name, kind, status) VALUES ($1, $2, $3, (SELECT uid FROM metamigrate.data_source), $4::name, "
-        "$5::name, 'alembic_version', $6) RETURNING uid::text",
+        "$5::name, 'alembic_version', $6) ON CONFLICT (schema_name, table_name) WHERE status <> 'retired' "
+        "DO NOTHING RETURNING uid::text",
         {provider.package + ".alembic_version", provider.package, provider.key, provider.version_schema,
          provider.version_table, status});
-    uid = *inserted[0][0];
-    created = true;
+    created = !inserted.empty();
+    if (created) {
+      uid = *inserted[0][0];
+    } else {
+      Rows holder = spi.query(
+          "SELECT uid::text, provider, kind FROM metamigrate.meta_table "
+          "WHERE schema_name = $1::name AND table_name = $2::name AND status <> 'retired'",
+          {provider.version_schema, provider.version_table});
+      if (holder.empty() || *holder[0][1] != provider.key || *holder[0][2] != "alembic_version")
+        throw Error(sqlstate::kDuplicateObject,
+                    "version table " + provider.version_schema + "." + provider.version_table +
+                        " is already in the MetaTable catalog" +
+                        (holder.empty() ? std::string() : " as a " + *holder[0][2] + " of provider \"" +
+                                                               *holder[0][1] + "\""),
+                    {}, "Give provider \"" + provider.key + "\" its own version_table.");
+      uid = *holder[0][0];
+    }
   } else {
     uid = *found[0][0];
   }
