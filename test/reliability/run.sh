@@ -2,7 +2,9 @@
 # Reliability of the client and the extension together, on a throwaway
 # cluster of its own (it is crashed and restarted):
 #   - 8 concurrent `upgrade head` (one transaction, then per revision):
-#     every revision applied exactly once;
+#     every revision applied exactly once; 8 clients registering a new
+#     provider at once, `current` racing `upgrade` on a new provider, and
+#     8 providers reaping the same expired credentials all succeed;
 #   - providers do not block each other; --no-wait fails at once naming the
 #     holder; a waiting migrator does not apply twice;
 #   - the client killed with SIGKILL at random points (20 runs, one
@@ -259,6 +261,23 @@ for round in 1 2 3; do
   check_eq "round $round: all 8 exit 0" "$codes" 00000000
   check_eq "round $round: one version-table row" \
     "$(sql -c "SELECT count(*) FROM metamigrate.meta_table WHERE provider = 'mixed$round:main' AND kind = 'alembic_version'")" 1
+done
+
+section "8 providers at once while expired credentials wait to be reaped, 3 times"
+# Every migrator reaps expired temporary logins; once two dropping the
+# same role failed one of them ("tuple concurrently deleted").
+for c in 1 2 3 4 5 6 7 8; do make_provider "reap$c" 1 0 nometatables; done
+for round in 1 2 3; do
+  for c in 1 2 3 4 5 6; do mm "reap$c" -q current --credential-ttl 1s >/dev/null 2>&1; done
+  sleep 1.1
+  pids=()
+  for c in 1 2 3 4 5 6 7 8; do mm "reap$c" upgrade >"$WORK/c$c.out" 2>"$WORK/c$c.err" & pids+=($!); done
+  codes=""
+  for p in "${pids[@]}"; do wait "$p"; codes+="$?"; done
+  cat "$WORK"/c*.err >"$WORK/err"
+  check_eq "round $round: all 8 exit 0" "$codes" 00000000
+  check_eq "round $round: no expired credential left (idle)" \
+    "$(sql -c "SELECT count(*) FROM metamigrate.credential c WHERE c.expires_at < now() - interval '2 seconds'")" 0
 done
 
 section "providers do not block each other; --no-wait; waiting does not apply twice"

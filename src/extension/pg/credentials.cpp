@@ -14,6 +14,8 @@ using nlohmann::json;
 constexpr int kDefaultTtlSeconds = 900;
 constexpr int kMaxTtlSeconds = 3600;
 constexpr int kConnectionLimit = 4;
+// Advisory lock class of reaping one expired credential ("mmrp").
+constexpr const char* kReapLockClass = "1835889264";
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);
@@ -97,9 +99,18 @@ int reap(SpiSession& spi, Oid catalog_owner) {
       "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename = c.role_name)");
   int dropped = 0;
   for (const Row& r : expired) {
+    // Migrators of other providers reap at the same time; two DROP ROLEs
+    // of one role fail the later with "tuple concurrently deleted". Whoever
+    // holds the role's lock drops it; the others skip it, and so does a
+    // reaper that finds the catalog row gone after its holder committed.
+    Rows locked = spi.query(std::string("SELECT pg_catalog.pg_try_advisory_xact_lock(") + kReapLockClass +
+                                ", pg_catalog.hashtext($1))",
+                            {*r[0]});
+    if (locked.empty() || !locked[0][0] || *locked[0][0] != "t") continue;
+    Rows deleted = spi.query("DELETE FROM metamigrate.credential WHERE role_name = $1::name RETURNING 1", {*r[0]});
+    if (deleted.empty()) continue;
     Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*r[0]});
     if (!exists.empty()) spi.execute("DROP ROLE " + quote_ident(*r[0]));
-    spi.execute("DELETE FROM metamigrate.credential WHERE role_name = $1::name", {*r[0]});
     ++dropped;
   }
   return dropped;
