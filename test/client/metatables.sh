@@ -139,6 +139,25 @@ check "a new login was issued" test "$(mtsql "SELECT count(*) FROM metamigrate.c
 check_eq "it is a LOGIN member of the owner role that expires" \
   "$(mtsql "SELECT r.rolcanlogin AND r.rolvaliduntil < now() + interval '1 minute' AND pg_has_role(r.oid, '$MTOWNER', 'MEMBER') FROM pg_roles r WHERE r.rolname = '$role'")" t
 check_eq "one can log in with it (trust cluster)" "$(psql -X -At -U "$role" -d "$MTDB" -c "SELECT current_user" 2>/dev/null)" "$role"
+# Password authentication for members of the owner role (the cluster's
+# own rules trust everyone): the client must log in with the secret.
+hba="$(mtsql "SHOW hba_file")"
+if [ -w "$hba" ]; then
+  cp "$hba" "$WORK/hba.saved"
+  { echo "local $MTDB +$MTOWNER scram-sha-256"; cat "$WORK/hba.saved"; } >"$hba"
+  mtsql "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.2
+  PGPASSWORD= psql -X -At -w -U "$role" -d "$MTDB" -c "SELECT 1" >"$WORK/out" 2>"$WORK/err"
+  check "with scram-sha-256 for the owner's members, no password is refused" \
+    bash -c "[ $? -ne 0 ] && grep -q 'password' '$WORK/err'"
+  mt_expect 0 "current logs in with the temporary login's SCRAM password" current
+  check_eq "its secret is SCRAM with 128 iterations" \
+    "$(mtsql "SELECT split_part(split_part(rolpassword, '\$', 2), ':', 1) FROM pg_authid a JOIN metamigrate.credential c ON c.role_name = a.rolname ORDER BY c.issued_at DESC LIMIT 1")" 128
+  mt_expect 0 "upgrade through it too" upgrade
+  cp "$WORK/hba.saved" "$hba"
+  mtsql "SELECT pg_reload_conf()" >/dev/null
+  sleep 0.2
+fi
 sleep 2
 check "reap_credentials drops it once expired" test "$(mtsql "SELECT metamigrate.reap_credentials()")" -ge 1
 check_eq "the role is gone" "$(mtsql "SELECT count(*) FROM pg_roles WHERE rolname = '$role'")" 0

@@ -55,9 +55,35 @@ std::string percent_encode(const std::string& text) {
   return out;
 }
 
+// SCRAM iterations of a temporary login's secret. The 4,096 that
+// PostgreSQL uses for a typed password slow down guessing a weak one and
+// cost 7 ms per credential on the server (and again in libpq at every
+// login); guessing 32 random bytes is out of reach at any count.
+constexpr int kScramIterations = 128;
+
+// The role's password as PostgreSQL stores it: a SCRAM secret built here
+// when password_encryption asks for SCRAM, else the password itself for
+// CREATE ROLE to hash (md5).
+std::string stored_password(const std::string& password) {
+  if (Password_encryption != PASSWORD_TYPE_SCRAM_SHA_256) return password;
+  const char* plain = password.c_str();
+  char* secret = pg_guard([&] {
+    char salt[SCRAM_DEFAULT_SALT_LEN];
+    if (!pg_strong_random(salt, sizeof salt)) ereport(ERROR, (errmsg("could not generate a random salt")));
+    const char* errstr = nullptr;
+    char* built = scram_build_secret(salt, sizeof salt, kScramIterations, plain, &errstr);
+    if (!built) ereport(ERROR, (errmsg("could not build a SCRAM secret: %s", errstr ? errstr : "unknown error")));
+    return built;
+  });
+  std::string out(secret);
+  pg_guard([&] { pfree(secret); });
+  return out;
+}
+
 // Creates the role from a CreateRoleStmt node, so the password appears in
 // no statement text that log_statement or an error context could show.
-void create_login_role(const std::string& role, const std::string& password, const std::string& valid_until) {
+void create_login_role(const std::string& role, const std::string& plain_password, const std::string& valid_until) {
+  const std::string password = stored_password(plain_password);
   pg_guard([&] {
     CreateRoleStmt* stmt = makeNode(CreateRoleStmt);
     stmt->stmt_type = ROLESTMT_ROLE;

@@ -33,6 +33,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "common/cryptohash.h"
+#include "common/scram-common.h"
 #include "common/sha2.h"
 #include "executor/spi.h"
 #include "fmgr.h"
