@@ -4,7 +4,7 @@
 // and the context a command runs in.
 #pragma once
 
-#include <cxxopts.hpp>
+#include "client/options_parser.hpp"
 #include <memory>
 #include <optional>
 #include <string>

@@ -7,7 +7,7 @@
 // compared by metamigrate.diff. The databases live as long as the object.
 #pragma once
 
-#include <cxxopts.hpp>
+#include "client/options_parser.hpp"
 #include <memory>
 #include <optional>
 #include <string>

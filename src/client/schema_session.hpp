@@ -8,7 +8,7 @@
 // is scrubbed from connection errors.
 #pragma once
 
-#include <cxxopts.hpp>
+#include "client/options_parser.hpp"
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>

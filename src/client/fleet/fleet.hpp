@@ -17,7 +17,7 @@
 // `upgrade`, `downgrade`, `stamp`, `verify` and `check` do.
 #pragma once
 
-#include <cxxopts.hpp>
+#include "client/options_parser.hpp"
 
 #include "client/cli.hpp"
 
