@@ -21,30 +21,35 @@ namespace {
 // The *.sql entries of the versions directory, sorted. Entries that are
 // not readable regular files (broken or looping symlinks, directories,
 // devices) are errors rather than silently skipped revisions.
-std::vector<fs::path> revision_file_names(const fs::path& dir, const fs::path& versions_rel) {
-  std::vector<fs::path> names;
+std::vector<std::string> revision_file_names(const fs::path& dir, const fs::path& versions_rel) {
   std::error_code ec;
   fs::directory_iterator it(dir / versions_rel, ec);
   if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
-  std::vector<fs::path> entries;
+  // Names as strings: comparing fs::path objects splits them into
+  // components every time, which dominated sorting thousands of files.
+  std::vector<std::pair<std::string, fs::directory_entry>> entries;
   for (; it != fs::directory_iterator(); it.increment(ec)) {
     if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
-    if (it->path().extension() == ".sql") entries.push_back(it->path());
+    if (it->path().extension() == ".sql") entries.emplace_back(it->path().filename().string(), *it);
   }
-  std::sort(entries.begin(), entries.end());  // the first bad entry, in name order
-  for (const fs::path& path : entries) {
-    const fs::path name = path.filename();
-    const std::string shown = display_path(dir, versions_rel / name);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });  // the first bad entry, in name order
+  const std::string shown_dir = display_path(dir, versions_rel) + "/";
+  std::vector<std::string> names;
+  names.reserve(entries.size());
+  for (const auto& [name, entry] : entries) {
     std::error_code status_ec, link_ec;
-    const fs::file_status status = fs::status(path, status_ec);
+    // The entry knows the type of a plain file from the directory listing;
+    // a symbolic link is followed (and a broken one reported).
+    const bool regular = entry.is_regular_file(status_ec);
     if (status_ec) {
-      const bool link = fs::is_symlink(fs::symlink_status(path, link_ec));
-      throw InputError(shown, 0, std::string(link ? "broken symbolic link: " : "cannot read: ") + status_ec.message());
+      const bool link = entry.is_symlink(link_ec);
+      throw InputError(shown_dir + name, 0,
+                       std::string(link ? "broken symbolic link: " : "cannot read: ") + status_ec.message());
     }
-    if (!fs::is_regular_file(status)) throw InputError(shown, 0, "not a regular file (a revision file is expected)");
+    if (!regular) throw InputError(shown_dir + name, 0, "not a regular file (a revision file is expected)");
     names.push_back(name);
   }
-  std::sort(names.begin(), names.end());
   return names;
 }
 
@@ -84,10 +89,12 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
                      "revision directory not found (the manifest's namespace is \"" + p.manifest_.namespace_ + "\")");
 
   std::map<std::string, std::size_t> by_id;
-  for (const fs::path& name : revision_file_names(dir, versions_rel)) {
-    const fs::path rel = versions_rel / name;
-    const std::string shown = display_path(dir, rel);
-    RevisionFile file = parse_revision_file(read_text_file((dir / rel).string(), shown), shown, rel.generic_string());
+  const std::string shown_dir = display_path(dir, versions_rel) + "/";
+  const std::string rel_dir = versions_rel.generic_string() + "/";
+  const std::string read_dir = (dir / versions_rel).string() + "/";
+  for (const std::string& name : revision_file_names(dir, versions_rel)) {
+    const std::string shown = shown_dir + name;
+    RevisionFile file = parse_revision_file(read_text_file(read_dir + name, shown), shown, rel_dir + name);
     auto [it, inserted] = by_id.emplace(file.revision.id, p.files_.size());
     if (!inserted) {
       const RevisionFile& first = p.files_[it->second];

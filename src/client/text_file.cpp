@@ -1,11 +1,13 @@
 #include "client/text_file.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "client/errors.hpp"
 
@@ -73,12 +75,18 @@ std::string normalize_text(std::string bytes, const std::string& display) {
 }
 
 std::string read_text_file(const std::string& path, const std::string& display, std::uintmax_t max_bytes) {
-  std::error_code ec;
-  const std::filesystem::file_status status = std::filesystem::status(path, ec);
-  if (ec) throw InputError(display, 0, "cannot read file: " + ec.message());
-  if (!std::filesystem::is_regular_file(status)) throw InputError(display, 0, "not a regular file");
-  const std::uintmax_t size = std::filesystem::file_size(path, ec);
-  if (!ec && size > max_bytes) {
+  // One open, fstat and read per file (a provider directory holds
+  // thousands): O_NONBLOCK so that a FIFO is refused, not waited on.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) throw InputError(display, 0, std::string("cannot read file: ") + std::strerror(errno));
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+  struct stat st;
+  if (::fstat(fd, &st) != 0) throw InputError(display, 0, std::string("cannot read file: ") + std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) throw InputError(display, 0, "not a regular file");
+  const auto too_large = [&](std::uintmax_t size) {
     char text[64];
     std::snprintf(text, sizeof text, "%.1f MiB; at most %.0f MiB", static_cast<double>(size) / (1 << 20),
                   static_cast<double>(max_bytes) / (1 << 20));
@@ -87,12 +95,29 @@ std::string read_text_file(const std::string& path, const std::string& display, 
                                           ? ": keep bulk data out of revisions (COPY from a file, or batches in "
                                             "the application)"
                                           : ""));
+  };
+  const auto size = static_cast<std::uintmax_t>(st.st_size);
+  if (size > max_bytes) too_large(size);
+  std::string bytes(static_cast<std::size_t>(size), '\0');
+  std::size_t done = 0;
+  // The file may change size under us: read until EOF (one byte past the
+  // limit tells that it grew too large).
+  for (;;) {
+    if (done == bytes.size()) {
+      if (done > max_bytes) too_large(done);
+      bytes.resize(std::min<std::uintmax_t>(max_bytes + 1, done + 4096));
+    }
+    const ssize_t got = ::read(fd, &bytes[done], bytes.size() - done);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw InputError(display, 0, std::string("cannot read file: ") + std::strerror(errno));
+    }
+    if (got == 0) break;
+    done += static_cast<std::size_t>(got);
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(display, 0, std::string("cannot read file: ") + std::strerror(errno));
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return normalize_text(buffer.str(), display);
+  if (done > max_bytes) too_large(done);
+  bytes.resize(done);
+  return normalize_text(std::move(bytes), display);
 }
 
 }  // namespace mmc
