@@ -147,7 +147,8 @@ std::string Catalog::load_sql(const Provider& p, const std::string& revision, bo
 void Catalog::store_revision(const Provider& p, const UploadedRevision& up, const std::string& checksum) {
   RunAs as_owner(catalog_owner_);
   const Revision& r = up.revision;
-  spi_.execute(
+  // Prepared: an upload stores thousands of revisions in one call.
+  spi_.execute_prepared(
       "INSERT INTO metamigrate.revision AS r (provider_key, revision, down_revisions, depends_on, branch_labels, "
       "message, upgrade_sql, downgrade_sql, transactional, checksum, source) "
       "VALUES ($1, $2, " + string_array_param(3) + ", " + string_array_param(4) + ", " + string_array_param(5) +
