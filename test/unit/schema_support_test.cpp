@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/schema_compare.hpp"
+#include "core/schema_model.hpp"
 #include "core/schema_normalize.hpp"
 #include "core/schema_sql.hpp"
 #include "core/schema_types.hpp"
@@ -11,6 +12,20 @@ namespace mm::schema {
 namespace {
 
 using nlohmann::json;
+
+// Dependency edges arrive as JSON arrays (make_key) and must meet the keys
+// the catalog builds from names (key_of): both must write what dump() does.
+TEST(SchemaModel, KeysFromPartsMatchDumpedArrays) {
+  const std::vector<std::string> names = {"plain", "with \"quotes\" and \\", "tab\tnew\nline\r\b\f",
+                                          std::string("nul\0and\x1f", 8), "caf\xc3\xa9 \xe2\x82\xac", "del\x7f", ""};
+  for (const std::string& name : names) {
+    const json parts = json::array({"column", "public", name, "c"});
+    EXPECT_EQ(key_of({"column", "public", name, "c"}), parts.dump()) << name;
+    EXPECT_EQ(make_key(parts), parts.dump()) << name;
+  }
+  const json mixed = json::array({"function", 1, nullptr});
+  EXPECT_EQ(make_key(mixed), mixed.dump());
+}
 
 TEST(SchemaSql, QuotesLikePostgres) {
   EXPECT_EQ(quote_ident("account"), "account");

@@ -26,19 +26,20 @@ json parse(const std::string& text, const char* which) {
   }
 }
 
-}  // namespace
-
-json diff_models(const json& from, const json& to) {
-  const Catalog old_catalog = build_catalog(from);
-  const Catalog new_catalog = build_catalog(to);
+json diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog) {
   json out = json::object();
   add_direction(out, "upgrade", "data_loss", plan_migration(old_catalog, new_catalog));
   add_direction(out, "downgrade", "downgrade_data_loss", plan_migration(new_catalog, old_catalog));
   return out;
 }
 
+}  // namespace
+
+json diff_models(const json& from, const json& to) { return diff_catalogs(build_catalog(from), build_catalog(to)); }
+
 std::string diff_models_text(const std::string& from_json, const std::string& to_json) {
-  return diff_models(parse(from_json, "from"), parse(to_json, "to")).dump();
+  // The parsed models are consumed by build_catalog, not copied.
+  return diff_catalogs(build_catalog(parse(from_json, "from")), build_catalog(parse(to_json, "to"))).dump();
 }
 
 }  // namespace mm::schema

@@ -1,5 +1,7 @@
 #include "core/schema_model.hpp"
 
+#include <algorithm>
+
 #include "core/error.hpp"
 
 namespace mm::schema {
@@ -30,69 +32,63 @@ const json& array_field(const json& object, const char* name) {
   return value;
 }
 
-json without(json object, std::initializer_list<const char*> names) {
+// The same, for a model that build_catalog consumes (its objects are
+// moved into the nodes rather than copied).
+json& mutable_array_field(json& object, const char* name) {
+  if (!object.is_object()) malformed(std::string("missing \"") + name + "\"");
+  json& value = object[name];
+  if (value.is_null()) value = json::array();
+  if (!value.is_array()) malformed(std::string("\"") + name + "\" must be an array");
+  return value;
+}
+
+json without(json&& object, std::initializer_list<const char*> names) {
   for (const char* n : names) object.erase(n);
-  return object;
+  return std::move(object);
 }
 
 // Objects that live in a relation: columns, constraints, indexes, triggers.
-void add_relation_children(Catalog& catalog, const Node& relation, const json& object) {
-  for (const json& column : array_field(object, "columns")) {
-    Node n{column_key(relation.schema, relation.name, text_field(column, "name")),
-           Kind::Column,
-           relation.schema,
-           text_field(column, "name"),
-           relation.name,
-           relation.key,
-           without(column, {"default"})};
+void add_relation_children(Catalog& catalog, const Node& relation, json& object) {
+  for (json& column : mutable_array_field(object, "columns")) {
+    const std::string name = text_field(column, "name");
+    const Key key = column_key(relation.schema, relation.name, name);
     if (column.contains("default") && !column.at("default").is_null()) {
-      Node d{make_key({"default", relation.schema, relation.name, n.name}),
+      Node d{key_of({"default", relation.schema, relation.name, name}),
              Kind::Default,
              relation.schema,
-             n.name,
+             name,
              relation.name,
-             n.key,
-             json{{"expression", column.at("default")}}};
-      catalog.add(d);
-      catalog.add_dependency(d.key, n.key);
+             key,
+             json{{"expression", std::move(column.at("default"))}}};
+      catalog.add_dependency(d.key, key);
+      catalog.add(std::move(d));
     }
-    catalog.add_dependency(n.key, relation.key);
-    catalog.add(std::move(n));
+    catalog.add_dependency(key, relation.key);
+    catalog.add(Node{key, Kind::Column, relation.schema, name, relation.name, relation.key,
+                     without(std::move(column), {"default"})});
   }
-  for (const json& constraint : array_field(object, "constraints")) {
+  for (json& constraint : mutable_array_field(object, "constraints")) {
     const std::string name = text_field(constraint, "name");
-    Node n{make_key({"constraint", relation.schema, relation.name, name}),
-           Kind::Constraint,
-           relation.schema,
-           name,
-           relation.name,
-           relation.key,
-           constraint};
-    catalog.add_dependency(n.key, relation.key);
+    const Key key = key_of({"constraint", relation.schema, relation.name, name});
+    catalog.add_dependency(key, relation.key);
     if (constraint.contains("references") && constraint.at("references").is_object()) {
       const json& ref = constraint.at("references");
-      catalog.add_dependency(n.key, relation_key(Kind::Table, text_field(ref, "schema"), text_field(ref, "table")));
+      catalog.add_dependency(key, relation_key(Kind::Table, text_field(ref, "schema"), text_field(ref, "table")));
     }
-    catalog.add(std::move(n));
+    catalog.add(Node{key, Kind::Constraint, relation.schema, name, relation.name, relation.key,
+                     std::move(constraint)});
   }
-  for (const json& index : array_field(object, "indexes")) {
+  for (json& index : mutable_array_field(object, "indexes")) {
     const std::string name = text_field(index, "name");
-    Node n{make_key({"index", relation.schema, name}), Kind::Index, relation.schema, name, relation.name,
-           relation.key, index};
-    catalog.add_dependency(n.key, relation.key);
-    catalog.add(std::move(n));
+    const Key key = key_of({"index", relation.schema, name});
+    catalog.add_dependency(key, relation.key);
+    catalog.add(Node{key, Kind::Index, relation.schema, name, relation.name, relation.key, std::move(index)});
   }
-  for (const json& trigger : array_field(object, "triggers")) {
+  for (json& trigger : mutable_array_field(object, "triggers")) {
     const std::string name = text_field(trigger, "name");
-    Node n{make_key({"trigger", relation.schema, relation.name, name}),
-           Kind::Trigger,
-           relation.schema,
-           name,
-           relation.name,
-           relation.key,
-           trigger};
-    catalog.add_dependency(n.key, relation.key);
-    catalog.add(std::move(n));
+    const Key key = key_of({"trigger", relation.schema, relation.name, name});
+    catalog.add_dependency(key, relation.key);
+    catalog.add(Node{key, Kind::Trigger, relation.schema, name, relation.name, relation.key, std::move(trigger)});
   }
 }
 
@@ -103,16 +99,69 @@ void add_top_level(Catalog& catalog, Node n) {
 
 }  // namespace
 
-Key make_key(const json& parts) { return parts.dump(); }
+namespace {
 
-Key schema_key(const std::string& schema) { return make_key({"schema", schema}); }
+// A string as nlohmann::json::dump() writes it (UTF-8 kept, control
+// characters escaped with lowercase hex), so that key_of and make_key agree.
+void append_json_string(Key& out, std::string_view text) {
+  static const char* hex = "0123456789abcdef";
+  out.push_back('"');
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (byte < 0x20) {
+          out += "\\u00";
+          out.push_back(hex[byte >> 4]);
+          out.push_back(hex[byte & 15]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+Key key_of(std::initializer_list<std::string_view> parts) {
+  Key out = "[";
+  for (std::string_view part : parts) {
+    if (out.size() > 1) out.push_back(',');
+    append_json_string(out, part);
+  }
+  out.push_back(']');
+  return out;
+}
+
+Key make_key(const json& parts) {
+  if (parts.is_array() && std::all_of(parts.begin(), parts.end(), [](const json& p) { return p.is_string(); })) {
+    Key out = "[";
+    for (const json& part : parts) {
+      if (out.size() > 1) out.push_back(',');
+      append_json_string(out, part.get_ref<const std::string&>());
+    }
+    out.push_back(']');
+    return out;
+  }
+  return parts.dump();
+}
+
+Key schema_key(const std::string& schema) { return key_of({"schema", schema}); }
 
 Key column_key(const std::string& schema, const std::string& table, const std::string& column) {
-  return make_key({"column", schema, table, column});
+  return key_of({"column", schema, table, column});
 }
 
 Key relation_key(Kind kind, const std::string& schema, const std::string& name) {
-  return make_key({kind_name(kind), schema, name});
+  return key_of({kind_name(kind), schema, name});
 }
 
 const char* kind_name(Kind kind) {
@@ -192,42 +241,43 @@ void Catalog::seal() {
   }
 }
 
-Catalog build_catalog(const json& model) {
+Catalog build_catalog(json model) {
   if (!model.is_object()) malformed("not a JSON object");
   if (!model.contains("format") || model.at("format") != kModelFormat)
     malformed(std::string("\"format\" must be \"") + kModelFormat + "\"");
   Catalog catalog;
-  for (const json& s : array_field(model, "schemas")) {
+  for (json& s : mutable_array_field(model, "schemas")) {
     const std::string name = text_field(s, "name");
-    catalog.add(Node{schema_key(name), Kind::Schema, "", name, "", "", s});
+    catalog.add(Node{schema_key(name), Kind::Schema, "", name, "", "", std::move(s)});
   }
-  for (const json& e : array_field(model, "extensions")) {
+  for (json& e : mutable_array_field(model, "extensions")) {
     const std::string name = text_field(e, "name");
     // An extension does not depend on the schema node: it may live in a
     // schema outside the compared ones, and CREATE EXTENSION runs first.
-    catalog.add(Node{make_key({"extension", name}), Kind::Extension, "", name, "", "", e});
+    catalog.add(Node{key_of({"extension", name}), Kind::Extension, "", name, "", "", std::move(e)});
   }
-  for (const json& t : array_field(model, "types")) {
-    add_top_level(catalog, Node{make_key({"type", text_field(t, "schema"), text_field(t, "name")}), Kind::Type,
-                                text_field(t, "schema"), text_field(t, "name"), "", "", t});
+  for (json& t : mutable_array_field(model, "types")) {
+    const std::string schema = text_field(t, "schema"), name = text_field(t, "name");
+    add_top_level(catalog, Node{key_of({"type", schema, name}), Kind::Type, schema, name, "", "", std::move(t)});
   }
-  for (const json& s : array_field(model, "sequences")) {
-    Node n{relation_key(Kind::Sequence, text_field(s, "schema"), text_field(s, "name")), Kind::Sequence,
-           text_field(s, "schema"), text_field(s, "name"), "", "", without(s, {"owned_by"})};
+  for (json& s : mutable_array_field(model, "sequences")) {
+    const std::string schema = text_field(s, "schema"), name = text_field(s, "name");
+    Node n{relation_key(Kind::Sequence, schema, name), Kind::Sequence, schema, name, "", "", json()};
     if (s.contains("owned_by") && s.at("owned_by").is_object()) {
-      const json& owner = s.at("owned_by");
-      Node o{make_key({"sequence owner", n.schema, n.name}), Kind::SequenceOwner, n.schema, n.name, "", n.key, owner};
+      json& owner = s.at("owned_by");
+      Node o{key_of({"sequence owner", n.schema, n.name}), Kind::SequenceOwner, n.schema, n.name, "", n.key, json()};
       catalog.add_dependency(o.key, n.key);
       catalog.add_dependency(
           o.key, column_key(text_field(owner, "schema"), text_field(owner, "table"), text_field(owner, "column")));
+      o.spec = std::move(owner);
       catalog.add(std::move(o));
     }
+    n.spec = without(std::move(s), {"owned_by"});
     add_top_level(catalog, std::move(n));
   }
-  for (const json& t : array_field(model, "tables")) {
-    Node n{relation_key(Kind::Table, text_field(t, "schema"), text_field(t, "name")), Kind::Table,
-           text_field(t, "schema"), text_field(t, "name"), "", "",
-           without(t, {"columns", "constraints", "indexes", "triggers"})};
+  for (json& t : mutable_array_field(model, "tables")) {
+    const std::string schema = text_field(t, "schema"), name = text_field(t, "name");
+    Node n{relation_key(Kind::Table, schema, name), Kind::Table, schema, name, "", "", json()};
     if (t.contains("partition_of") && t.at("partition_of").is_object())
       catalog.add_dependency(n.key, relation_key(Kind::Table, text_field(t.at("partition_of"), "schema"),
                                                  text_field(t.at("partition_of"), "name")));
@@ -235,25 +285,22 @@ Catalog build_catalog(const json& model) {
       catalog.add_dependency(n.key,
                              relation_key(Kind::Table, text_field(parent, "schema"), text_field(parent, "name")));
     add_relation_children(catalog, n, t);
+    n.spec = without(std::move(t), {"columns", "constraints", "indexes", "triggers"});
     add_top_level(catalog, std::move(n));
   }
-  for (const json& v : array_field(model, "views")) {
+  for (json& v : mutable_array_field(model, "views")) {
     const bool materialized = v.value("materialized", false);
-    Node n{relation_key(materialized ? Kind::MaterializedView : Kind::View, text_field(v, "schema"),
-                        text_field(v, "name")),
-           materialized ? Kind::MaterializedView : Kind::View,
-           text_field(v, "schema"),
-           text_field(v, "name"),
-           "",
-           "",
-           without(v, {"indexes"})};
+    const Kind kind = materialized ? Kind::MaterializedView : Kind::View;
+    const std::string schema = text_field(v, "schema"), name = text_field(v, "name");
+    Node n{relation_key(kind, schema, name), kind, schema, name, "", "", json()};
     add_relation_children(catalog, n, v);
+    n.spec = without(std::move(v), {"indexes"});
     add_top_level(catalog, std::move(n));
   }
-  for (const json& f : array_field(model, "functions")) {
-    add_top_level(catalog, Node{make_key({"function", text_field(f, "schema"), text_field(f, "name"),
-                                          text_field(f, "identity_arguments")}),
-                                Kind::Function, text_field(f, "schema"), text_field(f, "name"), "", "", f});
+  for (json& f : mutable_array_field(model, "functions")) {
+    const std::string schema = text_field(f, "schema"), name = text_field(f, "name");
+    add_top_level(catalog, Node{key_of({"function", schema, name, text_field(f, "identity_arguments")}),
+                                Kind::Function, schema, name, "", "", std::move(f)});
   }
   for (const json& edge : array_field(model, "dependencies")) {
     if (!edge.is_array() || edge.size() != 2 || !edge[0].is_array() || !edge[1].is_array())

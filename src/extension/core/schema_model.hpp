@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -20,6 +21,8 @@ inline constexpr const char* kModelFormat = "metamigrate.schema/1";
 // Canonical text of a key array such as ["table","public","t"].
 using Key = std::string;
 Key make_key(const json& parts);
+// The same key from its parts, without building a JSON array first.
+Key key_of(std::initializer_list<std::string_view> parts);
 
 enum class Kind {
   Schema,
@@ -77,7 +80,7 @@ class Catalog {
 
 // Validates the model's format and flattens it. Throws mm::Error (22023) on
 // a malformed model.
-Catalog build_catalog(const json& model);
+Catalog build_catalog(json model);
 
 // Keys of the objects the diff addresses, shared by snapshot and diff.
 Key schema_key(const std::string& schema);

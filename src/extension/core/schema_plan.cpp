@@ -91,7 +91,7 @@ class Planner {
         return n->spec.value("type", std::string()) == "foreign key" ? key : folded_into(n->parent);
       case Kind::Sequence: {
         // DROP TABLE / DROP COLUMN also drop the sequences the column owns.
-        const Node* owner = from_.find(make_key({"sequence owner", n->schema, n->name}));
+        const Node* owner = from_.find(key_of({"sequence owner", n->schema, n->name}));
         if (!owner) return key;
         const Key column = column_key(render::text(owner->spec, "schema"), render::text(owner->spec, "table"),
                                       render::text(owner->spec, "column"));
@@ -188,7 +188,7 @@ class Planner {
       return create_table(node, parts);
     }
     if (node.kind == Kind::Column) {
-      const Key default_key = make_key({"default", node.schema, node.relation, node.name});
+      const Key default_key = key_of({"default", node.schema, node.relation, node.name});
       auto it = create_home_.find(default_key);
       return add_column(node, it != create_home_.end() ? to_.find(default_key) : nullptr);
     }
