@@ -1,7 +1,8 @@
 #include "core/schema_normalize.hpp"
 
 #include <algorithm>
-#include <set>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
 #include "core/schema_model.hpp"
@@ -38,8 +39,16 @@ void sort_by_name(nlohmann::json& list) {
     list = nlohmann::json::array();
     return;
   }
-  std::stable_sort(list.begin(), list.end(),
-                   [](const nlohmann::json& a, const nlohmann::json& b) { return sort_name(a) < sort_name(b); });
+  // Each name is built once, not at every comparison, and the objects are
+  // moved into their places rather than copied.
+  std::vector<std::pair<std::string, std::size_t>> order;
+  order.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) order.emplace_back(sort_name(list[i]), i);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  nlohmann::json sorted = nlohmann::json::array();
+  sorted.get_ref<nlohmann::json::array_t&>().reserve(list.size());
+  for (const auto& entry : order) sorted.push_back(std::move(list[entry.second]));
+  list = std::move(sorted);
 }
 
 void normalize_indexes(nlohmann::json& indexes) {
@@ -135,16 +144,18 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
     while (!def.empty() && (def.back() == '\n' || def.back() == ' ')) def.pop_back();
     fn["definition"] = def;
   }
-  std::set<std::string> seen;
   nlohmann::json edges = nlohmann::json::array();
-  std::vector<std::pair<std::string, nlohmann::json>> sorted;
-  for (const auto& edge : raw.value("dependencies", nlohmann::json::array())) {
-    std::string text = edge.dump();
-    if (seen.insert(text).second) sorted.emplace_back(text, edge);
+  nlohmann::json& dependencies = raw["dependencies"];
+  if (dependencies.is_array()) {
+    std::vector<std::pair<std::string, std::size_t>> order;
+    order.reserve(dependencies.size());
+    for (std::size_t i = 0; i < dependencies.size(); ++i) order.emplace_back(dependencies[i].dump(), i);
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                order.end());
+    for (const auto& entry : order) edges.push_back(std::move(dependencies[entry.second]));
   }
-  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (auto& [text, edge] : sorted) edges.push_back(std::move(edge));
-  raw["dependencies"] = edges;
+  dependencies = std::move(edges);
   return raw;
 }
 
