@@ -104,3 +104,18 @@ SELECT metamigrate.snapshot(NULL) IS NULL AS strict;
 
 DELETE FROM metamigrate.provider WHERE provider_key = 'ag_snap_pkg:snap';
 DROP SCHEMA ag_snap CASCADE;
+
+-- Extreme numbers and non-ASCII text keep their values on the model's way
+-- from C++ to jsonb and back (no text in between).
+CREATE SCHEMA ag_edge;
+CREATE SEQUENCE ag_edge.wide AS bigint MINVALUE -9223372036854775808 MAXVALUE 9223372036854775807
+  START 9223372036854775807 INCREMENT -3 CACHE 7;
+COMMENT ON SEQUENCE ag_edge.wide IS E'caf\u00e9 \u20ac "quoted" \\ tab\t end';
+CREATE TEMP TABLE edge AS SELECT metamigrate.snapshot('{ag_edge}') AS s;
+SELECT q ->> 'min' AS min, q ->> 'max' AS max, q ->> 'start' AS start, q ->> 'increment' AS increment,
+       jsonb_typeof(q -> 'max') AS max_type, q ->> 'comment' AS comment
+  FROM edge, jsonb_array_elements(s -> 'sequences') q;
+SELECT metamigrate.diff(s, s) AS nothing_between_equal_models FROM edge;
+SELECT jsonb_array_elements_text(metamigrate.diff('{"format": "metamigrate.schema/1"}', s) -> 'upgrade') AS creates
+  FROM edge;
+DROP SCHEMA ag_edge CASCADE;

@@ -37,6 +37,10 @@ json diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog) {
 
 json diff_models(const json& from, const json& to) { return diff_catalogs(build_catalog(from), build_catalog(to)); }
 
+json diff_models(json&& from, json&& to) {
+  return diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)));
+}
+
 std::string diff_models_text(const std::string& from_json, const std::string& to_json) {
   // The parsed models are consumed by build_catalog, not copied.
   return diff_catalogs(build_catalog(parse(from_json, "from")), build_catalog(parse(to_json, "to"))).dump();

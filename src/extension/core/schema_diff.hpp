@@ -13,6 +13,8 @@ namespace mm::schema {
 // models give empty arrays. Throws mm::Error on a malformed model or a
 // dependency cycle.
 nlohmann::json diff_models(const nlohmann::json& from, const nlohmann::json& to);
+// The same, consuming the models (no copy of their objects).
+nlohmann::json diff_models(nlohmann::json&& from, nlohmann::json&& to);
 std::string diff_models_text(const std::string& from_json, const std::string& to_json);
 
 }  // namespace mm::schema

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/schema_compare.hpp"
 #include "core/schema_diff.hpp"
+#include "pg/jsonb_model.hpp"
 #include "pg/snapshot.hpp"
 #include "pg/spi.hpp"
 
@@ -10,12 +11,11 @@ namespace mm::pg {
 namespace {
 
 Datum snapshot_fn(FunctionCallInfo fcinfo) {
-  return json_text_to_jsonb(snapshot(text_array_arg(fcinfo, 0, "schema names")));
+  return json_to_jsonb(snapshot_model(text_array_arg(fcinfo, 0, "schema names")));
 }
 
 Datum diff_fn(FunctionCallInfo fcinfo) {
-  return json_text_to_jsonb(
-      schema::diff_models_text(datum_to_json_text(PG_GETARG_DATUM(0)), datum_to_json_text(PG_GETARG_DATUM(1))));
+  return json_to_jsonb(schema::diff_models(jsonb_to_json(PG_GETARG_DATUM(0)), jsonb_to_json(PG_GETARG_DATUM(1))));
 }
 
 Datum folded_default_fn(FunctionCallInfo fcinfo) {
@@ -26,8 +26,7 @@ Datum folded_default_fn(FunctionCallInfo fcinfo) {
 
 Datum snapshot_differences_fn(FunctionCallInfo fcinfo) {
   const std::vector<std::string> lines = schema::model_differences(
-      nlohmann::json::parse(datum_to_json_text(PG_GETARG_DATUM(0))),
-      nlohmann::json::parse(datum_to_json_text(PG_GETARG_DATUM(1))));
+      jsonb_to_json(PG_GETARG_DATUM(0)), jsonb_to_json(PG_GETARG_DATUM(1)));
   // A one-column result is a scalar set, which InitMaterializedSRF() does
   // not describe: build the tuple store and descriptor here.
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);

@@ -415,6 +415,10 @@ Datum folded_default(Datum node_tree, Oid relid) {
 }
 
 std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind) {
+  return snapshot_model(schemas, kind).dump();
+}
+
+nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind) {
   for (const std::string& s : schemas) {
     if (s == "pg_catalog" || s == "information_schema" || s.rfind("pg_toast", 0) == 0 || s.rfind("pg_temp", 0) == 0)
       throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"",
@@ -435,7 +439,7 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
     if (!row[0] || !row[1]) throw Error(sqlstate::kInternal, "snapshot query returned an empty row");
     raw[*row[0]].push_back(nlohmann::json::parse(*row[1]));
   }
-  return schema::normalize_snapshot(std::move(raw)).dump();
+  return schema::normalize_snapshot(std::move(raw));
 }
 
 }  // namespace mm::pg

@@ -18,6 +18,8 @@ namespace mm::pg {
 // cost; autogenerate needs the edges to order its statements.
 enum class SnapshotKind { Full, StoredState };
 std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind = SnapshotKind::Full);
+// The same model as a JSON value.
+nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind = SnapshotKind::Full);
 
 // metamigrate.folded_default(expr pg_node_tree, relid oid): a default that
 // is only a cast of a constant (DEFAULT 0 on a numeric column, DEFAULT
