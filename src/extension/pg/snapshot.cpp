@@ -31,7 +31,7 @@ namespace {
 // [dependent key, referenced key] pairs. The keys are the JSON text of
 // the key arrays: comparing, hashing and de-duplicating jsonb arrays cost
 // a third of the snapshot. The result is one row per model
-// item (section, jsonb). Sorting happens in C++ (bytewise), not here, so
+// item (section, json). Sorting happens in C++ (bytewise), not here, so
 // the database's collation cannot change the order.
 constexpr const char* kSnapshotSql = R"SQL(
 WITH
