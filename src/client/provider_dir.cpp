@@ -20,8 +20,10 @@ namespace {
 
 // The *.sql entries of the versions directory, sorted. Entries that are
 // not readable regular files (broken or looping symlinks, directories,
-// devices) are errors rather than silently skipped revisions.
-std::vector<std::string> revision_file_names(const fs::path& dir, const fs::path& versions_rel) {
+// devices) are errors rather than silently skipped revisions, named
+// under shown_dir (the directory as messages show it, with a slash).
+std::vector<std::string> revision_file_names(const fs::path& dir, const fs::path& versions_rel,
+                                             const std::string& shown_dir) {
   std::error_code ec;
   fs::directory_iterator it(dir / versions_rel, ec);
   if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
@@ -34,7 +36,6 @@ std::vector<std::string> revision_file_names(const fs::path& dir, const fs::path
   }
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });  // the first bad entry, in name order
-  const std::string shown_dir = display_path(dir, versions_rel) + "/";
   std::vector<std::string> names;
   names.reserve(entries.size());
   for (const auto& [name, entry] : entries) {
@@ -92,7 +93,7 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
   const std::string shown_dir = display_path(dir, versions_rel) + "/";
   const std::string rel_dir = versions_rel.generic_string() + "/";
   const std::string read_dir = (dir / versions_rel).string() + "/";
-  for (const std::string& name : revision_file_names(dir, versions_rel)) {
+  for (const std::string& name : revision_file_names(dir, versions_rel, shown_dir)) {
     const std::string shown = shown_dir + name;
     RevisionFile file = parse_revision_file(read_text_file(read_dir + name, shown), shown, rel_dir + name);
     auto [it, inserted] = by_id.emplace(file.revision.id, p.files_.size());

@@ -129,28 +129,27 @@ void append_json_string(Key& out, std::string_view text) {
   out.push_back('"');
 }
 
-}  // namespace
-
-Key key_of(std::initializer_list<std::string_view> parts) {
+// The key array of `parts`, each read as text by `text`.
+template <typename Parts, typename Text>
+Key write_key(const Parts& parts, Text text) {
   Key out = "[";
-  for (std::string_view part : parts) {
+  for (const auto& part : parts) {
     if (out.size() > 1) out.push_back(',');
-    append_json_string(out, part);
+    append_json_string(out, text(part));
   }
   out.push_back(']');
   return out;
 }
 
+}  // namespace
+
+Key key_of(std::initializer_list<std::string_view> parts) {
+  return write_key(parts, [](std::string_view part) { return part; });
+}
+
 Key make_key(const json& parts) {
-  if (parts.is_array() && std::all_of(parts.begin(), parts.end(), [](const json& p) { return p.is_string(); })) {
-    Key out = "[";
-    for (const json& part : parts) {
-      if (out.size() > 1) out.push_back(',');
-      append_json_string(out, part.get_ref<const std::string&>());
-    }
-    out.push_back(']');
-    return out;
-  }
+  if (parts.is_array() && std::all_of(parts.begin(), parts.end(), [](const json& p) { return p.is_string(); }))
+    return write_key(parts, [](const json& part) -> std::string_view { return part.get_ref<const std::string&>(); });
   return parts.dump();
 }
 

@@ -34,6 +34,15 @@ std::string sort_name(const nlohmann::json& object) {
   return out;
 }
 
+// The elements of `list` named by `order` (sort key, index), in that order,
+// moved rather than copied.
+nlohmann::json take_in_order(nlohmann::json& list, const std::vector<std::pair<std::string, std::size_t>>& order) {
+  nlohmann::json out = nlohmann::json::array();
+  out.get_ref<nlohmann::json::array_t&>().reserve(order.size());
+  for (const auto& entry : order) out.push_back(std::move(list[entry.second]));
+  return out;
+}
+
 void sort_by_name(nlohmann::json& list) {
   if (!list.is_array()) {
     list = nlohmann::json::array();
@@ -45,10 +54,7 @@ void sort_by_name(nlohmann::json& list) {
   order.reserve(list.size());
   for (std::size_t i = 0; i < list.size(); ++i) order.emplace_back(sort_name(list[i]), i);
   std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  nlohmann::json sorted = nlohmann::json::array();
-  sorted.get_ref<nlohmann::json::array_t&>().reserve(list.size());
-  for (const auto& entry : order) sorted.push_back(std::move(list[entry.second]));
-  list = std::move(sorted);
+  list = take_in_order(list, order);
 }
 
 void normalize_indexes(nlohmann::json& indexes) {
@@ -144,18 +150,16 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
     while (!def.empty() && (def.back() == '\n' || def.back() == ' ')) def.pop_back();
     fn["definition"] = def;
   }
-  nlohmann::json edges = nlohmann::json::array();
   nlohmann::json& dependencies = raw["dependencies"];
+  std::vector<std::pair<std::string, std::size_t>> order;
   if (dependencies.is_array()) {
-    std::vector<std::pair<std::string, std::size_t>> order;
     order.reserve(dependencies.size());
     for (std::size_t i = 0; i < dependencies.size(); ++i) order.emplace_back(dependencies[i].dump(), i);
     std::sort(order.begin(), order.end());
     order.erase(std::unique(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
                 order.end());
-    for (const auto& entry : order) edges.push_back(std::move(dependencies[entry.second]));
   }
-  dependencies = std::move(edges);
+  dependencies = take_in_order(dependencies, order);
   return raw;
 }
 
