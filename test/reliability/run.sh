@@ -196,15 +196,21 @@ make_provider slow 1 3 nometatables
 make_provider crash 4 0.5
 make_provider nt 1 0
 
-# concurrently PKG N ARGS...: N clients run `mm PKG ARGS...` at once;
-# $codes gets their exit codes in order, $WORK/err the first failure's stderr.
-concurrently() {
-  local pkg="$1" n="$2" c rc pids=()
-  shift 2
-  for c in $(seq "$n"); do mm "$pkg" "$@" >"$WORK/c$c.out" 2>"$WORK/c$c.err" & pids+=($!); done
+# start_client C PKG ARGS...: client C runs `mm PKG ARGS...` in the
+# background (output in $WORK/cC.out and .err, pid appended to $pids).
+start_client() {
+  local c="$1"
+  shift
+  mm "$@" >"$WORK/c$c.out" 2>"$WORK/c$c.err" &
+  pids+=($!)
+}
+# await_clients: waits for the clients in $pids (numbered from 1) and
+# empties it; $codes gets their exit codes in order, $WORK/err the first
+# failure's stderr.
+await_clients() {
+  local c=0 p rc
   codes=""
   : >"$WORK/err"
-  c=0
   for p in "${pids[@]}"; do
     c=$((c + 1))
     wait "$p"
@@ -212,6 +218,15 @@ concurrently() {
     codes+="$rc"
     [ "$rc" != 0 ] && [ ! -s "$WORK/err" ] && cp "$WORK/c$c.err" "$WORK/err"
   done
+  pids=()
+}
+# concurrently PKG N ARGS...: N clients run `mm PKG ARGS...` at once.
+concurrently() {
+  local pkg="$1" n="$2" c
+  shift 2
+  pids=()
+  for c in $(seq "$n"); do start_client "$c" "$pkg" "$@"; done
+  await_clients
 }
 
 section "8 concurrent migrators, one transaction"
@@ -252,12 +267,9 @@ for round in 1 2 3; do
   pids=()
   for c in 1 2 3 4 5 6 7 8; do
     command=current; [ $((c % 2)) = 0 ] && command=upgrade
-    mm "mixed$round" "$command" >"$WORK/c$c.out" 2>"$WORK/c$c.err" &
-    pids+=($!)
+    start_client "$c" "mixed$round" "$command"
   done
-  codes=""
-  for p in "${pids[@]}"; do wait "$p"; codes+="$?"; done
-  cat "$WORK"/c*.err >"$WORK/err"
+  await_clients
   check_eq "round $round: all 8 exit 0" "$codes" 00000000
   check_eq "round $round: one version-table row" \
     "$(sql -c "SELECT count(*) FROM metamigrate.meta_table WHERE provider = 'mixed$round:main' AND kind = 'alembic_version'")" 1
@@ -271,10 +283,8 @@ for round in 1 2 3; do
   for c in 1 2 3 4 5 6; do mm "reap$c" -q current --credential-ttl 1s >/dev/null 2>&1; done
   sleep 1.1
   pids=()
-  for c in 1 2 3 4 5 6 7 8; do mm "reap$c" upgrade >"$WORK/c$c.out" 2>"$WORK/c$c.err" & pids+=($!); done
-  codes=""
-  for p in "${pids[@]}"; do wait "$p"; codes+="$?"; done
-  cat "$WORK"/c*.err >"$WORK/err"
+  for c in 1 2 3 4 5 6 7 8; do start_client "$c" "reap$c" upgrade; done
+  await_clients
   check_eq "round $round: all 8 exit 0" "$codes" 00000000
   check_eq "round $round: no expired credential left (idle)" \
     "$(sql -c "SELECT count(*) FROM metamigrate.credential c WHERE c.expires_at < now() - interval '2 seconds'")" 0
