@@ -2,15 +2,11 @@
 
 
 #include "core/error.hpp"
+#include "pg/advisory_locks.hpp"
 
 namespace mm::pg {
 
 namespace {
-
-// Advisory lock class of provider registration ("mmrg"), keyed by the
-// version table: distinct from the migration lock so registering never
-// queues behind a running migration.
-constexpr const char* kRegistrationLockClass = "1835889255";
 
 std::vector<std::string> parse_string_array(const Value& json_text) {
   std::vector<std::string> out;
@@ -93,16 +89,21 @@ void Catalog::lock_provider(const Provider& p, bool wait) {
   // Two-key advisory lock: a fixed class id for metamigrate and a hash of
   // the provider key. A hash collision only serializes two providers.
   if (wait) {
-    spi_.execute("SELECT pg_catalog.pg_advisory_xact_lock(1835888493, pg_catalog.hashtext($1))", {p.key});
+    spi_.execute(std::string("SELECT pg_catalog.pg_advisory_xact_lock(") + kMigrationLockClass +
+                     ", pg_catalog.hashtext($1))",
+                 {p.key});
     return;
   }
-  Rows got = spi_.query("SELECT pg_catalog.pg_try_advisory_xact_lock(1835888493, pg_catalog.hashtext($1))", {p.key});
+  Rows got = spi_.query(std::string("SELECT pg_catalog.pg_try_advisory_xact_lock(") + kMigrationLockClass +
+                            ", pg_catalog.hashtext($1))",
+                        {p.key});
   if (!got.empty() && got[0][0] && *got[0][0] == "t") return;
   Rows holder = spi_.query(
       "SELECT a.pid::text, a.usename::text, COALESCE(a.xact_start, a.backend_start)::text, "
       "COALESCE(a.application_name, '') FROM pg_catalog.pg_locks l "
       "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 1835888493::pg_catalog.oid "
+      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " + std::string(kMigrationLockClass) +
+          "::pg_catalog.oid "
       "AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = 2 LIMIT 1",
       {p.key});
   std::string detail = "The other migrator finished in the meantime or is not visible to you.";

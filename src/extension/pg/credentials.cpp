@@ -1,6 +1,7 @@
 #include "pg/credentials.hpp"
 
 #include "core/error.hpp"
+#include "pg/advisory_locks.hpp"
 #include "pg/catalog.hpp"
 
 #include <cctype>
@@ -14,8 +15,6 @@ using nlohmann::json;
 constexpr int kDefaultTtlSeconds = 900;
 constexpr int kMaxTtlSeconds = 3600;
 constexpr int kConnectionLimit = 4;
-// Advisory lock class of reaping one expired credential ("mmrp").
-constexpr const char* kReapLockClass = "1835889264";
 
 std::string random_hex(std::size_t bytes) {
   std::vector<unsigned char> buf(bytes);
