@@ -11,7 +11,8 @@ GucScope::GucScope() : level_(pg_guard([] { return NewGUCNestLevel(); })) {}
 GucScope::~GucScope() {
   if (std::uncaught_exceptions() != 0) return;
   try {
-    pg_guard([&] { AtEOXact_GUC(true, level_); });
+    // false: restore every value set at this level, SET as well as SET LOCAL.
+    pg_guard([&] { AtEOXact_GUC(false, level_); });
   } catch (...) {
     // Leaving it to transaction end is the only option in a destructor.
   }

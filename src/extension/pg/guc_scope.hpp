@@ -1,6 +1,8 @@
-// Sets configuration parameters for a scope inside one transaction, in
-// their own GUC nesting level (as a function's SET clause does), and
-// restores them on leaving; on the error path transaction abort does.
+// A GUC nesting level for a scope inside one transaction: everything set
+// in it (by set() or by SQL run inside, including a plain SET, which a
+// function's SET clause would let outlive the function) is undone on
+// leaving, as PostgreSQL does around code it runs for another role
+// (ri_triggers.c, index builds). On the error path transaction abort does.
 #pragma once
 
 #include <string>
