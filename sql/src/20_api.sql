@@ -99,3 +99,29 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_apply_step';
 COMMENT ON FUNCTION metamigrate.apply_step(text, text, text)
     IS 'Run exactly one transactional revision step, if it is legal against the version table now';
+
+-- The provider's migration lock for the whole session, for a client that
+-- migrates in several transactions. The lock lives in a key space no SQL
+-- function reaches (pg_advisory_lock cannot take or hold it), so only
+-- members of the provider's owner role can hold it.
+CREATE FUNCTION metamigrate.lock_provider_session(provider text, wait boolean DEFAULT true)
+RETURNS boolean
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_lock_provider_session';
+COMMENT ON FUNCTION metamigrate.lock_provider_session(text, boolean)
+    IS 'Take the provider''s migration lock until unlock_provider_session or the session ends; false when wait is false and another session holds it';
+
+CREATE FUNCTION metamigrate.unlock_provider_session(provider text)
+RETURNS boolean
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_unlock_provider_session';
+
+CREATE FUNCTION metamigrate.unregister_provider(provider text)
+RETURNS jsonb
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_unregister_provider';
+COMMENT ON FUNCTION metamigrate.unregister_provider(text)
+    IS 'Remove a provider that never migrated this database (no history, empty version table), with its uploaded revisions';

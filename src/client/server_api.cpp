@@ -21,8 +21,11 @@ const char* operation_name(Operation op) {
 namespace sql {
 
 namespace {
-// The extension's advisory lock class for providers (catalog.cpp).
+// How pg_locks shows the extension's provider lock (advisory_locks.hpp):
+// class "mmom", hashtext of the key, and its own key space 3, which no
+// SQL advisory-lock function reaches.
 constexpr const char* kLockClass = "1835888493";
+constexpr const char* kLockSpace = "3";
 }  // namespace
 
 Query begin() { return {"BEGIN", {}}; }
@@ -133,11 +136,11 @@ Query set_config(const std::string& name, const std::string& value, bool local) 
 }
 
 Query lock_provider(const std::string& key) {
-  return {std::string("SELECT pg_catalog.pg_advisory_lock(") + kLockClass + ", pg_catalog.hashtext($1))", {key}};
+  return {"SELECT metamigrate.lock_provider_session($1)", {key}};
 }
 
 Query unlock_provider(const std::string& key) {
-  return {std::string("SELECT pg_catalog.pg_advisory_unlock(") + kLockClass + ", pg_catalog.hashtext($1))", {key}};
+  return {"SELECT metamigrate.unlock_provider_session($1)", {key}};
 }
 
 Query provider_lock_holder(const std::string& key) {
@@ -146,8 +149,8 @@ Query provider_lock_holder(const std::string& key) {
                       "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
                       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ") +
               kLockClass +
-              "::pg_catalog.oid AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = 2 "
-              "AND l.pid <> pg_catalog.pg_backend_pid() LIMIT 1",
+              "::pg_catalog.oid AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = " + kLockSpace +
+              " AND l.pid <> pg_catalog.pg_backend_pid() LIMIT 1",
           {key}};
 }
 

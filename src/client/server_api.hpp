@@ -61,9 +61,9 @@ Query record_step(const std::string& key, const std::string& revision, const std
                   double duration_ms);
 // set_config(name, value, is_local): SET LOCAL when `local`, else SET.
 Query set_config(const std::string& name, const std::string& value, bool local);
-// Session-level advisory lock on the provider: the key the extension's
-// pg_advisory_xact_lock uses, so a client holding it keeps every other
-// migrator of the provider out between its transactions.
+// Session-level lock on the provider (metamigrate.lock_provider_session):
+// the lock the extension's migrations take, so a client holding it keeps
+// every other migrator of the provider out between its transactions.
 Query lock_provider(const std::string& key);
 Query unlock_provider(const std::string& key);
 // Another session holding the provider's lock: pid, user, since,

@@ -78,6 +78,7 @@ SELECT c ->> 'name' AS column_name, c ->> 'default' AS default_expr
 -- Excluded: the provider's version table, objects that belong to an
 -- extension (the extension itself is listed), and metamigrate's own schema.
 CREATE TABLE ag_snap.ag_version (version_num varchar(32) NOT NULL, CONSTRAINT ag_version_pkc PRIMARY KEY (version_num));
+ALTER TABLE ag_snap.ag_version OWNER TO mm_app_owner;  -- a version table belongs to the owner role
 SELECT metamigrate.register_provider('ag_snap_pkg', 'snap', 'mm_app_owner', 'ag_snap', 'ag_version');
 CREATE EXTENSION citext SCHEMA ag_snap;
 CREATE TABLE ag_snap.login (name ag_snap.citext);

@@ -14,6 +14,7 @@ inline constexpr const char* kInvalidParameter = "22023";    // invalid_paramete
 inline constexpr const char* kUndefinedObject = "42704";     // undefined_object
 inline constexpr const char* kDuplicateObject = "42710";     // duplicate_object
 inline constexpr const char* kInsufficientPrivilege = "42501";
+inline constexpr const char* kWrongObjectType = "42809";     // wrong_object_type
 inline constexpr const char* kInternal = "XX000";            // internal_error
 inline constexpr const char* kAmbiguousTarget = "MM001";     // target matches several revisions/heads
 inline constexpr const char* kChecksumMismatch = "MM002";    // applied revision changed

@@ -22,6 +22,9 @@ struct Revision {
 // Throws mm::Error when `id` cannot be a revision id (empty, too long,
 // reserved word, characters that would clash with target syntax).
 void validate_revision_id(const std::string& id, const char* what = "revision id");
+// Whether an id would parse as a relative target: ends in '+' or '-'
+// followed by digits (the shape parse_relative in planner.hpp accepts).
+bool reads_as_relative_target(const std::string& id);
 
 // Joins strings with a separator; used for error messages.
 std::string join(const std::vector<std::string>& items, const std::string& sep = ", ");

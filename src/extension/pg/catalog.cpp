@@ -46,9 +46,8 @@ bool Catalog::register_provider(const Provider& p) {
   // Concurrent first registrations of one provider would otherwise race
   // past ON CONFLICT (provider_key) into the version table's unique index
   // and fail with a raw 23505; serialized, the later one sees the row.
-  spi_.execute(std::string("SELECT pg_catalog.pg_advisory_xact_lock(") + kRegistrationLockClass +
-                   ", pg_catalog.hashtext(pg_catalog.format('%I.%I', $1::text, $2::text)))",
-               {p.version_schema, p.version_table});
+  take_lock(kRegistrationLockClass, qualified_name(p.version_schema, p.version_table), LockDuration::Transaction,
+            true);
   Rows clash = spi_.query(
       "SELECT provider_key FROM metamigrate.provider "
       "WHERE version_schema = $1::name AND version_table = $2::name AND provider_key <> $3",
@@ -86,25 +85,13 @@ void Catalog::lock_provider(const Provider& p, bool wait) {
     throw Error("25001", "metamigrate migrations must run at the READ COMMITTED isolation level",
                 "Under REPEATABLE READ or SERIALIZABLE a migrator that waited for another would not see its work.",
                 "Use the default isolation level for the migration transaction.");
-  // Two-key advisory lock: a fixed class id for metamigrate and a hash of
-  // the provider key. A hash collision only serializes two providers.
-  if (wait) {
-    spi_.execute(std::string("SELECT pg_catalog.pg_advisory_xact_lock(") + kMigrationLockClass +
-                     ", pg_catalog.hashtext($1))",
-                 {p.key});
-    return;
-  }
-  Rows got = spi_.query(std::string("SELECT pg_catalog.pg_try_advisory_xact_lock(") + kMigrationLockClass +
-                            ", pg_catalog.hashtext($1))",
-                        {p.key});
-  if (!got.empty() && got[0][0] && *got[0][0] == "t") return;
+  // A hash collision of two provider keys only serializes two providers.
+  if (take_lock(kMigrationLockClass, p.key, LockDuration::Transaction, wait)) return;
   Rows holder = spi_.query(
       "SELECT a.pid::text, a.usename::text, COALESCE(a.xact_start, a.backend_start)::text, "
       "COALESCE(a.application_name, '') FROM pg_catalog.pg_locks l "
-      "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
-      "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = " + std::string(kMigrationLockClass) +
-          "::pg_catalog.oid "
-      "AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = 2 LIMIT 1",
+      "JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid "
+      "WHERE l.granted AND " + lock_row_condition(kMigrationLockClass, 1) + " LIMIT 1",
       {p.key});
   std::string detail = "The other migrator finished in the meantime or is not visible to you.";
   if (!holder.empty())
@@ -171,9 +158,29 @@ void Catalog::delete_revision(const Provider& p, const std::string& revision) {
 }
 
 bool Catalog::version_table_exists(const Provider& p) {
-  Rows rows = spi_.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL",
-                         {qualified_name(p.version_schema, p.version_table)});
-  return !rows.empty() && rows[0][0] && *rows[0][0] == "t";
+  // The table a provider's name resolves to must be one only its owner
+  // role controls: every read and write of it runs as that role, and a
+  // view, a foreign or partitioned table, a temporary table or another
+  // role's table would run someone else's code or touch someone else's data.
+  Rows rows = spi_.query(
+      "SELECT CASE WHEN c.relpersistence = 't' THEN 't' ELSE c.relkind::text END, c.relowner::pg_catalog.int8::text, pg_catalog.pg_get_userbyid(c.relowner)::text "
+      "FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)",
+      {qualified_name(p.version_schema, p.version_table)});
+  if (rows.empty()) return false;
+  const std::string table = p.version_schema + "." + p.version_table;
+  if (rows[0][0].value_or("") != "r")
+    throw Error(sqlstate::kWrongObjectType, "version table " + table + " of provider \"" + p.key + "\" is not a plain table",
+                "A version table must be an ordinary table (relkind r), not a temporary table, view, foreign, partitioned or "
+                "other relation.",
+                "Drop the object or register the provider with another version_table.");
+  if (static_cast<Oid>(std::stoul(rows[0][1].value_or("0"))) != p.owner_oid)
+    throw Error(sqlstate::kInsufficientPrivilege,
+                "version table " + table + " of provider \"" + p.key + "\" is owned by role \"" +
+                    rows[0][2].value_or("?") + "\", not by the provider's owner role \"" + p.owner_role + "\"",
+                "metamigrate reads and writes a version table only as the provider's owner role.",
+                "As its owner or a superuser: ALTER TABLE " + qualified_name(p.version_schema, p.version_table) +
+                    " OWNER TO " + quote_ident(p.owner_role) + ";");
+  return true;
 }
 
 void Catalog::ensure_version_table(const Provider& p) {
@@ -189,7 +196,7 @@ void Catalog::ensure_version_table(const Provider& p) {
 
 std::vector<std::string> Catalog::read_heads(const Provider& p) {
   if (!version_table_exists(p)) return {};
-  RunAs as_owner(catalog_owner_);
+  RunAs as_owner(p.owner_oid);
   Rows rows = spi_.query("SELECT " + quote_ident(p.version_column) + "::text FROM " +
                          qualified_name(p.version_schema, p.version_table) + " ORDER BY 1");
   std::vector<std::string> heads;
@@ -200,7 +207,7 @@ std::vector<std::string> Catalog::read_heads(const Provider& p) {
 
 void Catalog::update_heads(const Provider& p, const std::vector<std::string>& delete_rows,
                            const std::vector<std::string>& insert_rows) {
-  RunAs as_owner(catalog_owner_);
+  RunAs as_owner(p.owner_oid);
   const std::string table = qualified_name(p.version_schema, p.version_table);
   const std::string column = quote_ident(p.version_column);
   for (const auto& id : delete_rows) spi_.execute_prepared("DELETE FROM " + table + " WHERE " + column + " = $1", {id});

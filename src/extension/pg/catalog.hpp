@@ -1,6 +1,7 @@
 // Reads and writes of metamigrate's catalog and of a provider's version
-// table. Catalog statements run as the catalog owner; the version table is
-// created as the provider's owner role so the owner role owns it.
+// table. Catalog writes run as the catalog owner; the version table is
+// created, read and written only as the provider's owner role, and only
+// when it is a plain table that role owns.
 #pragma once
 
 #include <set>
@@ -47,6 +48,8 @@ class Catalog {
   void store_revision(const Provider& provider, const UploadedRevision& revision, const std::string& checksum);
   void delete_revision(const Provider& provider, const std::string& revision);
 
+  // Whether the version table exists; throws when the name resolves to
+  // anything but a plain table owned by the provider's owner role.
   bool version_table_exists(const Provider& provider);
   // Creates the version table in Alembic's exact DDL when missing.
   void ensure_version_table(const Provider& provider);

@@ -131,6 +131,18 @@ Datum try_lock_provider_fn(FunctionCallInfo fcinfo) {
   PG_RETURN_VOID();
 }
 
+Datum lock_provider_session_fn(FunctionCallInfo fcinfo) {
+  return BoolGetDatum(lock_provider_session(text_arg(fcinfo, 0), PG_GETARG_BOOL(1)));
+}
+
+Datum unlock_provider_session_fn(FunctionCallInfo fcinfo) {
+  return BoolGetDatum(unlock_provider_session(text_arg(fcinfo, 0)));
+}
+
+Datum unregister_provider_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(unregister_provider(text_arg(fcinfo, 0)));
+}
+
 // Set-returning functions fill a tuplestore (materialize mode) once all
 // C++ work is done.
 void emit_rows(FunctionCallInfo fcinfo, const std::vector<std::vector<std::optional<std::string>>>& rows,
@@ -182,6 +194,9 @@ MM_SQL_FUNCTION(metamigrate_plan, mm::pg::plan_fn)
 MM_SQL_FUNCTION(metamigrate_record_step, mm::pg::record_step_fn)
 MM_SQL_FUNCTION(metamigrate_try_lock_provider, mm::pg::try_lock_provider_fn)
 MM_SQL_FUNCTION(metamigrate_apply_step, mm::pg::apply_step_fn)
+MM_SQL_FUNCTION(metamigrate_lock_provider_session, mm::pg::lock_provider_session_fn)
+MM_SQL_FUNCTION(metamigrate_unlock_provider_session, mm::pg::unlock_provider_session_fn)
+MM_SQL_FUNCTION(metamigrate_unregister_provider, mm::pg::unregister_provider_fn)
 MM_SQL_FUNCTION(metamigrate_set_provider_schemas, mm::pg::set_provider_schemas_fn)
 MM_SQL_FUNCTION(metamigrate_verify, mm::pg::verify_fn)
 MM_SQL_FUNCTION(metamigrate_upgrade_per_revision, mm::pg::upgrade_per_revision_fn)

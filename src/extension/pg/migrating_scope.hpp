@@ -9,6 +9,11 @@ namespace mm::pg {
 
 const std::string& migrating_provider();
 
+// Throws when called from revision SQL: a revision that called upgrade,
+// downgrade, stamp or upload would change the graph or version table
+// while its own migration holds them.
+void refuse_inside_migration(const std::string& action);
+
 class MigratingScope {
  public:
   explicit MigratingScope(const std::string& provider_key);

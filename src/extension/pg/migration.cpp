@@ -6,8 +6,10 @@
 
 #include "core/error.hpp"
 #include "core/planner.hpp"
+#include "pg/advisory_locks.hpp"
 #include "pg/guc_scope.hpp"
 #include "pg/meta_catalog.hpp"
+#include "pg/migrating_scope.hpp"
 #include "pg/schema_state.hpp"
 #include "pg/step_applier.hpp"
 #include "pg/sha256.hpp"
@@ -34,6 +36,14 @@ void validate_name(const std::string& value, const char* what) {
                                                  std::to_string(NAMEDATALEN - 1) + " bytes");
 }
 
+// System and temporary schemas hold no version table: their tables belong
+// to the bootstrap superuser or live in one session only.
+void refuse_system_schema(const std::string& schema) {
+  if (schema == "pg_catalog" || schema == "information_schema" || schema == "metamigrate" ||
+      schema.rfind("pg_toast", 0) == 0 || schema.rfind("pg_temp", 0) == 0)
+    throw Error(sqlstate::kInvalidParameter, "version_schema \"" + schema + "\" is a system or temporary schema",
+                {}, "Keep the version table in an application schema, e.g. the default \"public\".");
+}
 
 RevisionGraph load_graph(Catalog& catalog, const Provider& provider) {
   std::vector<Revision> revisions;
@@ -50,6 +60,7 @@ struct LockedProvider {
 };
 
 LockedProvider lock_for_change(Catalog& catalog, const std::string& key, const std::string& action) {
+  refuse_inside_migration(action + " provider \"" + key + "\"");
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, action + " provider \"" + key + "\"");
   catalog.lock_provider(provider);
@@ -62,6 +73,7 @@ LockedProvider lock_for_change(Catalog& catalog, const std::string& key, const s
 }  // namespace
 
 std::string register_provider(const ProviderSettings& s) {
+  refuse_inside_migration("register a provider");
   validate_key_part(s.package, "package");
   validate_key_part(s.namespace_, "namespace");
   if (!s.owner_role || s.owner_role->empty()) throw Error(sqlstate::kInvalidParameter, "owner_role must not be empty");
@@ -76,6 +88,7 @@ std::string register_provider(const ProviderSettings& s) {
   validate_name(p.version_schema, "version_schema");
   validate_name(p.version_table, "version_table");
   validate_name(p.version_column, "version_column");
+  refuse_system_schema(p.version_schema);
   p.owner_oid = role_oid(p.owner_role);
   require_member_of(p.owner_oid, p.owner_role, "register provider \"" + p.key + "\"");
 
@@ -86,12 +99,14 @@ std::string register_provider(const ProviderSettings& s) {
     throw Error(sqlstate::kUndefinedObject, "schema \"" + p.version_schema + "\" does not exist",
                 {}, "Create the schema for the version table first, or use the default \"public\".");
   Catalog catalog(spi);
+  catalog.version_table_exists(p);  // refuses another role's table or a view before anything is stored
   catalog.register_provider(p);
   spi.finish();
   return p.key;
 }
 
 int upload_revisions(const std::string& key, const std::string& revisions_json, bool prune) {
+  refuse_inside_migration("upload revisions of provider \"" + key + "\"");
   std::vector<UploadedRevision> uploaded = parse_upload(revisions_json);
   SpiSession spi;
   Catalog catalog(spi);
@@ -137,6 +152,7 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
   const Provider& provider = locked.provider;
   const RevisionGraph& graph = locked.graph;
   const std::vector<std::string>& heads = locked.heads;
+  if (op != Operation::Stamp) warn_if_search_path_writable(spi, provider.version_schema, provider.owner_oid, provider.owner_role);
   Planner planner(graph, heads);
   Plan plan = op == Operation::Upgrade     ? planner.upgrade(target)
               : op == Operation::Downgrade ? planner.downgrade(target)
@@ -235,6 +251,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
     Catalog catalog(spi);
     LockedProvider locked = lock_for_change(catalog, key, verb);
     provider = locked.provider;
+    warn_if_search_path_writable(spi, provider.version_schema, provider.owner_oid, provider.owner_role);
     graph.emplace(std::move(locked.graph));
     Planner planner(*graph, locked.heads);
     plan = op == Operation::Upgrade ? planner.upgrade(target) : planner.downgrade(target);
@@ -306,6 +323,47 @@ void try_lock_provider(const std::string& key) {
   require_member_of(provider.owner_oid, provider.owner_role, "lock provider \"" + key + "\"");
   catalog.lock_provider(provider, false);
   spi.finish();
+}
+
+bool lock_provider_session(const std::string& key, bool wait) {
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, "lock provider \"" + key + "\"");
+  spi.finish();
+  return take_lock(kMigrationLockClass, provider.key, LockDuration::Session, wait);
+}
+
+bool unlock_provider_session(const std::string& key) {
+  return release_session_lock(kMigrationLockClass, key);
+}
+
+std::string unregister_provider(const std::string& key) {
+  refuse_inside_migration("unregister provider \"" + key + "\"");
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, "unregister provider \"" + key + "\"");
+  catalog.lock_provider(provider);
+  // Only a provider that never changed a database can go without a trace:
+  // once it migrated, its history and version table are the record.
+  Rows steps = spi.query("SELECT pg_catalog.count(*)::text FROM metamigrate.history WHERE provider = $1", {key});
+  const std::vector<std::string> heads = catalog.read_heads(provider);
+  if (steps.at(0).at(0).value_or("0") != "0" || !heads.empty())
+    throw Error("55000", "provider \"" + key + "\" has migrated this database and cannot be unregistered",
+                std::to_string(heads.size()) + " head(s) in " + provider.version_schema + "." + provider.version_table +
+                    ", " + steps[0][0].value_or("0") + " history row(s).",
+                "Downgrade it to base first if its schema should go; the history stays as the audit record.");
+  const bool version_table = catalog.version_table_exists(provider);
+  {
+    RunAs as_catalog_owner(catalog.owner());
+    // Revisions, catalog rows and stored state go with it (ON DELETE CASCADE).
+    spi.execute("DELETE FROM metamigrate.provider WHERE provider_key = $1", {key});
+  }
+  spi.finish();
+  nlohmann::json result = {{"provider", key}, {"unregistered", true}};
+  if (version_table) result["version_table_left"] = provider.version_schema + "." + provider.version_table;
+  return result.dump();
 }
 
 std::vector<std::string> current_heads(const std::string& key) {

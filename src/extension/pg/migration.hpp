@@ -42,4 +42,12 @@ std::vector<std::string> current_heads(const std::string& provider);
 // Takes the provider's migration lock for the transaction or fails at once.
 void try_lock_provider(const std::string& provider);
 
+// The provider's migration lock for the whole session, for clients that
+// migrate in several transactions; false when wait is false and it is held.
+bool lock_provider_session(const std::string& provider, bool wait);
+bool unlock_provider_session(const std::string& provider);
+
+// Removes a provider that never migrated this database; returns JSON.
+std::string unregister_provider(const std::string& provider);
+
 }  // namespace mm::pg

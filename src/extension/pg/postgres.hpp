@@ -20,7 +20,9 @@ extern "C" {
 #include "postgres.h"
 
 #include "access/htup_details.h"
+#include "access/transam.h"
 #include "access/xact.h"
+#include "catalog/pg_collation.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
 #include "commands/event_trigger.h"
@@ -43,6 +45,7 @@ extern "C" {
 #include "parser/parser.h"
 #include "parser/parse_type.h"
 #include "parser/scanner.h"
+#include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"

@@ -33,4 +33,11 @@ void require_member_of(Oid owner, const std::string& owner_name, const std::stri
 // Owner of the extension's catalog tables; catalog writes run as this role.
 Oid catalog_owner(SpiSession& spi);
 
+// Revision SQL resolves unqualified names through search_path: a schema
+// there in which logins other than the owner role's members (and
+// superusers) may create objects lets them plant functions and
+// operators that the revisions then call as the owner role. Sends one
+// WARNING naming them; nothing otherwise.
+void warn_if_search_path_writable(SpiSession& spi, const std::string& schema, Oid owner, const std::string& owner_name);
+
 }  // namespace mm::pg
