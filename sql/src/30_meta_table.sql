@@ -39,8 +39,31 @@ CREATE TABLE metamigrate.credential (
     purpose      text NOT NULL,
     issued_to    name NOT NULL DEFAULT SESSION_USER,
     issued_at    timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    expires_at   timestamptz NOT NULL
+    expires_at   timestamptz NOT NULL,
+    -- A login that could not be dropped (it owns objects in another
+    -- database) is retried after a while, never failing the reaper.
+    reap_failed_at timestamptz,
+    reap_error   text
 );
+
+-- A row that arrives with a table OID comes from a dump (pg_restore into
+-- another database or cluster): OIDs do not survive that, names do, so
+-- the OID is looked up again by name. This re-arms deletion protection
+-- for the restored tables and keeps it off the unrelated table that now
+-- has the old OID. The extension's own inserts never carry one.
+CREATE FUNCTION metamigrate.meta_table_restored_oid()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    NEW.table_oid := pg_catalog.to_regclass(pg_catalog.format('%I.%I', NEW.schema_name, NEW.table_name));
+    RETURN NEW;
+END
+$$;
+REVOKE ALL ON FUNCTION metamigrate.meta_table_restored_oid() FROM PUBLIC;
+CREATE TRIGGER meta_table_restored_oid BEFORE INSERT ON metamigrate.meta_table
+    FOR EACH ROW WHEN (NEW.table_oid IS NOT NULL) EXECUTE FUNCTION metamigrate.meta_table_restored_oid();
 
 REVOKE ALL ON metamigrate.data_source, metamigrate.meta_table, metamigrate.credential FROM PUBLIC;
 GRANT SELECT ON metamigrate.data_source, metamigrate.meta_table, metamigrate.credential TO PUBLIC;

@@ -1,8 +1,8 @@
 #include "pg/credentials.hpp"
 
 #include "core/error.hpp"
-#include "pg/advisory_locks.hpp"
 #include "pg/catalog.hpp"
+#include "pg/subtransaction.hpp"
 
 #include <cctype>
 
@@ -107,35 +107,52 @@ std::pair<std::string, std::string> server_address(SpiSession& spi, const json& 
     port = request["port"].is_number_integer() ? std::to_string(request["port"].get<int>())
                                                : request["port"].get<std::string>();
   if (host.empty()) {
-    Rows where = spi.query(
-        "SELECT pg_catalog.inet_client_addr() IS NULL, "
-        "pg_catalog.split_part(pg_catalog.current_setting('unix_socket_directories'), ',', 1)");
+    Rows where = spi.query("SELECT pg_catalog.inet_client_addr() IS NULL");
     const bool local = *where[0][0] == "t";
-    const std::string socket_dir = where[0][1].value_or("");
+    // Read here rather than with current_setting(), which needs
+    // pg_read_all_settings: members of the owner role rarely have it.
+    std::string socket_dir = Unix_socket_directories ? Unix_socket_directories : "";
+    socket_dir = socket_dir.substr(0, socket_dir.find(','));
     host = local && !socket_dir.empty() ? socket_dir : "localhost";
   }
   return {host, port};
 }
 
+// Drops expired logins. A login may own objects (a large object, or what
+// a non-transactional revision created after RESET ROLE), and DROP ROLE
+// would then fail with 2BP01: what it owns here goes to the owner role
+// first. A login that still cannot be dropped (it owns objects in another
+// database) is left for a later reap and never fails the caller.
 int reap(SpiSession& spi, Oid catalog_owner) {
   RunAs as_catalog_owner(catalog_owner);
+  // Concurrent reapers (migrators of other providers) skip each other's
+  // rows; only the extension can lock them (PUBLIC may only read).
   Rows expired = spi.query(
-      "SELECT c.role_name::text FROM metamigrate.credential c WHERE c.expires_at < pg_catalog.now() "
-      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename = c.role_name)");
+      "SELECT c.role_name::text, c.owner_role::text FROM metamigrate.credential c "
+      "WHERE c.expires_at < pg_catalog.now() "
+      "AND (c.reap_failed_at IS NULL OR c.reap_failed_at < pg_catalog.now() - interval '10 minutes') "
+      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename = c.role_name) "
+      "FOR UPDATE OF c SKIP LOCKED");
   int dropped = 0;
   for (const Row& r : expired) {
-    // Migrators of other providers reap at the same time; two DROP ROLEs
-    // of one role fail the later with "tuple concurrently deleted". Whoever
-    // holds the role's lock drops it; the others skip it, and so does a
-    // reaper that finds the catalog row gone after its holder committed.
-    Rows locked = spi.query(std::string("SELECT pg_catalog.pg_try_advisory_xact_lock(") + kReapLockClass +
-                                ", pg_catalog.hashtext($1))",
-                            {*r[0]});
-    if (locked.empty() || !locked[0][0] || *locked[0][0] != "t") continue;
-    Rows deleted = spi.query("DELETE FROM metamigrate.credential WHERE role_name = $1::name RETURNING 1", {*r[0]});
-    if (deleted.empty()) continue;
-    Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*r[0]});
-    if (!exists.empty()) spi.execute("DROP ROLE " + quote_ident(*r[0]));
+    const std::string& role = *r[0];
+    std::optional<std::string> failure = in_subtransaction([&] {
+      Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {role});
+      if (!exists.empty()) {
+        if (r[1] && !spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*r[1]}).empty())
+          spi.execute("REASSIGN OWNED BY " + quote_ident(role) + " TO " + quote_ident(*r[1]));
+        spi.execute("DROP OWNED BY " + quote_ident(role));
+        spi.execute("DROP ROLE " + quote_ident(role));
+      }
+      spi.execute("DELETE FROM metamigrate.credential WHERE role_name = $1::name", {role});
+    });
+    if (failure) {
+      spi.execute(
+          "UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
+          "WHERE role_name = $1::name",
+          {role, *failure});
+      continue;
+    }
     ++dropped;
   }
   return dropped;

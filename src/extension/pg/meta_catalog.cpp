@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/meta_table.hpp"
+#include "pg/guc_scope.hpp"
 #include "pg/sha256.hpp"
 
 namespace mm::pg {
@@ -24,11 +25,14 @@ CatalogRow to_row(const Row& r) {
 struct Introspected {
   std::string oid;
   std::string contract;
+  Oid owner = InvalidOid;
+  std::string owner_name;
 };
 
 std::optional<Introspected> introspect(SpiSession& spi, const std::string& schema, const std::string& table) {
   Rows rows = spi.query(R"SQL(
-    SELECT c.oid::pg_catalog.int8::text, pg_catalog.jsonb_build_object(
+    SELECT c.oid::pg_catalog.int8::text, c.relowner::pg_catalog.int8::text,
+           pg_catalog.pg_get_userbyid(c.relowner)::text, pg_catalog.jsonb_build_object(
       'version', 'relational-table.v1',
       'physical', pg_catalog.jsonb_build_object('schema', n.nspname, 'table_name', c.relname),
       'columns', (SELECT COALESCE(pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
@@ -57,7 +61,20 @@ std::optional<Introspected> introspect(SpiSession& spi, const std::string& schem
     WHERE n.nspname = $1 AND c.relname = $2 AND c.relkind IN ('r', 'p'))SQL",
                         {schema, table});
   if (rows.empty()) return std::nullopt;
-  return Introspected{*rows[0][0], *rows[0][1]};
+  return Introspected{*rows[0][0], *rows[0][3], static_cast<Oid>(std::stoul(*rows[0][1])), *rows[0][2]};
+}
+
+// Only tables the provider's owner role owns can become its managed
+// tables: a claim on anyone else's table would put it under deletion
+// protection that its real owner could not lift.
+void require_owned_by_provider(const Introspected& table, const Provider& provider, const std::string& name) {
+  if (table.owner == provider.owner_oid) return;
+  throw Error(sqlstate::kInsufficientPrivilege,
+              "table " + name + " is owned by role \"" + table.owner_name + "\", not by the owner role \"" +
+                  provider.owner_role + "\" of provider \"" + provider.key + "\"",
+              "A provider can only manage tables its owner role owns (those its revisions create).",
+              "Remove the table from the manifest's metatables, or, as its owner, ALTER TABLE ... OWNER TO " +
+                  quote_ident(provider.owner_role) + ".");
 }
 
 Provider provider_for(Catalog& catalog, const ProviderFields& fields, const char* action) {
@@ -84,6 +101,7 @@ json version_row_json(const Provider& provider, const std::string& uid, const st
 
 json ensure_version_row(Catalog& catalog, const Provider& provider) {
   SpiSession& spi = catalog.spi();
+  catalog.version_table_exists(provider);  // refuses a table the owner role does not own
   RunAs as_catalog_owner(catalog.owner());
   Rows found = spi.query(std::string("SELECT ") + kRowColumns +
                              " FROM metamigrate.meta_table WHERE provider = $1 AND kind = 'alembic_version' "
@@ -188,6 +206,8 @@ std::string reserve(const std::string& request_json) {
   RunAs as_catalog_owner(catalog.owner());
   json tables = json::array();
   for (const TableReservation& table : request.tables) {
+    if (auto existing = introspect(spi, table.schema_name, table.table_name))
+      require_owned_by_provider(*existing, provider, qualified_name(table.schema_name, table.table_name));
     Rows rows = spi.query(std::string("SELECT ") + kRowColumns +
                               " FROM metamigrate.meta_table WHERE (schema_name = $1::name AND table_name = $2::name) "
                               "OR (provider = $3 AND identifier = $4) ORDER BY reserved_at",
@@ -243,7 +263,8 @@ int retire_dropped_tables(Catalog& catalog, const Provider& provider) {
   return static_cast<int>(catalog.spi().execute(
       "UPDATE metamigrate.meta_table m SET status = 'retired', retired_at = pg_catalog.now(), table_oid = NULL "
       "WHERE m.provider = $1 AND m.status = 'active' AND m.kind <> 'alembic_version' "
-      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = m.table_oid)",
+      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = m.table_oid) "
+      "AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', m.schema_name, m.table_name)) IS NULL",
       {provider.key}));
 }
 
@@ -274,6 +295,7 @@ std::string finalize(const std::string& request_json) {
                    {"table_name", row.table_name},
                    {"physical_table_exists", physical.has_value()}};
     if (physical) {
+      require_owned_by_provider(*physical, provider, qualified_name(row.schema_name, row.table_name));
       const std::string hash = sha256_hex(physical->contract);
       spi.execute(
           "UPDATE metamigrate.meta_table SET status = 'active', table_contract = $2::jsonb, storage_hash = $3, "
@@ -384,8 +406,12 @@ void run_after_register(const std::string& key, const std::string& hook, const s
   if (fn.empty() || !fn[0][0])
     throw Error(sqlstate::kUndefinedObject, "after_register hook " + hook + "(jsonb) does not exist",
                 {}, "Create it (a function taking one jsonb argument) or set \"after_register\" to null.");
-  RunAs as_owner(provider.owner_oid);
-  spi.execute("SELECT " + *fn[0][0] + "($1::jsonb)", {finalized_json});
+  {
+    // Whatever the hook SETs ends with it, as a revision's settings do.
+    GucScope hook_settings;
+    RunAs as_owner(provider.owner_oid);
+    spi.execute("SELECT " + *fn[0][0] + "($1::jsonb)", {finalized_json});
+  }
   spi.finish();
 }
 

@@ -125,7 +125,12 @@ Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
   Rows rows = spi.query_saved(
       "SELECT m.provider, m.identifier, d.object_identity "
       "FROM pg_catalog.pg_event_trigger_dropped_objects() d "
-      "JOIN metamigrate.meta_table m ON m.table_oid OPERATOR(pg_catalog.=) d.objid "
+      // By name, which survives a dump and restore; by OID only for a
+      // table renamed since its finalize (its recorded name is free now).
+      "JOIN metamigrate.meta_table m ON (m.schema_name OPERATOR(pg_catalog.=) d.schema_name "
+      "  AND m.table_name OPERATOR(pg_catalog.=) d.object_name) "
+      " OR (m.table_oid OPERATOR(pg_catalog.=) d.objid AND pg_catalog.to_regclass(pg_catalog.format('%I.%I', "
+      "     m.schema_name, m.table_name)) IS NULL) "
       "WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass "
       "AND d.objsubid OPERATOR(pg_catalog.=) 0 "
       "AND m.status = 'active' AND m.protect_from_deletion AND m.provider OPERATOR(pg_catalog.<>) $1 ORDER BY 3",

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/schema_compare.hpp"
 #include "pg/snapshot.hpp"
+#include "pg/subtransaction.hpp"
 
 namespace mm::pg {
 
@@ -17,29 +18,6 @@ std::vector<std::string> provider_schemas(Catalog& catalog, const Provider& prov
   if (!rows.empty() && rows[0][0])
     for (const auto& s : nlohmann::json::parse(*rows[0][0])) out.push_back(s.get<std::string>());
   return out;
-}
-
-// Runs fn in an internal subtransaction; on any error rolls it back (the
-// PostgreSQL way to survive an error) and returns the message.
-template <typename Fn>
-std::optional<std::string> in_subtransaction(Fn&& fn) {
-  MemoryContext context = CurrentMemoryContext;
-  ResourceOwner owner = CurrentResourceOwner;
-  pg_guard([] { BeginInternalSubTransaction(nullptr); });
-  std::optional<std::string> failure;
-  try {
-    fn();
-  } catch (const std::exception& e) {
-    failure = e.what();
-  }
-  if (failure) {
-    pg_guard([] { RollbackAndReleaseCurrentSubTransaction(); });
-  } else {
-    pg_guard([] { ReleaseCurrentSubTransaction(); });
-  }
-  MemoryContextSwitchTo(context);
-  CurrentResourceOwner = owner;
-  return failure;
 }
 
 }  // namespace

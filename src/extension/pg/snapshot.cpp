@@ -381,8 +381,15 @@ void leave_fixed_settings(int level) {
   pg_guard([&] { AtEOXact_GUC(true, level); });
 }
 
+// Folding evaluates the cast, so its function must be PostgreSQL's own: a
+// user-defined cast function would run as whoever takes the snapshot (a
+// superuser's verify, the state stored after a migration) over schemas
+// anyone may have written. Type input/output functions need not be
+// checked: only a superuser can create a base type.
+bool built_in(Oid oid) { return oid < FirstNormalObjectId; }
+
 // A constant, or a cast (implicit or explicit, any coercion node) whose
-// arguments are all such.
+// arguments are all such, through built-in cast functions only.
 bool constant_cast(Node* node) {
   if (node == nullptr) return false;
   if (IsA(node, Const)) return true;
@@ -391,6 +398,7 @@ bool constant_cast(Node* node) {
   if (IsA(node, FuncExpr)) {
     FuncExpr* f = castNode(FuncExpr, node);
     if (f->funcformat != COERCE_IMPLICIT_CAST && f->funcformat != COERCE_EXPLICIT_CAST) return false;
+    if (!built_in(f->funcid)) return false;
     ListCell* cell;
     foreach (cell, f->args)
       if (!constant_cast(static_cast<Node*>(lfirst(cell)))) return false;
