@@ -4,6 +4,7 @@
 #include <regex>
 #include <set>
 
+#include "client/dsn.hpp"
 #include "client/errors.hpp"
 #include "client/fleet/tenant.hpp"
 
@@ -96,6 +97,7 @@ bool CommandLine::parse(cxxopts::Options& options, const std::string& examples) 
   }
   apply_global_options(*parsed_, globals_);
   out_ = std::make_unique<Output>(globals_.json, globals_.quiet, globals_.verbose);
+  if (holds_password(globals_.dsn)) out_->warning(password_on_command_line_warning("--dsn", "METAMIGRATE_DSN"));
   return true;
 }
 

@@ -71,6 +71,27 @@ std::string scrub(std::string text, const std::string& secret) {
   return text;
 }
 
+bool holds_password(const std::string& conninfo) {
+  if (conninfo.empty()) return false;
+  if (!password_of(conninfo).empty()) return true;
+  // Unparsable: whatever mask_dsn would hide may be one.
+  char* error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &error);
+  if (error) PQfreemem(error);
+  if (parsed) {
+    PQconninfoFree(parsed);
+    return false;
+  }
+  return mask_dsn(conninfo) != conninfo;
+}
+
+std::string password_on_command_line_warning(const std::string& option, const std::string& variable) {
+  return "the " + option +
+         " connection string contains a password, which other users of this machine can read in the process list "
+         "(ps); put the password in ~/.pgpass (or the file PGPASSFILE names)" +
+         (variable.empty() ? std::string() : ", or pass the connection string in " + variable + " instead");
+}
+
 std::string mask_dsn(const std::string& conninfo) {
   if (conninfo.empty()) return "(libpq defaults)";
   std::string masked = conninfo;

@@ -33,6 +33,16 @@ std::string password_of(const std::string& conninfo);
 // keyword/value pairs (empty when it cannot be parsed).
 std::vector<std::pair<std::string, std::string>> conninfo_parameters(const std::string& conninfo);
 
+// Whether `conninfo` spells a password (URI user:password@ or ?password=,
+// conninfo password=), also when libpq cannot parse the rest.
+bool holds_password(const std::string& conninfo);
+
+// The one warning line for a password given on the command line (in
+// `option`), which every local user can read in the process list; points
+// to ~/.pgpass and, when not empty, `variable` (where the connection
+// string may go instead). Never contains the password.
+std::string password_on_command_line_warning(const std::string& option, const std::string& variable);
+
 // `text` with every occurrence of `secret` replaced by "***".
 std::string scrub(std::string text, const std::string& secret);
 

@@ -1,6 +1,8 @@
 #include "client/manifest.hpp"
 
+#include <map>
 #include <set>
+#include <vector>
 
 #include "client/duration.hpp"
 #include "client/errors.hpp"
@@ -47,6 +49,59 @@ std::size_t find_key(const std::string& text, const std::string& key, std::size_
     }
   }
   return std::string::npos;
+}
+
+// Offset of the `n`-th (0-based, in document order) object key of `text`,
+// which is valid JSON at least up to that key; npos when there is none.
+std::size_t offset_of_nth_key(const std::string& text, std::size_t n) {
+  std::vector<char> open;  // '{' and '[' not yet closed
+  char previous = 0;       // the last character outside strings and blanks
+  std::size_t seen = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '"') {
+      // A key is a string right after '{' or ',' inside an object.
+      if (!open.empty() && open.back() == '{' && (previous == '{' || previous == ',') && seen++ == n) return i;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      previous = '"';
+      continue;
+    }
+    if (c == '{' || c == '[') open.push_back(c);
+    if ((c == '}' || c == ']') && !open.empty()) open.pop_back();
+    if (!is_json_space(c)) previous = c;
+  }
+  return std::string::npos;
+}
+
+int line_of_nth_key(const std::string& text, std::size_t n) {
+  const std::size_t at = offset_of_nth_key(text, n);
+  return at == std::string::npos ? 1 : line_of_offset(text, at);
+}
+
+// Parses the manifest, refusing a key written twice in one object (JSON
+// parsers keep one of them silently, so what is reviewed would not be
+// what runs): file:line of the second one.
+json parse_without_duplicate_keys(const std::string& text, const std::string& display) {
+  std::vector<std::map<std::string, std::size_t>> objects;  // per open object: key -> its index among all keys
+  std::size_t keys = 0;
+  const json::parser_callback_t refuse_duplicates = [&](int, json::parse_event_t event, json& parsed) {
+    if (event == json::parse_event_t::object_start) {
+      objects.emplace_back();
+    } else if (event == json::parse_event_t::object_end) {
+      if (!objects.empty()) objects.pop_back();
+    } else if (event == json::parse_event_t::key && !objects.empty() && parsed.is_string()) {
+      const std::size_t index = keys++;
+      const auto [first, inserted] = objects.back().emplace(parsed.get<std::string>(), index);
+      if (!inserted)
+        throw InputError(display, line_of_nth_key(text, index),
+                         "duplicate key " + json(first->first).dump(-1, ' ', false, json::error_handler_t::replace) +
+                             " (first on line " + std::to_string(line_of_nth_key(text, first->second)) +
+                             "): JSON keeps only one of the two, so write each key once");
+    }
+    return true;
+  };
+  return json::parse(text, refuse_duplicates);
 }
 
 int line_of_key(const std::string& text, const std::string& key) {
@@ -152,7 +207,7 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw InputError(display, 1, "the manifest is empty");
   json doc;
   try {
-    doc = json::parse(text);
+    doc = parse_without_duplicate_keys(text, display);
   } catch (const json::parse_error& e) {
     const std::size_t offset = e.byte == 0 ? 0 : e.byte - 1;
     throw InputError(display, line_of_offset(text, offset), "invalid JSON: " + short_parse_message(e.what()));

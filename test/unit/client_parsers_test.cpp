@@ -52,6 +52,27 @@ TEST(ManifestParser, ErrorLinesForKeysThatAreNotRegexSafe) {
             "m.json:3:");
 }
 
+TEST(ManifestParser, DuplicateKeysAreInputErrorsOnTheSecondOne) {
+  // nlohmann/json keeps the last of two equal keys without a word.
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(kManifestStart + ",\n\"owner_role\": \"postgres\"}", "m.json"); }),
+            "m.json:2: duplicate key \"owner_role\" (first on line 1): JSON keeps only one of the two, so write each "
+            "key once");
+  // Nested objects, keys spelled with escapes, keys inside strings and arrays.
+  const std::string nested = kManifestStart +
+                             ",\n\"version_table\": {\"name\": \"a,\\\"schema\\\": {\", \"x\": [\"schema\", {\"schema\": 1}],\n"
+                             "  \"schema\": \"s\",\n  \"sch\\u0065ma\": \"t\"}}";
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(nested, "m.json"); }).substr(0, 50),
+            "m.json:4: duplicate key \"schema\" (first on line 3)");
+  // The same key in sibling objects, or at different depths, is fine.
+  const std::string siblings = kManifestStart + ", \"metatables\": [{\"table\": \"a\"}, {\"table\": \"b\"}]}";
+  EXPECT_EQ(mmc::parse_manifest(siblings, "m.json").metatables.size(), 2u);
+  // A duplicate before a syntax error is reported first; a syntax error before it still wins.
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(kManifestStart + ", \"package\": 1, }", "m.json"); }).substr(0, 33),
+            "m.json:1: duplicate key \"package\"");
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest("{\"a\" 1, \"a\": 2}", "m.json"); }).substr(0, 23),
+            "m.json:1: invalid JSON:");
+}
+
 TEST(ManifestParser, LongValuesDoNotOverflowTheStack) {
   // std::regex recursed once per character (SIGSEGV near 100 kB).
   const std::string blanks(1 << 19, ' ');
