@@ -105,7 +105,8 @@ Adoption adopt(CommandLine& cl, const import::ImportSet& set, const std::string&
                              "); nothing was stamped",
                          "Adoption only sets an empty version table; use 'metamigrate stamp' to move it deliberately.");
   if (adoption.targets.empty()) return adoption;
-  MigrationRunner runner(session.migration(), session.login(), provider, cl.out());
+  MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
+                         [&session]() -> Connection& { return session.top_level(); });
   for (const std::string& target : adoption.targets) {
     // Several heads (Alembic branches): each stamp adds its head.
     MigrationRequest request;

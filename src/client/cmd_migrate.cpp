@@ -9,6 +9,7 @@
 #include "client/metatables.hpp"
 #include "client/offline_script.hpp"
 #include "client/schema_session.hpp"
+#include "client/signal_guard.hpp"
 #include "client/version_table.hpp"
 #include "core/error.hpp"
 
@@ -110,7 +111,9 @@ int run_migration_command(CommandLine& cl, Operation op) {
   if (!stamp)
     summary += "; with --sql also FROM:TO, FROM being base or revision ids (without FROM the database's version "
                "table is read).";
-  summary += "\n\nRuns as a temporary migration login the server issues (never printed) unless --no-temp-credential.\n";
+  summary += "\n\nRuns as a temporary migration login the server issues (never printed) unless --no-temp-credential; "
+             "the statements of non-transactional revisions always do. Ctrl-C or SIGTERM cancels the statement "
+             "running on the server before the client exits.\n";
   cxxopts::Options o = cl.options(summary, stamp ? "TARGET" : op == Operation::Upgrade ? "[TARGET]" : "TARGET");
   o.add_options("Arguments")("target",
                   "head, heads, base, an id or prefix, label@head, +N/-N, REV+N/REV-N; with --sql also FROM:TO",
@@ -200,10 +203,15 @@ int run_migration_command(CommandLine& cl, Operation op) {
   if (request.target.find(':') != std::string::npos)
     throw UsageError("FROM:TO targets are only for --sql; the database knows where it is");
 
-  SchemaSession session(cl, provider, credential);
-  MigrationRunner runner(session.migration(), session.login(), provider, cl.out());
-  print_report(cl.out(), runner.run(request));
-  return kExitOk;
+  // An interrupt (Ctrl-C, SIGTERM, SIGHUP) cancels what runs on the server
+  // before the client ends (exit status 128 + signal).
+  return run_interruptible([&] {
+    SchemaSession session(cl, provider, credential);
+    MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
+                           [&session]() -> Connection& { return session.top_level(); });
+    print_report(cl.out(), runner.run(request));
+    return kExitOk;
+  });
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "client/errors.hpp"
 #include "client/migration_runner.hpp"
 #include "client/schema_session.hpp"
+#include "client/signal_guard.hpp"
 
 namespace mmc {
 
@@ -41,44 +42,47 @@ int cmd_repair(CommandLine& cl) {
     request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
   const CredentialOptions credential = credential_options(cl);
 
-  SchemaSession session(cl, provider, credential);
-  MigrationRunner runner(session.migration(), session.login(), provider, cl.out());
-  const std::optional<Interruption> interrupted = runner.interruption();
-  const Output& out = cl.out();
-  if (!interrupted) {
-    if (out.json())
-      out.result_json({{"provider", provider.manifest().key()}, {"interrupted", nullptr}, {"action", nullptr}});
-    else
-      out.result("no interrupted revision of " + provider.manifest().key() + " is recorded for this database; "
-                 "nothing to repair");
+  return run_interruptible([&] {
+    SchemaSession session(cl, provider, credential);
+    MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
+                           [&session]() -> Connection& { return session.top_level(); });
+    const std::optional<Interruption> interrupted = runner.interruption();
+    const Output& out = cl.out();
+    if (!interrupted) {
+      if (out.json())
+        out.result_json({{"provider", provider.manifest().key()}, {"interrupted", nullptr}, {"action", nullptr}});
+      else
+        out.result("no interrupted revision of " + provider.manifest().key() + " is recorded for this database; "
+                   "nothing to repair");
+      return kExitOk;
+    }
+    if (cl.parsed().count("forget")) {
+      runner.forget(*interrupted);
+      if (out.json())
+        out.result_json({{"provider", provider.manifest().key()}, {"interrupted", interrupted->to_json()}, {"action", "forget"}});
+      else
+        out.result("forgot the interruption of " + interrupted->revision + " (" + interrupted->direction +
+                   "); the next " + interrupted->direction + " runs it from statement 1");
+      return kExitOk;
+    }
+    const bool resume = cl.parsed().count("resume") > 0;
+    const MigrationReport report = resume ? runner.resume(request, *interrupted) : runner.mark_applied(request, *interrupted);
+    if (out.json()) {
+      nlohmann::json doc = report.to_json();
+      doc["interrupted"] = interrupted->to_json();
+      doc["action"] = resume ? "resume" : "mark-applied";
+      out.result_json(doc);
+      return kExitOk;
+    }
+    const auto heads = [](const std::vector<std::string>& h) { return h.empty() ? std::string("(base)") : mm::join(h); };
+    out.result(std::string(resume ? "resumed " : "marked ") + interrupted->revision + " (" + interrupted->direction +
+               (resume ? "): ran statements " + std::to_string(interrupted->failed_statement) + "-" +
+                             std::to_string(interrupted->statements) + " and recorded it"
+                       : ") as done without running SQL") +
+               "; " + heads(report.from) + " -> " + heads(report.to));
+    out.note("run 'metamigrate " + interrupted->direction + "' to continue (it also finalizes the MetaTable catalog)");
     return kExitOk;
-  }
-  if (cl.parsed().count("forget")) {
-    runner.forget(*interrupted);
-    if (out.json())
-      out.result_json({{"provider", provider.manifest().key()}, {"interrupted", interrupted->to_json()}, {"action", "forget"}});
-    else
-      out.result("forgot the interruption of " + interrupted->revision + " (" + interrupted->direction +
-                 "); the next " + interrupted->direction + " runs it from statement 1");
-    return kExitOk;
-  }
-  const bool resume = cl.parsed().count("resume") > 0;
-  const MigrationReport report = resume ? runner.resume(request, *interrupted) : runner.mark_applied(request, *interrupted);
-  if (out.json()) {
-    nlohmann::json doc = report.to_json();
-    doc["interrupted"] = interrupted->to_json();
-    doc["action"] = resume ? "resume" : "mark-applied";
-    out.result_json(doc);
-    return kExitOk;
-  }
-  const auto heads = [](const std::vector<std::string>& h) { return h.empty() ? std::string("(base)") : mm::join(h); };
-  out.result(std::string(resume ? "resumed " : "marked ") + interrupted->revision + " (" + interrupted->direction +
-             (resume ? "): ran statements " + std::to_string(interrupted->failed_statement) + "-" +
-                           std::to_string(interrupted->statements) + " and recorded it"
-                     : ") as done without running SQL") +
-             "; " + heads(report.from) + " -> " + heads(report.to));
-  out.note("run 'metamigrate " + interrupted->direction + "' to continue (it also finalizes the MetaTable catalog)");
-  return kExitOk;
+  });
 }
 
 }  // namespace mmc

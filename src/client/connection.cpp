@@ -2,7 +2,9 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <iostream>
 #include <regex>
 
@@ -120,7 +122,11 @@ Connection::Connection(const ConnectTarget& target, const Output& out) : out_(ou
 }
 
 Connection::~Connection() {
-  if (conn_) PQfinish(conn_);
+  if (!conn_) return;
+  // A call abandoned by an exception (an interrupt) must not go on running
+  // on the server once the client has given up on it.
+  cancel_running_query();
+  PQfinish(conn_);
 }
 
 void Connection::notice_receiver(void* self, const PGresult* notice) {
@@ -155,7 +161,11 @@ void Connection::await_result() const {
   while (PQisBusy(conn_)) {
     pollfd ready{PQsocket(conn_), POLLIN, 0};
     const int rc = poll(&ready, 1, wait_handler_ ? wait_interval_ms_ : -1);
-    if (rc < 0 && errno == EINTR) continue;
+    if (rc < 0 && errno == EINTR) {
+      // A signal: the handler (SignalGuard) decides at once, not after the interval.
+      if (wait_handler_) wait_handler_();
+      continue;
+    }
     if (rc < 0) return;  // PQgetResult reports the broken connection
     if (rc == 0) {
       wait_handler_();
@@ -238,19 +248,60 @@ bool Connection::in_transaction() const {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
-void Connection::cancel_running_query() const noexcept {
-  if (!conn_ || PQtransactionStatus(conn_) != PQTRANS_ACTIVE) return;
+Connection::CancelOutcome Connection::cancel_and_settle(int wait_ms) const noexcept {
+  if (!conn_ || PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_ACTIVE)
+    return CancelOutcome::Idle;
   if (PGcancel* cancel = PQgetCancel(conn_)) {
     char error[256];
     PQcancel(cancel, error, sizeof error);
     PQfreeCancel(cancel);
   }
-  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) return;  // closing the connection ends it
-  while (PGresult* result = PQgetResult(conn_)) PQclear(result);
+  // Read what the server still sends for the abandoned call, without the
+  // wait handler (it may be what threw) and for at most wait_ms: a call
+  // that ignores the cancel must not keep the client from ending.
+  const bool pipeline = PQpipelineStatus(conn_) != PQ_PIPELINE_OFF;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  bool any_error = false;
+  bool after_null = false;  // pipeline mode: a NULL ends one query's results; two in a row, nothing is pending
+  for (;;) {
+    while (PQisBusy(conn_)) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+      if (left <= 0) return CancelOutcome::Abandoned;
+      pollfd ready{PQsocket(conn_), POLLIN, 0};
+      const int rc = poll(&ready, 1, static_cast<int>(std::min<long long>(left, 1000)));
+      if (rc < 0 && errno != EINTR) return CancelOutcome::Abandoned;
+      if (rc > 0 && !PQconsumeInput(conn_)) return CancelOutcome::Abandoned;
+    }
+    PGresult* result = PQgetResult(conn_);
+    if (!result) {
+      if (!pipeline || after_null) break;
+      after_null = true;
+      continue;
+    }
+    after_null = false;
+    const ExecStatusType status = PQresultStatus(result);
+    if (failed(result) || status == PGRES_PIPELINE_ABORTED) any_error = true;
+    PQclear(result);
+    if (status == PGRES_PIPELINE_SYNC) break;
+    if (status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH)
+      return CancelOutcome::Abandoned;  // the client never starts COPY; closing the connection ends it
+  }
+  if (pipeline) PQexitPipelineMode(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) return CancelOutcome::Abandoned;
+  return any_error ? CancelOutcome::Cancelled : CancelOutcome::Finished;
+}
+
+Connection::CancelOutcome Connection::cancel_running_query(int wait_ms) const noexcept {
+  const CancelOutcome outcome = cancel_and_settle(wait_ms);
+  if (outcome != CancelOutcome::Idle) last_cancel_ = outcome;
+  return outcome;
 }
 
 void Connection::rollback_if_open() const noexcept {
-  if (conn_ && in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
+  if (!conn_) return;
+  cancel_running_query();
+  if (in_transaction()) PQclear(PQexec(conn_, "ROLLBACK"));
 }
 
 std::string quote_identifier(const std::string& name) {

@@ -83,13 +83,28 @@ class Connection {
   std::vector<PgResult> pipeline(const std::vector<Query>& queries) const;
 
   // ROLLBACK when a transaction block is open (after a client-side
-  // failure between round trips); never throws.
+  // failure between round trips; a call still running is cancelled
+  // first); never throws.
   void rollback_if_open() const noexcept;
   bool in_transaction() const;
-  // After a call was abandoned (an exception thrown by the wait handler):
-  // asks the server to cancel the statement still running and waits until
-  // it has ended, so that its effects are settled; never throws.
-  void cancel_running_query() const noexcept;
+  // What cancel_running_query found.
+  enum class CancelOutcome {
+    Idle,       // no call was running
+    Cancelled,  // the server ended it with an error (the cancel, or its own): nothing more of it commits
+    Finished,   // it completed before the cancel reached it
+    Abandoned,  // no answer within the wait (or the connection broke): it may still run
+  };
+  // After a call was abandoned (an exception thrown by the wait handler,
+  // such as an interrupt): asks the server to cancel the statement still
+  // running (PQcancel) and waits, at most `wait_ms`, until the server has
+  // answered for everything sent (in pipeline mode: up to its sync, so a
+  // COMMIT queued behind the cancelled statement never runs), so that its
+  // effects are settled; never throws. Also done by rollback_if_open and
+  // by the destructor, so a connection is never closed on a running call.
+  CancelOutcome cancel_running_query(int wait_ms = kCancelWaitMs) const noexcept;
+  static constexpr int kCancelWaitMs = 10000;
+  // The outcome of the last cancel that found a call running (Idle if none).
+  CancelOutcome last_cancel() const { return last_cancel_; }
 
   // Runs `handler` every `interval_ms` while a call on this connection
   // waits for the server (nullptr: just wait). The handler must not use
@@ -117,8 +132,10 @@ class Connection {
   std::function<void(const PGresult*)> notice_handler_;
   std::function<void()> wait_handler_;
   int wait_interval_ms_ = 250;
+  mutable CancelOutcome last_cancel_ = CancelOutcome::Idle;
 
   void await_result() const;
+  CancelOutcome cancel_and_settle(int wait_ms) const noexcept;
   PGresult* next_result() const;  // PQgetResult after await_result
 
   static void notice_receiver(void* self, const PGresult* notice);

@@ -12,9 +12,17 @@
 //   false`: the client runs those statements itself at top level and
 //   records the step (metamigrate.record_step); the transactional runs
 //   around them are separate transactions (metamigrate.apply_step per
-//   step); finalize and hook after the last part.
+//   step); finalize and hook after the last part. Those statements run on
+//   a session whose login has no rights beyond the owner role (see
+//   TopLevelSession), and the client checks after each one that it is
+//   still the owner role.
+//
+// Under a SignalGuard an interrupt cancels the call running on the server
+// (the migration's transaction rolls back; a non-transactional statement
+// is cancelled) before the Interrupted exception leaves run().
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -71,11 +79,21 @@ struct MigrationReport {
   nlohmann::json to_json() const;
 };
 
+// Returns the session where the client runs the statements of
+// non-transactional revisions: one whose login has no rights beyond the
+// provider's owner role (a temporary migration login, or a login that is
+// the owner role itself), because those statements run outside the
+// server's control and RESET ROLE (or SET SESSION AUTHORIZATION, DISCARD
+// ALL, ...) would hand the rest of them the login's rights. Called only
+// when such a revision runs; may be `connection` itself.
+using TopLevelSession = std::function<Connection&()>;
+
 class MigrationRunner {
  public:
   // `observer` (the user's own login, may be `connection` itself) looks
   // up who holds locks when the migration cannot get one.
-  MigrationRunner(Connection& connection, const Connection& observer, const ProviderDir& provider, const Output& out);
+  MigrationRunner(Connection& connection, const Connection& observer, const ProviderDir& provider, const Output& out,
+                  TopLevelSession top_level);
   ~MigrationRunner();
   MigrationRunner(const MigrationRunner&) = delete;
   MigrationRunner& operator=(const MigrationRunner&) = delete;
@@ -96,6 +114,7 @@ class MigrationRunner {
  private:
   Connection& conn_;
   const Connection& observer_;
+  TopLevelSession top_level_;
   const ProviderDir& provider_;
   const Output& out_;
   std::string key_;
@@ -106,12 +125,21 @@ class MigrationRunner {
   bool holding_session_lock_ = false;
   InterruptionJournal journal_;
   std::optional<LockWatcher> watcher_;  // when the observer is another connection
+  std::optional<LockWatcher> top_level_watcher_;  // when non-transactional statements run on another session
+  Connection* top_level_conn_ = nullptr;          // that session, once used
+  const LockWatcher* explaining_ = nullptr;       // the watcher of the session whose call failed last
+  int sample_ms_ = 250;                           // how often a watcher samples lock waits
+  bool top_level_reported_ = false;               // apply_top_level said what became of its statement
   std::string data_source_uid_;
   std::vector<LintFinding> lint_findings_;
 
   const std::string& data_source_uid();
-  // Samples lock waits while calls run (the interval fits the lock timeout).
+  // While calls run: samples lock waits (the interval fits the lock
+  // timeout) and notices interrupts (SignalGuard).
   void watch_locks(const MigrationRequest& request);
+  // After an interrupt: settles what still runs on the server (cancels
+  // it) and says what became of it.
+  void report_interrupt();
   // Names the sessions that blocked a lock wait (55P03, 57014) or hold
   // the provider's lock.
   void explain(ServerError& error) const;

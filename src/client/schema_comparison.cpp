@@ -5,6 +5,7 @@
 #include "client/cli.hpp"
 #include "core/revision.hpp"
 #include "client/migration_runner.hpp"
+#include "client/schema_session.hpp"
 #include "client/server_api.hpp"
 #include "client/signal_guard.hpp"
 #include "client/version_table.hpp"
@@ -16,6 +17,57 @@ namespace {
 using nlohmann::json;
 
 bool lacks_extension(const ServerError& e) { return e.sqlstate() == "3F000" || e.sqlstate() == "42883"; }
+
+// Where a replay in a scratch database runs the statements of
+// non-transactional revisions: never the user's own login (a superuser's,
+// who created the scratch database), but a temporary migration login the
+// scratch database issues, dropped again after the replay (the scratch
+// database, which holds its record, is dropped too, so the server would
+// never reap it).
+class ReplayLogin {
+ public:
+  ReplayLogin(Connection& scratch, const Manifest& manifest, ConnectTarget server, const Output& out)
+      : scratch_(scratch), manifest_(manifest), server_(std::move(server)), out_(out) {}
+  ~ReplayLogin() { drop(); }
+  ReplayLogin(const ReplayLogin&) = delete;
+  ReplayLogin& operator=(const ReplayLogin&) = delete;
+
+  Connection& session() {
+    if (!as_owner_) as_owner_ = logs_in_as(scratch_, manifest_.owner_role);
+    if (*as_owner_) return scratch_;
+    if (!login_) {
+      json issued = json_value(scratch_.query(sql::migration_connection(
+          migration_login_request(manifest_, scratch_, CredentialOptions{}.ttl_seconds))));
+      login_ = connect_migration_login(issued, server_, scratch_.user(), out_);
+      out_.detail("replaying non-transactional revisions as the temporary migration login " + login_->role);
+    }
+    return *login_->connection;
+  }
+
+  void drop() noexcept {
+    if (!login_) return;
+    const std::string role = login_->role;
+    login_.reset();  // closing it cancels what still runs there
+    scratch_.on_wait(nullptr, 0);  // no Interrupted out of a destructor
+    try {
+      scratch_.rollback_if_open();
+      scratch_.run_statement("REASSIGN OWNED BY " + quote_identifier(role) + " TO " +
+                             quote_identifier(manifest_.owner_role) + "; DROP OWNED BY " + quote_identifier(role) +
+                             "; DROP ROLE " + quote_identifier(role));
+    } catch (const std::exception& e) {
+      out_.detail("could not drop the temporary migration login " + role + " (it expires on its own): " + e.what());
+    }
+    SignalGuard::watch(scratch_);
+  }
+
+ private:
+  Connection& scratch_;
+  const Manifest& manifest_;
+  ConnectTarget server_;
+  const Output& out_;
+  std::optional<bool> as_owner_;
+  std::optional<MigrationLogin> login_;
+};
 
 // "tables: public.t, public.u; views: public.v" for the objects a model
 // holds beyond an empty public schema ("" when there are none).
@@ -78,6 +130,8 @@ ComparisonOptions comparison_options(const CommandLine& cl) {
   ComparisonOptions options;
   options.dev_url = cl.optional_string("dev-url");
   if (options.dev_url && options.dev_url->empty()) throw UsageError("--dev-url needs a connection string");
+  if (options.dev_url && holds_password(*options.dev_url))
+    cl.out().warning(password_on_command_line_warning("--dev-url", ""));
   options.from_revisions = cl.parsed().count("from-revisions") > 0;
   return options;
 }
@@ -173,7 +227,8 @@ std::string SchemaComparison::baseline_from_revisions(const CommandLine& cl, con
     request.lint = false;  // these revisions are only replayed
     MigrationReport report;
     {
-      MigrationRunner runner(conn, conn, provider_, out_);
+      ReplayLogin login(conn, m, resolve_connect_target(cl.globals().dsn), out_);
+      MigrationRunner runner(conn, conn, provider_, out_, [&login]() -> Connection& { return login.session(); });
       SignalGuard::watch(conn);
       try {
         report = runner.run(request);

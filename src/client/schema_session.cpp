@@ -6,6 +6,7 @@
 #include "client/duration.hpp"
 #include "client/errors.hpp"
 #include "client/server_api.hpp"
+#include "client/signal_guard.hpp"
 
 namespace mmc {
 
@@ -42,12 +43,60 @@ CredentialOptions credential_options(const CommandLine& cl) {
   return options;
 }
 
+nlohmann::json migration_login_request(const Manifest& manifest, const Connection& login, int ttl_seconds) {
+  nlohmann::json request = {{"purpose", "schema_migration"},
+                            {"package", manifest.package},
+                            {"migration_namespace", manifest.namespace_},
+                            {"ttl_seconds", ttl_seconds}};
+  // So that the URI points where this client reached the server.
+  if (!login.host().empty()) request["host"] = login.host();
+  if (!login.port().empty()) request["port"] = login.port();
+  return request;
+}
+
+MigrationLogin connect_migration_login(nlohmann::json& issued, ConnectTarget base, const std::string& for_user,
+                                       const Output& out, const std::string& hint) {
+  std::string uri = issued.value("uri", "");
+  MigrationLogin login;
+  login.role = issued.value("role", "");
+  login.expires_at = issued.value("expires_at", "");
+  issued = nullptr;
+  if (uri.empty() || login.role.empty()) {
+    wipe(uri);
+    throw OperationError("the server issued no migration credential");
+  }
+  base.overrides = conninfo_parameters(uri);
+  wipe(uri);
+  if (base.overrides.empty()) throw OperationError("the server's migration credential is not a valid connection URI");
+  base.origin = "temporary migration login";
+  base.application_name = "metamigrate for " + for_user;
+  try {
+    login.connection = std::make_unique<Connection>(base, out);
+  } catch (const OperationError& e) {
+    for (auto& [keyword, value] : base.overrides) wipe(value);
+    if (hint.empty()) throw;
+    throw OperationError(e.what(), hint);
+  } catch (...) {
+    for (auto& [keyword, value] : base.overrides) wipe(value);
+    throw;
+  }
+  for (auto& [keyword, value] : base.overrides) wipe(value);
+  SignalGuard::watch(*login.connection);
+  return login;
+}
+
+bool logs_in_as(const Connection& conn, const std::string& owner_role) {
+  return conn.query("SELECT session_user").text(0, 0) == owner_role;
+}
+
 SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
-                             VersionRow version_row) {
+                             VersionRow version_row)
+    : provider_(provider), out_(cl.out()), dsn_(cl.globals().dsn), options_(options) {
   const Manifest& manifest = provider.manifest();
   const std::string key = manifest.key();
   const Output& out = cl.out();
   login_ = cl.connect();
+  SignalGuard::watch(*login_);
 
   std::vector<Query> setup{sql::begin(), sql::register_provider(manifest), sql::provider_registered_now(key),
                            sql::set_provider_schemas(manifest)};
@@ -58,14 +107,7 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
   }
   if (options.enabled) {
     credential_at = setup.size();
-    nlohmann::json request = {{"purpose", "schema_migration"},
-                              {"package", manifest.package},
-                              {"migration_namespace", manifest.namespace_},
-                              {"ttl_seconds", options.ttl_seconds}};
-    // So that the URI points where this client reached the server.
-    if (!login_->host().empty()) request["host"] = login_->host();
-    if (!login_->port().empty()) request["port"] = login_->port();
-    setup.push_back(sql::migration_connection(request));
+    setup.push_back(sql::migration_connection(migration_login_request(manifest, *login_, options.ttl_seconds)));
   }
   setup.push_back(sql::commit());
   out.detail("server: metamigrate.register_provider, set_provider_schemas" +
@@ -96,26 +138,44 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
 
   if (!credential_at) return;
   nlohmann::json issued = json_value(results[credential_at]);
-  std::string uri = issued.value("uri", "");
-  credential_role_ = issued.value("role", "");
-  credential_expires_at_ = issued.value("expires_at", "");
-  if (uri.empty() || credential_role_.empty()) throw OperationError("the server issued no migration credential");
-  ConnectTarget target = resolve_connect_target(cl.globals().dsn);
-  target.overrides = conninfo_parameters(uri);
-  wipe(uri);
-  issued = nullptr;
-  if (target.overrides.empty()) throw OperationError("the server's migration credential is not a valid connection URI");
-  target.origin = "temporary migration login";
-  target.application_name = "metamigrate for " + login_->user();
+  MigrationLogin login = connect_migration_login(issued, resolve_connect_target(dsn_), login_->user(), out);
+  credential_ = std::move(login.connection);
+  credential_role_ = login.role;
+  credential_expires_at_ = login.expires_at;
   out.detail("server: issued temporary migration login " + credential_role_ + " (member of " + manifest.owner_role +
              ", expires " + credential_expires_at_ + ")");
+}
+
+Connection& SchemaSession::top_level() {
+  if (credential_) return *credential_;
+  if (top_level_) return *top_level_;
+  const Manifest& manifest = provider_.manifest();
+  if (!login_is_owner_) login_is_owner_ = logs_in_as(*login_, manifest.owner_role);
+  if (*login_is_owner_) return *login_;
+  // The user's own login may be a superuser's: a statement such as RESET
+  // ROLE would hand the rest of the revision its rights.
+  out_.detail("server: migration_connection for the statements of non-transactional revisions (they never run as " +
+              login_->user() + ", also with --no-temp-credential)");
+  nlohmann::json issued;
   try {
-    credential_ = std::make_unique<Connection>(target, out);
-  } catch (...) {
-    for (auto& [keyword, value] : target.overrides) wipe(value);
+    issued = json_value(
+        login_->query(sql::migration_connection(migration_login_request(manifest, *login_, options_.ttl_seconds))));
+  } catch (ServerError& e) {
+    annotate_server_error(e, &provider_);
+    e.notes.push_back("Non-transactional revisions always run as a temporary migration login (a member of the owner "
+                      "role \"" + manifest.owner_role + "\" and nothing else), also with --no-temp-credential.");
     throw;
   }
-  for (auto& [keyword, value] : target.overrides) wipe(value);
+  MigrationLogin login = connect_migration_login(
+      issued, resolve_connect_target(dsn_), login_->user(), out_,
+      "The statements of non-transactional revisions always run as a temporary migration login (a member of the "
+      "owner role only), also with --no-temp-credential: admit the mm_tmp_* roles in pg_hba.conf, or connect as "
+      "the owner role \"" + manifest.owner_role + "\" itself.");
+  top_level_ = std::move(login.connection);
+  out_.note("note: the statements of non-transactional revisions run as the temporary migration login " + login.role +
+            " (member of " + manifest.owner_role + " only, expires " + login.expires_at + "), not as " +
+            login_->user());
+  return *top_level_;
 }
 
 SchemaSession::~SchemaSession() = default;

@@ -11,6 +11,7 @@
 #include "client/options_parser.hpp"
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "client/connection.hpp"
@@ -28,6 +29,28 @@ struct CredentialOptions {
 // --no-temp-credential and --credential-ttl for a command's parser.
 void add_credential_options(cxxopts::Options& options);
 CredentialOptions credential_options(const CommandLine& cl);
+
+// A temporary migration login the server issued
+// (metamigrate.migration_connection): a LOGIN role that is a member of the
+// owner role and nothing else, and the connection made with it.
+struct MigrationLogin {
+  std::unique_ptr<Connection> connection;
+  std::string role;
+  std::string expires_at;
+};
+
+// The request for metamigrate.migration_connection: a credential for the
+// provider of `manifest`, whose URI points where `login` reached the server.
+nlohmann::json migration_login_request(const Manifest& manifest, const Connection& login, int ttl_seconds);
+// Connects with `issued` (migration_connection's result; the URI with its
+// password is wiped, also on failure), keeping the other settings of `base`
+// (sslmode, ...). `for_user` names the requesting login in
+// application_name; `hint` replaces the connection failure's hint when set.
+MigrationLogin connect_migration_login(nlohmann::json& issued, ConnectTarget base, const std::string& for_user,
+                                       const Output& out, const std::string& hint = {});
+// Whether `conn` logged in as `owner_role` itself (session_user): then it
+// has no rights beyond the owner role.
+bool logs_in_as(const Connection& conn, const std::string& owner_role);
 
 class SchemaSession {
  public:
@@ -47,6 +70,12 @@ class SchemaSession {
   // Where migration SQL runs: the credential's connection, or the user's.
   Connection& migration() { return credential_ ? *credential_ : *login_; }
   Connection& login() { return *login_; }
+  // Where the statements of non-transactional revisions run (the client
+  // runs them itself, so the server cannot hold them to the owner role):
+  // always a session whose login has no rights beyond the owner role. The
+  // credential's connection; with --no-temp-credential a temporary login
+  // issued now (once), unless the user logs in as the owner role itself.
+  Connection& top_level();
   // The temporary role ("" without a credential) and when it expires.
   const std::string& credential_role() const { return credential_role_; }
   const std::string& credential_expires_at() const { return credential_expires_at_; }
@@ -55,8 +84,14 @@ class SchemaSession {
   const nlohmann::json& version_meta_table() const { return version_meta_table_; }
 
  private:
+  const ProviderDir& provider_;
+  const Output& out_;
+  std::string dsn_;
+  CredentialOptions options_;
   std::unique_ptr<Connection> login_;
   std::unique_ptr<Connection> credential_;
+  std::unique_ptr<Connection> top_level_;  // issued for non-transactional revisions (--no-temp-credential)
+  std::optional<bool> login_is_owner_;
   std::string credential_role_;
   std::string credential_expires_at_;
   bool registered_now_ = false;

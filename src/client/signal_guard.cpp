@@ -12,7 +12,6 @@ namespace mmc {
 namespace {
 
 constexpr int kWatchedSignals[] = {SIGINT, SIGTERM, SIGHUP};
-constexpr int kPollIntervalMs = 100;  // how soon a waiting call notices a signal
 
 volatile std::sig_atomic_t received_signal = 0;
 
@@ -54,7 +53,7 @@ void SignalGuard::throw_if_received() {
   if (received_signal != 0) throw Interrupted(received_signal);
 }
 
-void SignalGuard::watch(Connection& conn) { conn.on_wait(&SignalGuard::throw_if_received, kPollIntervalMs); }
+void SignalGuard::watch(Connection& conn) { conn.on_wait(&SignalGuard::throw_if_received, SignalGuard::kPollIntervalMs); }
 
 int run_interruptible(const std::function<int()>& body) {
   int signal_number = 0;

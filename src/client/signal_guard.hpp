@@ -1,10 +1,12 @@
 // Interrupting a command that owns server-side resources (scratch
-// databases) without leaking them. While a SignalGuard lives, SIGINT,
+// databases, a statement running on the server) without leaking them. While a SignalGuard lives, SIGINT,
 // SIGTERM and SIGHUP only record the signal; connections watched by it
 // give up their wait for the server within a fraction of a second by
 // throwing Interrupted, so destructors (which drop the scratch databases)
-// run before the process ends. run_interruptible then ends the process by
-// the same signal, as if it had not been caught.
+// run before the process ends; a connection abandoned in the middle of a
+// call cancels it on the server (Connection::cancel_running_query) before
+// it is closed. run_interruptible then ends the process by the same
+// signal, as if it had not been caught.
 #pragma once
 
 #include <functional>
@@ -36,8 +38,10 @@ class SignalGuard {
   // Throws Interrupted once a signal was received.
   static void throw_if_received();
   // Makes `conn` throw Interrupted while it waits for the server after a
-  // signal (see Connection::on_wait).
+  // signal (see Connection::on_wait). Harmless without a guard.
   static void watch(Connection& conn);
+  // How soon a waiting call notices a signal.
+  static constexpr int kPollIntervalMs = 100;
 };
 
 // Runs `body` under a SignalGuard. When it is interrupted, prints what
