@@ -31,7 +31,9 @@ CREATE UNIQUE INDEX meta_table_physical_name ON metamigrate.meta_table (schema_n
 CREATE INDEX meta_table_provider ON metamigrate.meta_table (provider, identifier);
 COMMENT ON TABLE metamigrate.meta_table IS 'MetaTable catalog: managed tables keyed by physical name, reserved then finalized';
 
--- Temporary migration logins; the password is never stored.
+-- Temporary migration logins; the password is never stored. A row stays
+-- after its login was dropped (dropped_at): the audit record of whom the
+-- login that history names was issued to.
 CREATE TABLE metamigrate.credential (
     role_name    name PRIMARY KEY,
     provider     text NOT NULL,
@@ -43,7 +45,8 @@ CREATE TABLE metamigrate.credential (
     -- A login that could not be dropped (it owns objects in another
     -- database) is retried after a while, never failing the reaper.
     reap_failed_at timestamptz,
-    reap_error   text
+    reap_error   text,
+    dropped_at   timestamptz
 );
 
 -- A row that arrives with a table OID comes from a dump (pg_restore into
@@ -122,13 +125,21 @@ AS 'MODULE_PATHNAME', 'metamigrate_migration_connection';
 COMMENT ON FUNCTION metamigrate.migration_connection(jsonb)
     IS 'Issue a short-lived LOGIN role that is a member of the provider''s owner role';
 
-CREATE FUNCTION metamigrate.reap_credentials()
+CREATE FUNCTION metamigrate.reap_credentials(all_databases boolean DEFAULT false)
 RETURNS integer
 LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_reap_credentials';
-COMMENT ON FUNCTION metamigrate.reap_credentials()
-    IS 'Drop expired migration logins; returns how many were dropped';
+COMMENT ON FUNCTION metamigrate.reap_credentials(boolean)
+    IS 'Drop expired migration logins of this database and those whose database is gone (all_databases: every expired one in the cluster); returns how many were dropped';
+
+CREATE FUNCTION metamigrate.release_migration_connection(role_name text)
+RETURNS boolean
+LANGUAGE C VOLATILE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_release_migration_connection';
+COMMENT ON FUNCTION metamigrate.release_migration_connection(text)
+    IS 'Drop a migration login once its user is done with it (the role it was issued to, or a member of its owner role)';
 
 -- Deletion protection: active managed tables may only be dropped by a
 -- migration of the provider that owns them.

@@ -37,10 +37,13 @@ SET ROLE mm_outsider;
 SELECT metamigrate.migration_connection('{"package": "cred", "migration_namespace": "main"}');
 RESET ROLE;
 -- Expired credentials are reaped (unexpired ones stay).
-SELECT count(*) AS issued FROM metamigrate.credential;
+SELECT count(*) AS issued FROM metamigrate.credential WHERE dropped_at IS NULL;
 UPDATE metamigrate.credential SET expires_at = now() - interval '1 second' WHERE role_name = :'cred_role';
 SELECT metamigrate.reap_credentials() AS reaped;
-SELECT count(*) AS left_over, bool_and(role_name <> :'cred_role') AS expired_one_gone FROM metamigrate.credential;
+-- The row stays as the audit record of whom the dropped login was issued to.
+SELECT count(*) AS left_over, bool_and(role_name <> :'cred_role') AS expired_one_gone FROM metamigrate.credential
+ WHERE dropped_at IS NULL;
+SELECT issued_to, dropped_at IS NOT NULL AS dropped FROM metamigrate.credential WHERE role_name = :'cred_role';
 SELECT count(*) AS role_exists FROM pg_roles WHERE rolname = :'cred_role';
 -- Clean up: expire the rest.
 UPDATE metamigrate.credential SET expires_at = now() - interval '1 second';

@@ -118,43 +118,66 @@ std::pair<std::string, std::string> server_address(SpiSession& spi, const json& 
   return {host, port};
 }
 
-// Drops expired logins. A login may own objects (a large object, or what
-// a non-transactional revision created after RESET ROLE), and DROP ROLE
+// Drops a login. A login may own objects (a large object, or what a
+// non-transactional revision created after RESET ROLE), and DROP ROLE
 // would then fail with 2BP01: what it owns here goes to the owner role
-// first. A login that still cannot be dropped (it owns objects in another
-// database) is left for a later reap and never fails the caller.
-int reap(SpiSession& spi, Oid catalog_owner) {
+// first. In a subtransaction, so that a login that still cannot be
+// dropped (it owns objects in another database, another reaper dropped
+// it meanwhile) never fails the caller; returns the error instead.
+std::optional<std::string> drop_login(SpiSession& spi, const std::string& role, const Value& owner_role) {
+  return in_subtransaction([&] {
+    Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {role});
+    if (!exists.empty()) {
+      if (owner_role && !spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*owner_role}).empty())
+        spi.execute("REASSIGN OWNED BY " + quote_ident(role) + " TO " + quote_ident(*owner_role));
+      spi.execute("DROP OWNED BY " + quote_ident(role));
+      spi.execute("DROP ROLE " + quote_ident(role));
+    }
+    spi.execute("UPDATE metamigrate.credential SET dropped_at = pg_catalog.now(), reap_error = NULL "
+                "WHERE role_name = $1::name",
+                {role});
+  });
+}
+
+int reap(SpiSession& spi, Oid catalog_owner, bool all_databases) {
   RunAs as_catalog_owner(catalog_owner);
   // Concurrent reapers (migrators of other providers) skip each other's
   // rows; only the extension can lock them (PUBLIC may only read).
   Rows expired = spi.query(
       "SELECT c.role_name::text, c.owner_role::text FROM metamigrate.credential c "
-      "WHERE c.expires_at < pg_catalog.now() "
+      "WHERE c.dropped_at IS NULL AND c.expires_at < pg_catalog.now() "
       "AND (c.reap_failed_at IS NULL OR c.reap_failed_at < pg_catalog.now() - interval '10 minutes') "
       "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename = c.role_name) "
       "FOR UPDATE OF c SKIP LOCKED");
   int dropped = 0;
   for (const Row& r : expired) {
-    const std::string& role = *r[0];
-    std::optional<std::string> failure = in_subtransaction([&] {
-      Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {role});
-      if (!exists.empty()) {
-        if (r[1] && !spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*r[1]}).empty())
-          spi.execute("REASSIGN OWNED BY " + quote_ident(role) + " TO " + quote_ident(*r[1]));
-        spi.execute("DROP OWNED BY " + quote_ident(role));
-        spi.execute("DROP ROLE " + quote_ident(role));
-      }
-      spi.execute("DELETE FROM metamigrate.credential WHERE role_name = $1::name", {role});
-    });
-    if (failure) {
+    if (std::optional<std::string> failure = drop_login(spi, *r[0], r[1])) {
       spi.execute(
           "UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
           "WHERE role_name = $1::name",
-          {role, *failure});
+          {*r[0], *failure});
       continue;
     }
     ++dropped;
   }
+  // Logins of other databases, found by their comment: those whose
+  // database was dropped (nothing else would ever reap them), or with
+  // all_databases every expired one. Their owner role may not exist here;
+  // DROP OWNED clears what they own in this database.
+  Rows orphans = spi.query(
+      "SELECT r.rolname::text FROM pg_catalog.pg_roles r "
+      "JOIN pg_catalog.pg_shdescription d ON d.objoid OPERATOR(pg_catalog.=) r.oid "
+      " AND d.classoid OPERATOR(pg_catalog.=) 'pg_catalog.pg_authid'::pg_catalog.regclass "
+      "WHERE r.rolname LIKE 'mm\\_tmp\\_%' AND NOT r.rolsuper AND r.rolvaliduntil < pg_catalog.now() "
+      "AND pg_catalog.starts_with(d.description, $1) "
+      "AND NOT EXISTS (SELECT 1 FROM metamigrate.credential c WHERE c.role_name OPERATOR(pg_catalog.=) r.rolname "
+      "                AND c.dropped_at IS NULL) "
+      "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename OPERATOR(pg_catalog.=) r.rolname) "
+      "AND ($2::boolean OR NOT EXISTS (SELECT 1 FROM pg_catalog.pg_database db WHERE db.oid OPERATOR(pg_catalog.=) "
+      "     pg_catalog.substring(d.description, '\"database_oid\": *([0-9]+)')::pg_catalog.oid))",
+      {std::string(kLoginCommentPrefix), std::string(all_databases ? "true" : "false")});
+  for (const Row& r : orphans)
+    if (!drop_login(spi, *r[0], Value())) ++dropped;
   return dropped;
 }
 
@@ -188,7 +211,7 @@ std::string migration_connection(const std::string& request_json) {
   Provider provider = catalog.load_provider(package + ":" + ns);
   require_member_of(provider.owner_oid, provider.owner_role,
                     "issue a migration connection for provider \"" + provider.key + "\"");
-  reap(spi, catalog.owner());
+  reap(spi, catalog.owner(), false);
 
   const std::string role = role_prefix(package) + random_hex(6);
   const std::string password = random_hex(32);
@@ -201,6 +224,17 @@ std::string migration_connection(const std::string& request_json) {
     RunAs as_catalog_owner(catalog.owner());
     create_login_role(role, password, expires_at);
     spi.execute("GRANT " + quote_ident(provider.owner_role) + " TO " + quote_ident(role));
+    // Roles are cluster-wide, the credential row is this database's: the
+    // comment lets a reaper in any database recognize the login.
+    Rows dboid = spi.query("SELECT d.oid::pg_catalog.int8::text FROM pg_catalog.pg_database d "
+                           "WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()");
+    const std::string comment = kLoginCommentPrefix + json{{"database_oid", std::stoll(*dboid[0][0])},
+                                                           {"database", *db[0][0]},
+                                                           {"provider", provider.key},
+                                                           {"expires_at", expires_at}}
+                                                          .dump();
+    Rows quoted = spi.query("SELECT pg_catalog.quote_literal($1)", {comment});
+    spi.execute("COMMENT ON ROLE " + quote_ident(role) + " IS " + *quoted[0][0]);
     spi.execute(
         "INSERT INTO metamigrate.credential (role_name, provider, owner_role, purpose, expires_at) "
         "VALUES ($1::name, $2, $3::name, $4, $5::timestamptz)",
@@ -222,12 +256,41 @@ std::string migration_connection(const std::string& request_json) {
       .dump();
 }
 
-int reap_credentials() {
+int reap_credentials(bool all_databases) {
   SpiSession spi;
   Oid owner = catalog_owner(spi);
-  int dropped = reap(spi, owner);
+  int dropped = reap(spi, owner, all_databases);
   spi.finish();
   return dropped;
+}
+
+bool release_migration_connection(const std::string& role) {
+  SpiSession spi;
+  Oid owner = catalog_owner(spi);
+  Rows row = spi.query(
+      "SELECT owner_role::text, issued_to::text FROM metamigrate.credential WHERE role_name = $1::name "
+      "AND dropped_at IS NULL",
+      {role});
+  if (row.empty()) {
+    spi.finish();
+    return false;
+  }
+  const bool issued_to_caller = row[0][1] && *row[0][1] == role_name(GetSessionUserId());
+  if (!issued_to_caller) {
+    const std::string owner_role = row[0][0].value_or("");
+    require_member_of(role_oid(owner_role), owner_role, "release migration login \"" + role + "\"");
+  }
+  std::optional<std::string> failure;
+  {
+    RunAs as_catalog_owner(owner);
+    failure = drop_login(spi, role, row[0][0]);
+    if (failure)  // left to expiry and the reaper
+      spi.execute("UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
+                  "WHERE role_name = $1::name",
+                  {role, *failure});
+  }
+  spi.finish();
+  return !failure;
 }
 
 }  // namespace mm::pg

@@ -49,7 +49,13 @@ Datum migration_connection_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(migration_connection(datum_to_json_text(PG_GETARG_DATUM(0))));
 }
 
-Datum reap_credentials_fn(FunctionCallInfo) { return Int32GetDatum(reap_credentials()); }
+Datum reap_credentials_fn(FunctionCallInfo fcinfo) {
+  return Int32GetDatum(reap_credentials(PG_NARGS() > 0 && !PG_ARGISNULL(0) && PG_GETARG_BOOL(0)));
+}
+
+Datum release_migration_connection_fn(FunctionCallInfo fcinfo) {
+  return BoolGetDatum(release_migration_connection(text_arg(fcinfo, 0)));
+}
 
 // Event triggers fire on every DDL command in the database, so their
 // common case must be cheap: one saved-plan probe that says whether any
@@ -163,5 +169,6 @@ MM_SQL_FUNCTION(metamigrate_attach, mm::pg::attach_fn)
 MM_SQL_FUNCTION(metamigrate_run_after_register, mm::pg::run_after_register_fn)
 MM_SQL_FUNCTION(metamigrate_migration_connection, mm::pg::migration_connection_fn)
 MM_SQL_FUNCTION(metamigrate_reap_credentials, mm::pg::reap_credentials_fn)
+MM_SQL_FUNCTION(metamigrate_release_migration_connection, mm::pg::release_migration_connection_fn)
 MM_SQL_FUNCTION(metamigrate_protect_managed_tables, mm::pg::protect_managed_tables_fn)
 MM_SQL_FUNCTION(metamigrate_record_managed_ddl, mm::pg::record_managed_ddl_fn)
