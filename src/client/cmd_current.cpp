@@ -15,16 +15,17 @@ int cmd_current(CommandLine& cl) {
   cxxopts::Options o = cl.options(
       "Show the revisions recorded in the database, marked (head) when they are heads of the local files. "
       "Registers the provider on first use and resolves the catalog row of its version table only (never the "
-      "managed tables). Reads through a temporary migration login unless --no-temp-credential.");
+      "managed tables). Read-only: it runs on your own connection and issues no temporary login "
+      "(--no-temp-credential and --credential-ttl are accepted and change nothing).");
   add_credential_options(o);
   add_fleet_options(o);
   if (!cl.parse(o,
                 "  metamigrate current\n"
                 "  metamigrate --dsn postgresql://app@db.example.com/app current --json\n"
-                "  metamigrate current --no-temp-credential     # as yourself, no temporary login\n"
                 "  metamigrate current --targets dbs.txt --json  # every database listed (docs/fleet.md)\n"))
     return kExitOk;
-  const CredentialOptions credential = credential_options(cl);
+  CredentialOptions credential = credential_options(cl);
+  credential.enabled = false;  // read-only: a login would cost a CREATE ROLE and a second connection
   const ProviderDir provider = cl.load_provider();
   if (fleet_requested(cl, provider)) return run_fleet(cl, provider);
   const std::string key = provider.manifest().key();

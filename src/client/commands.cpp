@@ -19,6 +19,7 @@ const std::vector<CommandInfo>& all_commands() {
       {"repair", "resolve an interrupted non-transactional revision (resume, mark applied, forget)", cmd_repair, true},
       {"check", "compare the desired schema (schema_files) with the database; exit 1 when they differ", cmd_check, true},
       {"verify", "compare the live schema with the state stored after the last migration (drift)", cmd_verify, true},
+      {"reap", "drop expired temporary migration logins (--all: of the whole cluster)", cmd_reap, true},
       {"import", "write revisions from dbmate, golang-migrate, diesel, flyway, sqitch or Alembic migrations (--adopt: stamp from their history)", cmd_import, true},
   };
   return commands;

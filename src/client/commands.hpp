@@ -34,5 +34,6 @@ int cmd_repair(CommandLine& cl);
 int cmd_check(CommandLine& cl);
 int cmd_verify(CommandLine& cl);
 int cmd_import(CommandLine& cl);
+int cmd_reap(CommandLine& cl);
 
 }  // namespace mmc

@@ -127,6 +127,7 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
   if (registered_now_) out.note("registered provider " + key + " (owner role " + manifest.owner_role + ")");
   if (version_at) version_meta_table_ = json_value(results[version_at]);
 
+  if (!credential_at) return;  // read-only: nothing issued, nothing to reap
   // Opportunistic: expired credentials of anyone are dropped here (the
   // server also does it whenever it issues one).
   try {
@@ -136,7 +137,6 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
     out.detail(std::string("server: reap_credentials failed (ignored): ") + e.what());
   }
 
-  if (!credential_at) return;
   nlohmann::json issued = json_value(results[credential_at]);
   MigrationLogin login = connect_migration_login(issued, resolve_connect_target(dsn_), login_->user(), out);
   credential_ = std::move(login.connection);
@@ -172,12 +172,33 @@ Connection& SchemaSession::top_level() {
       "owner role only), also with --no-temp-credential: admit the mm_tmp_* roles in pg_hba.conf, or connect as "
       "the owner role \"" + manifest.owner_role + "\" itself.");
   top_level_ = std::move(login.connection);
+  top_level_role_ = login.role;
   out_.note("note: the statements of non-transactional revisions run as the temporary migration login " + login.role +
             " (member of " + manifest.owner_role + " only, expires " + login.expires_at + "), not as " +
             login_->user());
   return *top_level_;
 }
 
-SchemaSession::~SchemaSession() = default;
+SchemaSession::~SchemaSession() {
+  std::vector<std::string> issued;
+  if (!credential_role_.empty()) issued.push_back(credential_role_);
+  if (!top_level_role_.empty()) issued.push_back(top_level_role_);
+  credential_.reset();  // a login with a session is not dropped
+  top_level_.reset();
+  if (issued.empty() || !login_) return;
+  try {
+    login_->on_wait(nullptr, 0);  // no Interrupted out of a destructor
+    login_->rollback_if_open();
+    for (const std::string& role : issued) {
+      const bool dropped = login_->query(sql::release_migration_connection(role)).text(0, 0) == "t";
+      out_.detail(dropped ? "server: dropped temporary migration login " + role
+                          : "server: temporary migration login " + role + " is left to expire (" +
+                                "it could not be dropped now)");
+    }
+  } catch (const std::exception& e) {
+    out_.detail(std::string("server: could not drop the temporary migration login (it expires by itself): ") +
+                e.what());
+  }
+}
 
 }  // namespace mmc

@@ -63,6 +63,9 @@ class SchemaSession {
   // OperationError.
   SchemaSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
                 VersionRow version_row = VersionRow::Skip);
+  // Closes the temporary logins' connections and has the server drop
+  // those logins (also on errors and interrupts): expiry is only the
+  // backstop for a client that died.
   ~SchemaSession();
   SchemaSession(const SchemaSession&) = delete;
   SchemaSession& operator=(const SchemaSession&) = delete;
@@ -91,6 +94,7 @@ class SchemaSession {
   std::unique_ptr<Connection> login_;
   std::unique_ptr<Connection> credential_;
   std::unique_ptr<Connection> top_level_;  // issued for non-transactional revisions (--no-temp-credential)
+  std::string top_level_role_;
   std::optional<bool> login_is_owner_;
   std::string credential_role_;
   std::string credential_expires_at_;

@@ -93,7 +93,13 @@ Query migration_connection(const nlohmann::json& request) {
   return {"SELECT metamigrate.migration_connection($1::jsonb)", {request.dump()}};
 }
 
-Query reap_credentials() { return {"SELECT metamigrate.reap_credentials()", {}}; }
+Query reap_credentials(bool all_databases) {
+  return {"SELECT metamigrate.reap_credentials($1::boolean)", {std::string(all_databases ? "true" : "false")}};
+}
+
+Query release_migration_connection(const std::string& role) {
+  return {"SELECT metamigrate.release_migration_connection($1)", {role}};
+}
 
 Query reserve(const nlohmann::json& request) { return {"SELECT metamigrate.reserve($1::jsonb)", {request.dump()}}; }
 

@@ -45,7 +45,11 @@ Query try_lock_provider(const std::string& key);
 // MetaTable catalog and credentials.
 Query version_meta_table(const std::string& key);
 Query migration_connection(const nlohmann::json& request);
-Query reap_credentials();
+// Expired temporary logins of this database and of dropped ones; with
+// all_databases, every expired one in the cluster.
+Query reap_credentials(bool all_databases = false);
+// Drops a temporary login the client is done with.
+Query release_migration_connection(const std::string& role);
 Query reserve(const nlohmann::json& request);
 // finalize(request) with "alembic_revision" set to the version table's
 // rows at that moment; when `hook` is not empty, the provider's

@@ -133,11 +133,19 @@ check "but never its password or URI" bash -c "! grep -qE '[0-9a-f]{64}|postgres
 mt_expect 0 "--no-temp-credential runs as the user" --json upgrade --no-temp-credential
 check "no temporary login then" out_has '"executed_by": "postgres"'
 credentials_before="$(mtsql "SELECT count(*) FROM metamigrate.credential")"
-mt_expect 0 "current with a 1s credential" current --credential-ttl 1s
+mt_expect 0 "current (read-only)" current
+check_eq "current issues no login" "$(mtsql "SELECT count(*) FROM metamigrate.credential")" "$credentials_before"
+mt_expect 0 "upgrade with a 1s credential" upgrade --credential-ttl 1s
 role="$(mtsql "SELECT role_name FROM metamigrate.credential ORDER BY issued_at DESC LIMIT 1")"
-check "a new login was issued" test "$(mtsql "SELECT count(*) FROM metamigrate.credential")" -gt "$credentials_before"
+check "upgrade issued a new login" test "$(mtsql "SELECT count(*) FROM metamigrate.credential")" -gt "$credentials_before"
+check_eq "the client dropped it when the command ended" \
+  "$(mtsql "SELECT (SELECT count(*) FROM pg_roles WHERE rolname = '$role') || '/' || (dropped_at IS NOT NULL) FROM metamigrate.credential WHERE role_name = '$role'")" "0/true"
+# A login issued directly, as the client's own is while it runs.
+role="$(mtsql "SELECT metamigrate.migration_connection('{\"package\": \"sdk_examples\", \"migration_namespace\": \"sdk-examples\", \"ttl_seconds\": 1}') ->> 'role'")"
 check_eq "it is a LOGIN member of the owner role that expires" \
   "$(mtsql "SELECT r.rolcanlogin AND r.rolvaliduntil < now() + interval '1 minute' AND pg_has_role(r.oid, '$MTOWNER', 'MEMBER') FROM pg_roles r WHERE r.rolname = '$role'")" t
+check_eq "its secret is SCRAM with 128 iterations" \
+  "$(mtsql "SELECT split_part(split_part(rolpassword, '\$', 2), ':', 1) FROM pg_authid WHERE rolname = '$role'")" 128
 check_eq "one can log in with it (trust cluster)" "$(psql -X -At -U "$role" -d "$MTDB" -c "SELECT current_user" 2>/dev/null)" "$role"
 # Password authentication for members of the owner role (the cluster's
 # own rules trust everyone): the client must log in with the secret.
@@ -150,16 +158,13 @@ if [ -w "$hba" ]; then
   PGPASSWORD= psql -X -At -w -U "$role" -d "$MTDB" -c "SELECT 1" >"$WORK/out" 2>"$WORK/err"
   check "with scram-sha-256 for the owner's members, no password is refused" \
     bash -c "[ $? -ne 0 ] && grep -q 'password' '$WORK/err'"
-  mt_expect 0 "current logs in with the temporary login's SCRAM password" current
-  check_eq "its secret is SCRAM with 128 iterations" \
-    "$(mtsql "SELECT split_part(split_part(rolpassword, '\$', 2), ':', 1) FROM pg_authid a JOIN metamigrate.credential c ON c.role_name = a.rolname ORDER BY c.issued_at DESC LIMIT 1")" 128
-  mt_expect 0 "upgrade through it too" upgrade
+  mt_expect 0 "upgrade logs in with its temporary login's SCRAM password" upgrade
   cp "$WORK/hba.saved" "$hba"
   mtsql "SELECT pg_reload_conf()" >/dev/null
   sleep 0.2
 fi
 sleep 2
-check "reap_credentials drops it once expired" test "$(mtsql "SELECT metamigrate.reap_credentials()")" -ge 1
+check "reap_credentials drops the expired one" test "$(mtsql "SELECT metamigrate.reap_credentials()")" -ge 1
 check_eq "the role is gone" "$(mtsql "SELECT count(*) FROM pg_roles WHERE rolname = '$role'")" 0
 psql -X -At -U "$role" -d "$MTDB" -c "SELECT 1" >"$WORK/out" 2>"$WORK/err"
 check "login with it fails" bash -c "[ $? -ne 0 ] && grep -q 'does not exist' '$WORK/err'"

@@ -120,7 +120,7 @@ fi
 echo "== version and help"
 expect 0 "--version" --version
 check "--version prints the version" grep -qE '^metamigrate [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out"
-for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair check verify import; do
+for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair check verify reap import; do
   run "$command" --help
   if [ "$rc" -eq 0 ] && grep -q "^Examples:" "$WORK/out" && grep -q "metamigrate $command" "$WORK/out"; then
     pass "$command --help shows an example"

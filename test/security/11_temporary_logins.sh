@@ -1,0 +1,91 @@
+# Issue 20: temporary logins only where schema changes, never left behind,
+# also when their database is dropped.
+owner="mm_sec11_owner_$suffix"
+member="mm_sec11_member_$suffix"
+new_role "$owner" "NOLOGIN"
+new_role "$member" "LOGIN"
+su_sql postgres "GRANT \"$owner\" TO \"$member\"" >/dev/null
+dir="$WORK/s11"
+mkdir -p "$dir" && cd "$dir" || return
+run scaffold --package sec11 --namespace main --owner-role "$owner"
+mkdir -p migrations/versions/main
+cat >migrations/versions/main/t1_create.sql <<'SQL'
+-- metamigrate:revision
+-- revision: t1
+-- down_revision:
+-- message: create
+-- transactional: true
+
+-- metamigrate:upgrade
+CREATE TABLE sec11_t (id int);
+
+-- metamigrate:downgrade
+DROP TABLE sec11_t;
+SQL
+logins() { su_sql postgres "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'mm\_tmp\_sec11\_%'"; }
+dbs=()
+for i in 1 2 3 4 5; do
+  db="mmsec11_${i}_$suffix"
+  new_db "$db"
+  su_sql "$db" "GRANT CREATE ON SCHEMA public TO \"$owner\"" >/dev/null
+  dbs+=("$db")
+done
+dsn_of() { echo "host=$PGHOST port=$PGPORT user=$member dbname=$1"; }
+failures=0
+for db in "${dbs[@]}"; do
+  for _ in $(seq 10); do run --dsn "$(dsn_of "$db")" -q current; [ "$rc" -eq 0 ] || failures=$((failures + 1)); done
+  check_eq "current issues no login ($db)" "$(logins)" 0
+  for _ in $(seq 4); do run --dsn "$(dsn_of "$db")" -q upgrade; [ "$rc" -eq 0 ] || failures=$((failures + 1)); done
+done
+check_eq "50 current and 20 upgrade on 5 databases all succeeded" "$failures" 0
+check_eq "no temporary login is left after 20 upgrades" "$(logins)" 0
+# A failing upgrade drops its login too.
+cat >migrations/versions/main/t2_fail.sql <<'SQL'
+-- metamigrate:revision
+-- revision: t2
+-- down_revision: t1
+-- message: fails
+-- transactional: true
+
+-- metamigrate:upgrade
+SELECT 1/0;
+
+-- metamigrate:downgrade
+SELECT 1;
+SQL
+run --dsn "$(dsn_of "${dbs[0]}")" -q upgrade
+check "an upgrade whose revision fails exits 1" test "$rc" -eq 1
+check_eq "and leaves no login behind" "$(logins)" 0
+rm migrations/versions/main/t2_fail.sql
+# A client that dies (SIGKILL) cannot drop its login; its database is then
+# dropped. The login's comment lets a reaper in another database find it.
+cat >migrations/versions/main/t2_slow.sql <<'SQL'
+-- metamigrate:revision
+-- revision: t2
+-- down_revision: t1
+-- message: slow
+-- transactional: true
+
+-- metamigrate:upgrade
+SELECT pg_sleep(30);
+
+-- metamigrate:downgrade
+SELECT 1;
+SQL
+"$MM" --dsn "$(dsn_of "${dbs[4]}")" -q upgrade --credential-ttl 1s >/dev/null 2>&1 &
+victim=$!
+for _ in $(seq 200); do
+  [ "$(su_sql postgres "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%metamigrate.upgrade%' AND usename LIKE 'mm\_tmp\_sec11\_%'")" -ge 1 ] && break
+  sleep 0.05
+done
+kill -KILL "$victim" 2>/dev/null
+wait "$victim" 2>/dev/null
+check_eq "a killed client leaves its login behind" "$(logins)" 1
+for db in "${dbs[@]:2:3}"; do dropdb --force "$db"; done
+check_eq "dropping its database leaves the login (roles are cluster-wide)" "$(logins)" 1
+sleep 1.2
+run --dsn "$(dsn_of "${dbs[0]}")" reap
+check "reap in another database succeeds" test "$rc" -eq 0
+check_eq "it drops the expired login of the dropped database" "$(logins)" 0
+rm migrations/versions/main/t2_slow.sql
+cd "$WORK" || return
