@@ -123,12 +123,16 @@ std::pair<std::string, std::string> server_address(SpiSession& spi, const json& 
 // would then fail with 2BP01: what it owns here goes to the owner role
 // first. In a subtransaction, so that a login that still cannot be
 // dropped (it owns objects in another database, another reaper dropped
-// it meanwhile) never fails the caller; returns the error instead.
-std::optional<std::string> drop_login(SpiSession& spi, const std::string& role, const Value& owner_role) {
-  return in_subtransaction([&] {
-    Rows exists = spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {role});
-    if (!exists.empty()) {
-      if (owner_role && !spi.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {*owner_role}).empty())
+// it meanwhile) never fails the caller: its row records the error and the
+// reaper tries again later. Returns whether it was dropped.
+bool drop_login(SpiSession& spi, const std::string& role, const Value& owner_role) {
+  std::optional<std::string> failure = in_subtransaction([&] {
+    Rows found = spi.query(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1), "
+        "EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $2)",
+        {role, owner_role});
+    if (found[0][0] == Value("t")) {
+      if (found[0][1] == Value("t"))
         spi.execute("REASSIGN OWNED BY " + quote_ident(role) + " TO " + quote_ident(*owner_role));
       spi.execute("DROP OWNED BY " + quote_ident(role));
       spi.execute("DROP ROLE " + quote_ident(role));
@@ -137,6 +141,11 @@ std::optional<std::string> drop_login(SpiSession& spi, const std::string& role, 
                 "WHERE role_name = $1::name",
                 {role});
   });
+  if (failure)
+    spi.execute("UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
+                "WHERE role_name = $1::name",
+                {role, *failure});
+  return !failure;
 }
 
 int reap(SpiSession& spi, Oid catalog_owner, bool all_databases) {
@@ -150,16 +159,8 @@ int reap(SpiSession& spi, Oid catalog_owner, bool all_databases) {
       "AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a WHERE a.usename = c.role_name) "
       "FOR UPDATE OF c SKIP LOCKED");
   int dropped = 0;
-  for (const Row& r : expired) {
-    if (std::optional<std::string> failure = drop_login(spi, *r[0], r[1])) {
-      spi.execute(
-          "UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
-          "WHERE role_name = $1::name",
-          {*r[0], *failure});
-      continue;
-    }
-    ++dropped;
-  }
+  for (const Row& r : expired)
+    if (drop_login(spi, *r[0], r[1])) ++dropped;
   // Logins of other databases, found by their comment: those whose
   // database was dropped (nothing else would ever reap them), or with
   // all_databases every expired one. Their owner role may not exist here;
@@ -177,7 +178,7 @@ int reap(SpiSession& spi, Oid catalog_owner, bool all_databases) {
       "     pg_catalog.substring(d.description, '\"database_oid\": *([0-9]+)')::pg_catalog.oid))",
       {std::string(kLoginCommentPrefix), std::string(all_databases ? "true" : "false")});
   for (const Row& r : orphans)
-    if (!drop_login(spi, *r[0], Value())) ++dropped;
+    if (drop_login(spi, *r[0], Value())) ++dropped;
   return dropped;
 }
 
@@ -233,8 +234,7 @@ std::string migration_connection(const std::string& request_json) {
                                                            {"provider", provider.key},
                                                            {"expires_at", expires_at}}
                                                           .dump();
-    Rows quoted = spi.query("SELECT pg_catalog.quote_literal($1)", {comment});
-    spi.execute("COMMENT ON ROLE " + quote_ident(role) + " IS " + *quoted[0][0]);
+    spi.execute("COMMENT ON ROLE " + quote_ident(role) + " IS " + quote_literal(comment));
     spi.execute(
         "INSERT INTO metamigrate.credential (role_name, provider, owner_role, purpose, expires_at) "
         "VALUES ($1::name, $2, $3::name, $4, $5::timestamptz)",
@@ -280,17 +280,13 @@ bool release_migration_connection(const std::string& role) {
     const std::string owner_role = row[0][0].value_or("");
     require_member_of(role_oid(owner_role), owner_role, "release migration login \"" + role + "\"");
   }
-  std::optional<std::string> failure;
+  bool dropped;
   {
     RunAs as_catalog_owner(owner);
-    failure = drop_login(spi, role, row[0][0]);
-    if (failure)  // left to expiry and the reaper
-      spi.execute("UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
-                  "WHERE role_name = $1::name",
-                  {role, *failure});
+    dropped = drop_login(spi, role, row[0][0]);  // else left to expiry and the reaper
   }
   spi.finish();
-  return !failure;
+  return dropped;
 }
 
 }  // namespace mm::pg

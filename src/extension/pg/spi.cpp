@@ -158,6 +158,11 @@ std::string quote_ident(const std::string& name) {
   return std::string(quoted);
 }
 
+std::string quote_literal(const std::string& text) {
+  const char* quoted = pg_guard([&] { return quote_literal_cstr(text.c_str()); });
+  return std::string(quoted);
+}
+
 std::string qualified_name(const std::string& schema, const std::string& name) {
   return quote_ident(schema) + "." + quote_ident(name);
 }

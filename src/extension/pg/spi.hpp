@@ -62,6 +62,8 @@ class SpiSession {
 
 // quote_identifier() and schema-qualified names, for SQL we compose.
 std::string quote_ident(const std::string& name);
+// quote_literal_cstr(): a string constant for SQL we compose.
+std::string quote_literal(const std::string& text);
 std::string qualified_name(const std::string& schema, const std::string& name);
 
 // Converts between text and jsonb/text Datums in the current memory context.
