@@ -39,8 +39,7 @@ void validate_name(const std::string& value, const char* what) {
 // System and temporary schemas hold no version table: their tables belong
 // to the bootstrap superuser or live in one session only.
 void refuse_system_schema(const std::string& schema) {
-  if (schema == "pg_catalog" || schema == "information_schema" || schema == "metamigrate" ||
-      schema.rfind("pg_toast", 0) == 0 || schema.rfind("pg_temp", 0) == 0)
+  if (is_system_schema(schema) || schema == "metamigrate")
     throw Error(sqlstate::kInvalidParameter, "version_schema \"" + schema + "\" is a system or temporary schema",
                 {}, "Keep the version table in an application schema, e.g. the default \"public\".");
 }

@@ -36,6 +36,11 @@ void require_member_of(Oid owner, const std::string& owner_name, const std::stri
                 "GRANT \"" + owner_name + "\" TO the role that runs migrations.");
 }
 
+bool is_system_schema(const std::string& schema) {
+  return schema == "pg_catalog" || schema == "information_schema" || schema.rfind("pg_toast", 0) == 0 ||
+         schema.rfind("pg_temp", 0) == 0;
+}
+
 Oid catalog_owner(SpiSession& spi) {
   Rows rows = spi.query(
       "SELECT c.relowner::pg_catalog.int8 FROM pg_catalog.pg_class c "

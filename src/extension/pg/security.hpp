@@ -30,6 +30,10 @@ std::string current_user_name();
 // a member of `owner` (membership as SET ROLE would require it).
 void require_member_of(Oid owner, const std::string& owner_name, const std::string& action);
 
+// pg_catalog, information_schema, pg_toast* and pg_temp*: schemas whose
+// tables belong to the bootstrap superuser or live in one session only.
+bool is_system_schema(const std::string& schema);
+
 // Owner of the extension's catalog tables; catalog writes run as this role.
 Oid catalog_owner(SpiSession& spi);
 

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/schema_normalize.hpp"
+#include "pg/security.hpp"
 #include "pg/spi.hpp"
 
 #pragma GCC diagnostic push
@@ -430,7 +431,7 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
 
 nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind) {
   for (const std::string& s : schemas) {
-    if (s == "pg_catalog" || s == "information_schema" || s.rfind("pg_toast", 0) == 0 || s.rfind("pg_temp", 0) == 0)
+    if (is_system_schema(s))
       throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"",
                   "", "List the application's own schemas.");
   }
