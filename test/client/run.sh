@@ -53,19 +53,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  if [ -s "$WORK/out" ]; then sed 's/^/       stdout| /' "$WORK/out" | head -20; fi
-  if [ -s "$WORK/err" ]; then sed 's/^/       stderr| /' "$WORK/err" | head -20; fi
-}
+source "$here/../lib/checks.sh"
 
-# run CMD...: runs the binary, keeping stdout, stderr and the exit status.
-run() {
-  "$MM" "$@" >"$WORK/out" 2>"$WORK/err"
-  rc=$?
-}
 # expect_with FUNC CODE DESCRIPTION ARGS...: FUNC ARGS (run, or a part's
 # wrapper adding --dsn/--provider) exits with CODE.
 expect_with() {
@@ -76,18 +65,6 @@ expect_with() {
 }
 # expect CODE DESCRIPTION CMD...: the command exits with CODE.
 expect() { expect_with run "$@"; }
-# check DESCRIPTION TEST...: a shell test on the last outputs.
-check() {
-  local what="$1"
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-# check_eq DESCRIPTION ACTUAL EXPECTED: like check with test =, but shows both.
-check_eq() {
-  if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', expected '$3'"; fi
-}
-out_has() { grep -qF -- "$1" "$WORK/out"; }
-err_has() { grep -qF -- "$1" "$WORK/err"; }
 err_matches() { grep -qE -- "$1" "$WORK/err"; }
 err_is_one_line() { [ "$(wc -l <"$WORK/err")" -eq 1 ]; }
 nothing_has_secret() { ! grep -qF -- "$SECRET" "$WORK/out" "$WORK/err"; }

@@ -42,21 +42,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pass() { passed=$((passed + 1)); echo "ok   - $1"; }
-fail() {
-  failed=$((failed + 1))
-  echo "FAIL - $1"
-  if [ -s "$WORK/out" ]; then sed 's/^/       stdout| /' "$WORK/out" | head -15; fi
-  if [ -s "$WORK/err" ]; then sed 's/^/       stderr| /' "$WORK/err" | head -15; fi
-}
-check() {
-  local what="$1"
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-check_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', expected '$3'"; fi; }
-out_has() { grep -qF -- "$1" "$WORK/out"; }
-err_has() { grep -qF -- "$1" "$WORK/err"; }
+source "$here/../lib/checks.sh"
 
 # new_db NAME: a database with the extension, removed at the end.
 new_db() {
@@ -79,12 +65,6 @@ as_role() {
 }
 # is_superuser ROLE: t or f.
 is_superuser() { su_sql postgres "SELECT rolsuper FROM pg_roles WHERE rolname = '$1'"; }
-# run CMD...: the client binary, keeping stdout, stderr and the exit status.
-run() {
-  "$MM" "$@" >"$WORK/out" 2>"$WORK/err"
-  rc=$?
-}
-
 cd "$WORK" || exit 1
 for part in "$here"/[0-9]*.sh; do
   name="$(basename "$part" .sh)"
