@@ -21,6 +21,19 @@ kill "$holder" 2>/dev/null
 wait "$holder" 2>/dev/null
 as_role "$attacker" "$db" "SELECT metamigrate.lock_provider_session('victim:main')"
 check "a non-member cannot take the provider's session lock" test "$rc" -ne 0
+# Held by a migrator's session, the lock cannot be released from another.
+psql -X -q -d "$db" -c "SELECT metamigrate.lock_provider_session('victim:main'), pg_sleep(30)" >/dev/null 2>&1 &
+holder=$!
+for _ in $(seq 100); do
+  [ "$(su_sql "$db" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 3 AND granted")" -ge 1 ] && break
+  sleep 0.05
+done
+as_role "$attacker" "$db" "SELECT metamigrate.unlock_provider_session('victim:main')"
+check_eq "unlock_provider_session from another session releases nothing" "$(cat "$WORK/out")" f
+check_eq "the migrator's lock is still held" \
+  "$(su_sql "$db" "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objsubid = 3 AND granted")" 1
+kill "$holder" 2>/dev/null
+wait "$holder" 2>/dev/null
 
 # A schema named metamigrate that another role created first.
 db2="mmsec07b_$suffix"

@@ -88,4 +88,18 @@ run --dsn "$(dsn_of "${dbs[0]}")" reap
 check "reap in another database succeeds" test "$rc" -eq 0
 check_eq "it drops the expired login of the dropped database" "$(logins)" 0
 rm migrations/versions/main/t2_slow.sql
+
+# A login with no grants can neither drop someone's live login nor make
+# the reaper drop one that has not expired.
+stranger="mm_sec11_stranger_$suffix"
+new_role "$stranger" "LOGIN"
+live="$(psql -X -At -U "$member" -d "${dbs[0]}" -c "SELECT metamigrate.migration_connection('{\"package\": \"sec11\", \"migration_namespace\": \"main\"}') ->> 'role'")"
+CREATED_ROLES+=("$live")
+as_role "$stranger" "${dbs[0]}" "SELECT metamigrate.release_migration_connection('$live')"
+check "a login with no grants cannot release another's temporary login" test "$rc" -ne 0
+as_role "$stranger" "${dbs[0]}" "SELECT metamigrate.reap_credentials(true)"
+check "reap_credentials(true) by a login with no grants runs" test "$rc" -eq 0
+check_eq "but leaves a login that has not expired" "$(logins)" 1
+as_role "$member" "${dbs[0]}" "SELECT metamigrate.release_migration_connection('$live')"
+check_eq "the member it was issued to releases it" "$(cat "$WORK/out")/$(logins)" "t/0"
 cd "$WORK" || return
