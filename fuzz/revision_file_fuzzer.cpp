@@ -48,8 +48,9 @@ bool same_revision(const mmc::RevisionFile& a, const mmc::RevisionFile& b) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   mmc::RevisionFile file;
+  const auto text_of = [](const std::string& b) { return mmc::normalize_text(b, "fuzz.sql"); };
   try {
-    const std::string text = mmc::normalize_text(bytes, "fuzz.sql");
+    const std::string text = text_of(bytes);
     file = mmc::parse_revision_file(text, "fuzz.sql", "fuzz.sql");
   } catch (const mmc::InputError& e) {
     check(e.file() == "fuzz.sql", "InputError names another file");
@@ -57,7 +58,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return 0;
   }
   check_ids(file.revision);
-  check(file.key_lines.count("revision") && file.key_lines.count("down_revision"), "required key without a line");
+  check(file.key_lines[mmc::revision_header_key_index("revision")] > 0 &&
+            file.key_lines[mmc::revision_header_key_index("down_revision")] > 0,
+        "required key without a line");
+  // Reading the header only (graph-only commands) gives the same header.
+  const mmc::RevisionFile header = mmc::parse_revision_header(text_of(bytes), "fuzz.sql", "fuzz.sql");
+  check(header.revision.id == file.revision.id && header.revision.down_revisions == file.revision.down_revisions &&
+            header.revision.depends_on == file.revision.depends_on &&
+            header.revision.branch_labels == file.revision.branch_labels &&
+            header.revision.message == file.revision.message &&
+            header.revision.transactional == file.revision.transactional && header.key_lines == file.key_lines &&
+            header.upgrade_marker_line == file.upgrade_marker_line && header.revision.upgrade_sql.empty(),
+        "the header-only parse differs from the whole-file parse");
   check(file.upgrade_marker_line >= 1 && file.upgrade_first_line > file.upgrade_marker_line &&
             file.downgrade_first_line > file.upgrade_first_line,
         "section lines out of order");

@@ -116,10 +116,23 @@ std::optional<std::string> CommandLine::optional_string(const std::string& name)
   return (*parsed_)[name].as<std::string>();
 }
 
-ProviderDir CommandLine::load_provider() const {
-  ProviderDir provider = ProviderDir::load(globals_.provider);
+ProviderDir CommandLine::load_provider(ProviderDir::Contents contents) const {
+  ProviderDir provider = read_provider(contents);
+  report_load(provider);
+  return provider;
+}
+
+ProviderDir CommandLine::read_provider(ProviderDir::Contents contents) const {
+  ProviderDir provider = ProviderDir::load(globals_.provider, contents);
   if (globals_.tenant.empty()) return provider;
   return tenant_provider(provider, globals_.tenant);
+}
+
+void CommandLine::report_load(const ProviderDir& provider) const {
+  const ProviderDir::LoadStats& stats = provider.load_stats();
+  if (stats.headers_only)
+    out_->detail("revision headers: " + std::to_string(stats.files_read) + " read from their files, " +
+                 std::to_string(stats.headers_from_cache) + " unchanged ones from the cache");
 }
 
 std::unique_ptr<Connection> CommandLine::connect() const {

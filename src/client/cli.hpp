@@ -53,7 +53,12 @@ class CommandLine {
   const Output& out() const { return *out_; }
 
   // The provider directory; with --tenant, that tenant's provider.
-  ProviderDir load_provider() const;
+  // HeadersOnly for commands that need the revision graph but no SQL.
+  ProviderDir load_provider(ProviderDir::Contents contents = ProviderDir::Contents::Full) const;
+  // load_provider in two halves: reading (prints nothing, so it may run
+  // on another thread) and the -v line about what was read.
+  ProviderDir read_provider(ProviderDir::Contents contents) const;
+  void report_load(const ProviderDir& provider) const;
   std::unique_ptr<Connection> connect() const;
 
  private:

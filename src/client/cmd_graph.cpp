@@ -92,7 +92,7 @@ mm::NodeSet range_subset(const mm::RevisionGraph& graph, const std::string& rang
 int cmd_heads(CommandLine& cl) {
   cxxopts::Options o = cl.options("Show the heads of the local revision graph (revisions nothing builds on).");
   if (!cl.parse(o, "  metamigrate heads\n  metamigrate heads -v\n  metamigrate --json heads\n")) return kExitOk;
-  const ProviderDir provider = cl.load_provider();
+  const ProviderDir provider = cl.load_provider(ProviderDir::Contents::HeadersOnly);
   const mm::RevisionGraph& graph = provider.graph();
   const Output& out = cl.out();
   json heads = json::array();
@@ -110,7 +110,7 @@ int cmd_heads(CommandLine& cl) {
 int cmd_branches(CommandLine& cl) {
   cxxopts::Options o = cl.options("Show the branch points of the local revision graph and the branches from them.");
   if (!cl.parse(o, "  metamigrate branches\n  metamigrate --json branches\n")) return kExitOk;
-  const ProviderDir provider = cl.load_provider();
+  const ProviderDir provider = cl.load_provider(ProviderDir::Contents::HeadersOnly);
   const mm::RevisionGraph& graph = provider.graph();
   const Output& out = cl.out();
   json points = json::array();
@@ -134,7 +134,7 @@ int cmd_history(CommandLine& cl) {
                 "  metamigrate history -r base:3f2a --verbose\n"
                 "  metamigrate --json history\n"))
     return kExitOk;
-  const ProviderDir provider = cl.load_provider();
+  const ProviderDir provider = cl.load_provider(ProviderDir::Contents::HeadersOnly);
   const mm::RevisionGraph& graph = provider.graph();
   const auto range = cl.optional_string("rev-range");
   const mm::NodeSet subset = range ? range_subset(graph, *range) : mm::NodeSet(graph.size(), 1);

@@ -1,10 +1,18 @@
 #include "client/provider_dir.hpp"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <map>
 #include <regex>
+#include <string_view>
 
 #include "client/errors.hpp"
+#include "client/revision_header_cache.hpp"
 #include "client/text_file.hpp"
 #include "core/error.hpp"
 
@@ -18,40 +26,79 @@ std::string display_path(const fs::path& dir, const fs::path& relative) {
 
 namespace {
 
-// The *.sql entries of the versions directory, sorted. Entries that are
-// not readable regular files (broken or looping symlinks, directories,
-// devices) are errors rather than silently skipped revisions, named
-// under shown_dir (the directory as messages show it, with a slash).
-std::vector<std::string> revision_file_names(const fs::path& dir, const fs::path& versions_rel,
-                                             const std::string& shown_dir) {
-  std::error_code ec;
-  fs::directory_iterator it(dir / versions_rel, ec);
-  if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
-  // Names as strings: comparing fs::path objects splits them into
-  // components every time, which dominated sorting thousands of files.
-  std::vector<std::pair<std::string, fs::directory_entry>> entries;
-  for (; it != fs::directory_iterator(); it.increment(ec)) {
-    if (ec) throw InputError(display_path(dir, versions_rel), 0, "cannot read the revision directory: " + ec.message());
-    if (it->path().extension() == ".sql") entries.emplace_back(it->path().filename().string(), *it);
-  }
-  std::sort(entries.begin(), entries.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });  // the first bad entry, in name order
+struct ListedFile {
+  std::string name;
+  struct stat status;  // followed through a symbolic link
+};
+
+// The *.sql entries of the versions directory, sorted, with their status
+// (what the header cache checks). Entries that are not readable regular
+// files (broken or looping symlinks, directories, devices) are errors
+// rather than silently skipped revisions, named under shown_dir (the
+// directory as messages show it, with a slash).
+std::vector<ListedFile> list_revision_files(const fs::path& dir, const fs::path& versions_rel,
+                                            const std::string& shown_dir) {
+  const auto cannot_read = [&](int error) {
+    return InputError(display_path(dir, versions_rel), 0,
+                      std::string("cannot read the revision directory: ") + std::strerror(error));
+  };
+  DIR* listing = ::opendir((dir / versions_rel).c_str());
+  if (!listing) throw cannot_read(errno);
+  struct Closer {
+    DIR* d;
+    ~Closer() { ::closedir(d); }
+  } closer{listing};
   std::vector<std::string> names;
-  names.reserve(entries.size());
-  for (const auto& [name, entry] : entries) {
-    std::error_code status_ec, link_ec;
-    // The entry knows the type of a plain file from the directory listing;
-    // a symbolic link is followed (and a broken one reported).
-    const bool regular = entry.is_regular_file(status_ec);
-    if (status_ec) {
-      const bool link = entry.is_symlink(link_ec);
-      throw InputError(shown_dir + name, 0,
-                       std::string(link ? "broken symbolic link: " : "cannot read: ") + status_ec.message());
+  for (;;) {
+    errno = 0;
+    const dirent* entry = ::readdir(listing);
+    if (!entry) {
+      if (errno) throw cannot_read(errno);
+      break;
     }
-    if (!regular) throw InputError(shown_dir + name, 0, "not a regular file (a revision file is expected)");
-    names.push_back(name);
+    const std::string_view name(entry->d_name);
+    if (name.size() > 4 && name.substr(name.size() - 4) == ".sql") names.emplace_back(name);
   }
-  return names;
+  std::sort(names.begin(), names.end());  // the first bad entry, in name order
+  std::vector<ListedFile> files;
+  files.reserve(names.size());
+  for (std::string& name : names) {
+    ListedFile file{std::move(name), {}};
+    if (::fstatat(::dirfd(listing), file.name.c_str(), &file.status, 0) != 0) {
+      const int error = errno;
+      struct stat link;
+      const bool is_link = ::fstatat(::dirfd(listing), file.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
+                           S_ISLNK(link.st_mode);
+      throw InputError(shown_dir + file.name, 0,
+                       std::string(is_link ? "broken symbolic link: " : "cannot read: ") + std::strerror(error));
+    }
+    if (!S_ISREG(file.status.st_mode))
+      throw InputError(shown_dir + file.name, 0, "not a regular file (a revision file is expected)");
+    files.push_back(std::move(file));
+  }
+  return files;
+}
+
+// One revision file: from the header cache when it is unchanged (header
+// only), else read and parsed. `stamp` receives the status it was read with.
+RevisionFile load_revision_file(const ListedFile& listed, const std::string& read_path, const std::string& shown,
+                                const std::string& source, ProviderDir::Contents contents,
+                                RevisionHeaderCache& cache, FileStamp* stamp, ProviderDir::LoadStats& stats) {
+  *stamp = FileStamp::of(listed.status);
+  if (contents == ProviderDir::Contents::HeadersOnly) {
+    if (std::optional<RevisionFile> cached = cache.take(listed.name, *stamp)) {
+      cached->path = shown;
+      cached->source = source;
+      ++stats.headers_from_cache;
+      return std::move(*cached);
+    }
+  }
+  struct stat read_status;
+  const std::string text = read_text_file(read_path, shown, kMaxRevisionFileBytes, &read_status);
+  *stamp = FileStamp::of(read_status);
+  ++stats.files_read;
+  return contents == ProviderDir::Contents::HeadersOnly ? parse_revision_header(text, shown, source)
+                                                        : parse_revision_file(text, shown, source);
 }
 
 bool mentions_id(const std::string& message, const std::string& id) {
@@ -62,9 +109,11 @@ bool mentions_id(const std::string& message, const std::string& id) {
 
 }  // namespace
 
-ProviderDir ProviderDir::load(const fs::path& dir) {
+ProviderDir ProviderDir::load(const fs::path& dir, Contents contents) {
   ProviderDir p;
   p.dir_ = dir;
+  p.headers_only_ = contents != Contents::Full;
+  p.stats_.headers_only = contents == Contents::HeadersOnly;
   const fs::path manifest_path = dir / kManifestFileName;
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
@@ -80,6 +129,11 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
     throw InputError(display_path(dir, kManifestFileName), 0,
                      "provider manifest not found (run 'metamigrate scaffold', or pass --provider DIR)");
   p.manifest_ = load_manifest(manifest_path.string(), display_path(dir, kManifestFileName));
+  if (contents == Contents::ManifestOnly) {
+    p.headers_only_ = true;
+    p.graph_ = std::make_shared<const mm::RevisionGraph>(std::vector<mm::Revision>());
+    return p;
+  }
 
   const fs::path versions_rel = fs::path("versions") / p.manifest_.namespace_;
   const fs::file_status versions_status = fs::status(dir / versions_rel, ec);
@@ -93,9 +147,15 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
   const std::string shown_dir = display_path(dir, versions_rel) + "/";
   const std::string rel_dir = versions_rel.generic_string() + "/";
   const std::string read_dir = (dir / versions_rel).string() + "/";
-  for (const std::string& name : revision_file_names(dir, versions_rel, shown_dir)) {
-    const std::string shown = shown_dir + name;
-    RevisionFile file = parse_revision_file(read_text_file(read_dir + name, shown), shown, rel_dir + name);
+  RevisionHeaderCache cache(RevisionHeaderCache::default_directory(), dir / versions_rel);
+  const std::vector<ListedFile> listing = list_revision_files(dir, versions_rel, shown_dir);
+  std::vector<FileStamp> stamps(listing.size());
+  p.files_.reserve(listing.size());
+  for (std::size_t i = 0; i < listing.size(); ++i) {
+    const ListedFile& listed = listing[i];
+    RevisionFile file = load_revision_file(listed, read_dir + listed.name, shown_dir + listed.name,
+                                           rel_dir + listed.name, contents, cache, &stamps[i], p.stats_);
+    const std::string& shown = file.path;
     auto [it, inserted] = by_id.emplace(file.revision.id, p.files_.size());
     if (!inserted) {
       const RevisionFile& first = p.files_[it->second];
@@ -104,6 +164,12 @@ ProviderDir ProviderDir::load(const fs::path& dir) {
                            std::to_string(first.line_of("revision")) + ")");
     }
     p.files_.push_back(std::move(file));
+  }
+  {  // per file: the graph checks below do not make a header wrong
+    std::vector<RevisionHeaderCache::Listed> cached;
+    cached.reserve(listing.size());
+    for (std::size_t i = 0; i < listing.size(); ++i) cached.push_back({listing[i].name, stamps[i], p.files_[i]});
+    cache.save(cached);
   }
 
   // Edges to revisions that no file defines, reported where they are written.
@@ -159,7 +225,13 @@ void ProviderDir::check_merges() const {
   }
 }
 
+void ProviderDir::require_sql(const char* what) const {
+  if (headers_only_)
+    throw std::logic_error(std::string("ProviderDir::") + what + " needs the SQL sections: load with Contents::Full");
+}
+
 void ProviderDir::check_uploadable() const {
+  require_sql("check_uploadable");
   // An empty upgrade section is almost always a revision written but not
   // filled in: applying it would record it as done, and filling it in
   // later would be refused as a change to an applied revision.
@@ -204,6 +276,7 @@ ProviderDir ProviderDir::rewritten(Manifest manifest,
 }
 
 nlohmann::json ProviderDir::upload_document() const {
+  require_sql("upload_document");
   nlohmann::json revisions = nlohmann::json::array();
   for (const RevisionFile& file : files_) {
     const mm::Revision& r = file.revision;

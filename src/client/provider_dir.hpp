@@ -17,9 +17,20 @@ namespace mmc {
 
 class ProviderDir {
  public:
-  // Reads and validates everything; throws InputError ("file:line: ...")
-  // for the first problem found.
-  static ProviderDir load(const std::filesystem::path& dir);
+  enum class Contents {
+    Full,         // every file read whole and checked (commands that upload or show SQL)
+    HeadersOnly,  // headers only, from the header cache where unchanged (graph-only commands)
+    ManifestOnly  // no revision file: an empty graph (what connecting to the server needs)
+  };
+  struct LoadStats {
+    bool headers_only = false;
+    std::size_t files_read = 0, headers_from_cache = 0;
+  };
+
+  // Reads and validates the manifest and the revision files (whole, or
+  // their headers); throws InputError ("file:line: ...") for the first
+  // problem found.
+  static ProviderDir load(const std::filesystem::path& dir, Contents contents = Contents::Full);
 
   const std::filesystem::path& dir() const { return dir_; }
   const Manifest& manifest() const { return manifest_; }
@@ -34,6 +45,9 @@ class ProviderDir {
   std::filesystem::path versions_dir() const;
   // How a path inside the provider directory is shown to the user.
   std::string display(const std::filesystem::path& relative) const;
+
+  bool headers_only() const { return headers_only_; }
+  const LoadStats& load_stats() const { return stats_; }
 
   bool has_non_transactional() const;
   // Throws InputError for a revision that must not be uploaded: an empty
@@ -53,8 +67,12 @@ class ProviderDir {
   std::vector<RevisionFile> files_;
   std::vector<std::size_t> file_of_node_;
   std::shared_ptr<const mm::RevisionGraph> graph_;
+  bool headers_only_ = false;
+  LoadStats stats_;
 
   void check_merges() const;
+  // Throws std::logic_error in a headers-only load (a programming error).
+  void require_sql(const char* what) const;
 };
 
 // Paths as shown in messages: the provider dir joined with `relative`.

@@ -1,6 +1,5 @@
 #include "client/revision_file.hpp"
 
-#include <set>
 #include <vector>
 
 #include "client/errors.hpp"
@@ -10,8 +9,6 @@ namespace mmc {
 
 namespace {
 
-const char* const kHeaderKeys[] = {"revision",   "down_revision", "branch_labels", "depends_on",
-                                   "message",    "create_date",   "transactional"};
 const char* const kRequiredKeys[] = {"revision", "down_revision"};
 
 std::string trim(const std::string& s) {
@@ -98,7 +95,9 @@ class Parser {
     file_.source = source;
   }
 
-  RevisionFile parse() {
+  // header_only: stop at the upgrade marker (the SQL sections are neither
+  // read nor checked).
+  RevisionFile parse(bool header_only) {
     std::size_t i = skip_blank(0);
     if (i >= lines_.size() || marker_name(lines_[i]) != "revision")
       fail(i, "missing section: the file must start with '-- metamigrate:revision' and its header");
@@ -107,6 +106,7 @@ class Parser {
     check_required_keys(header_start);
     i = expect_upgrade_marker(i);
     file_.upgrade_marker_line = static_cast<int>(i) + 1;
+    if (header_only) return std::move(file_);
     const std::size_t upgrade_start = i + 1;
     const std::size_t downgrade_marker = find_section_end(upgrade_start, "upgrade");
     if (downgrade_marker >= lines_.size())
@@ -134,20 +134,20 @@ class Parser {
 
   // Header: consecutive "-- key: value" lines right after the marker.
   std::size_t parse_header(std::size_t i) {
-    const std::set<std::string> known(std::begin(kHeaderKeys), std::end(kHeaderKeys));
     for (; i < lines_.size(); ++i) {
       const std::string& line = lines_[i];
       if (is_blank(line) || !is_comment(line) || !marker_name(line).empty()) break;
       std::string key, value;
       if (!split_header_line(line, &key, &value)) fail(i, "header line must have the form '-- key: value'");
-      if (!known.count(key))
+      const std::size_t index = revision_header_key_index(key);
+      if (index == kRevisionHeaderKeyCount)
         fail(i, "unknown header key \"" + key +
                     "\" (known keys: revision, down_revision, branch_labels, depends_on, message, create_date, "
                     "transactional)");
-      if (file_.key_lines.count(key))
+      if (file_.key_lines[index])
         fail(i, "header key \"" + key + "\" appears twice (first on line " +
-                    std::to_string(file_.key_lines[key]) + ")");
-      file_.key_lines[key] = static_cast<int>(i) + 1;
+                    std::to_string(file_.key_lines[index]) + ")");
+      file_.key_lines[index] = static_cast<int>(i) + 1;
       apply_header(i, key, trim(value));
     }
     return i;
@@ -155,7 +155,7 @@ class Parser {
 
   void check_required_keys(std::size_t header_start) const {
     for (const char* key : kRequiredKeys)
-      if (!file_.key_lines.count(key))
+      if (!file_.key_lines[revision_header_key_index(key)])
         fail(header_start, std::string("missing header key \"") + key + "\"" +
                                (std::string(key) == "down_revision" ? " (leave it empty for a first revision)" : ""));
   }
@@ -259,9 +259,15 @@ std::string one_line(const std::string& text) {
 
 }  // namespace
 
+std::size_t revision_header_key_index(const std::string& key) {
+  for (std::size_t i = 0; i < kRevisionHeaderKeyCount; ++i)
+    if (key == kRevisionHeaderKeys[i]) return i;
+  return kRevisionHeaderKeyCount;
+}
+
 int RevisionFile::line_of(const std::string& key) const {
-  auto it = key_lines.find(key);
-  return it == key_lines.end() ? 1 : it->second;
+  const std::size_t index = revision_header_key_index(key);
+  return index < kRevisionHeaderKeyCount && key_lines[index] ? key_lines[index] : 1;
 }
 
 int RevisionFile::file_line(bool upgrade, int sql_line) const {
@@ -270,7 +276,11 @@ int RevisionFile::file_line(bool upgrade, int sql_line) const {
 }
 
 RevisionFile parse_revision_file(const std::string& text, const std::string& path, const std::string& source) {
-  return Parser(text, path, source).parse();
+  return Parser(text, path, source).parse(false);
+}
+
+RevisionFile parse_revision_header(const std::string& text, const std::string& path, const std::string& source) {
+  return Parser(text, path, source).parse(true);
 }
 
 std::string render_revision_file(const mm::Revision& revision, const std::string& create_date) {

@@ -74,7 +74,8 @@ std::string normalize_text(std::string bytes, const std::string& display) {
   return text;
 }
 
-std::string read_text_file(const std::string& path, const std::string& display, std::uintmax_t max_bytes) {
+std::string read_text_file(const std::string& path, const std::string& display, std::uintmax_t max_bytes,
+                           struct stat* read_stat) {
   // One open, fstat and read per file (a provider directory holds
   // thousands): O_NONBLOCK so that a FIFO is refused, not waited on.
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
@@ -86,6 +87,7 @@ std::string read_text_file(const std::string& path, const std::string& display, 
   struct stat st;
   if (::fstat(fd, &st) != 0) throw InputError(display, 0, std::string("cannot read file: ") + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) throw InputError(display, 0, "not a regular file");
+  if (read_stat) *read_stat = st;
   const auto too_large = [&](std::uintmax_t size) {
     char text[64];
     std::snprintf(text, sizeof text, "%.1f MiB; at most %.0f MiB", static_cast<double>(size) / (1 << 20),

@@ -1,6 +1,8 @@
 // Reading text input files (manifest, revision files) in one normal form.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <cstdint>
 #include <string>
 
@@ -18,8 +20,9 @@ inline constexpr std::uintmax_t kMaxManifestBytes = 1u << 20;
 // Throws InputError naming `display` and the line of the first NUL byte
 // or invalid UTF-8 sequence; OperationError when the file cannot be read.
 // Files larger than `max_bytes` are refused (InputError) before reading.
+// `read_stat`, when given, receives the status of the file as opened.
 std::string read_text_file(const std::string& path, const std::string& display,
-                           std::uintmax_t max_bytes = kMaxRevisionFileBytes);
+                           std::uintmax_t max_bytes = kMaxRevisionFileBytes, struct stat* read_stat = nullptr);
 
 // Normalization and validation of text already in memory (same rules).
 std::string normalize_text(std::string bytes, const std::string& display);
