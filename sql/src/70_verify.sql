@@ -12,6 +12,16 @@ AS 'MODULE_PATHNAME', 'metamigrate_set_provider_schemas';
 COMMENT ON FUNCTION metamigrate.set_provider_schemas(text, text[])
     IS 'Set the schemas a provider owns (default: its version schema)';
 
+-- Read-only: what `metamigrate current` needs in one call, so that a
+-- provider registered as its manifest says needs no registration call.
+CREATE FUNCTION metamigrate.provider_state(provider text, version_row boolean DEFAULT true)
+RETURNS jsonb
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_provider_state';
+COMMENT ON FUNCTION metamigrate.provider_state(text, boolean)
+    IS 'The provider''s registration, heads and (with version_row) the active version-table catalog row; registered: false when unknown; writes nothing';
+
 -- The snapshot of the provider's schemas after its last migration.
 CREATE TABLE metamigrate.schema_state (
     provider     text PRIMARY KEY REFERENCES metamigrate.provider ON DELETE CASCADE,

@@ -3,6 +3,7 @@
 
 #include "core/error.hpp"
 #include "pg/advisory_locks.hpp"
+#include "pg/relations.hpp"
 
 namespace mm::pg {
 
@@ -26,19 +27,31 @@ std::string json_string_array(const std::vector<std::string>& items) { return nl
 
 Catalog::Catalog(SpiSession& spi) : spi_(spi), catalog_owner_(catalog_owner(spi)) {}
 
-Provider Catalog::load_provider(const std::string& key) {
+std::optional<Provider> Catalog::find_provider(const std::string& key) {
   Rows rows = spi_.query(
       "SELECT provider_key, package, namespace, owner_role::text, version_schema::text, "
-      "version_table::text, version_column::text, search_path "
+      "version_table::text, version_column::text, search_path, pg_catalog.array_to_json(schemas)::text "
       "FROM metamigrate.provider WHERE provider_key = $1",
       {key});
-  if (rows.empty())
+  if (rows.empty()) return std::nullopt;
+  const Row& r = rows[0];
+  Provider p{*r[0], *r[1], *r[2], *r[3], *r[4], *r[5], *r[6], *r[7], InvalidOid, std::nullopt};
+  p.owner_oid = role_oid(p.owner_role);
+  if (r[8]) p.schemas = parse_string_array(r[8]);
+  return p;
+}
+
+Provider Catalog::load_provider(const std::string& key) {
+  std::optional<Provider> p = find_provider(key);
+  if (!p)
     throw Error(sqlstate::kUndefinedObject, "provider \"" + key + "\" is not registered",
                 {}, "Call metamigrate.register_provider(package, namespace, owner_role) first.");
-  const Row& r = rows[0];
-  Provider p{*r[0], *r[1], *r[2], *r[3], *r[4], *r[5], *r[6], *r[7], InvalidOid};
-  p.owner_oid = role_oid(p.owner_role);
-  return p;
+  return std::move(*p);
+}
+
+bool same_registration(const Provider& a, const Provider& b) {
+  return a.owner_role == b.owner_role && a.version_schema == b.version_schema && a.version_table == b.version_table &&
+         a.version_column == b.version_column;
 }
 
 bool Catalog::register_provider(const Provider& p) {
@@ -66,8 +79,7 @@ bool Catalog::register_provider(const Provider& p) {
        p.search_path});
   if (!inserted.empty()) return true;
   Provider existing = load_provider(p.key);
-  if (existing.owner_role != p.owner_role || existing.version_schema != p.version_schema ||
-      existing.version_table != p.version_table || existing.version_column != p.version_column)
+  if (!same_registration(existing, p))
     throw Error(sqlstate::kDuplicateObject,
                 "provider \"" + p.key + "\" is already registered with different settings",
                 "Registered: owner role " + existing.owner_role + ", version table " + existing.version_schema + "." +
@@ -162,21 +174,18 @@ bool Catalog::version_table_exists(const Provider& p) {
   // role controls: every read and write of it runs as that role, and a
   // view, a foreign or partitioned table, a temporary table or another
   // role's table would run someone else's code or touch someone else's data.
-  Rows rows = spi_.query(
-      "SELECT CASE WHEN c.relpersistence = 't' THEN 't' ELSE c.relkind::text END, c.relowner::pg_catalog.int8::text, pg_catalog.pg_get_userbyid(c.relowner)::text "
-      "FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass($1)",
-      {qualified_name(p.version_schema, p.version_table)});
-  if (rows.empty()) return false;
+  const std::optional<RelationFacts> found = find_relation(p.version_schema, p.version_table);
+  if (!found) return false;
   const std::string table = p.version_schema + "." + p.version_table;
-  if (rows[0][0].value_or("") != "r")
+  if (found->temporary || found->relkind != RELKIND_RELATION)
     throw Error(sqlstate::kWrongObjectType, "version table " + table + " of provider \"" + p.key + "\" is not a plain table",
                 "A version table must be an ordinary table (relkind r), not a temporary table, view, foreign, partitioned or "
                 "other relation.",
                 "Drop the object or register the provider with another version_table.");
-  if (static_cast<Oid>(std::stoul(rows[0][1].value_or("0"))) != p.owner_oid)
+  if (found->owner != p.owner_oid)
     throw Error(sqlstate::kInsufficientPrivilege,
                 "version table " + table + " of provider \"" + p.key + "\" is owned by role \"" +
-                    rows[0][2].value_or("?") + "\", not by the provider's owner role \"" + p.owner_role + "\"",
+                    role_name(found->owner) + "\", not by the provider's owner role \"" + p.owner_role + "\"",
                 "metamigrate reads and writes a version table only as the provider's owner role.",
                 "As its owner or a superuser: ALTER TABLE " + qualified_name(p.version_schema, p.version_table) +
                     " OWNER TO " + quote_ident(p.owner_role) + ";");

@@ -4,6 +4,7 @@
 // when it is a plain table that role owns.
 #pragma once
 
+#include <optional>
 #include <set>
 
 #include "core/revision.hpp"
@@ -22,7 +23,11 @@ struct Provider {
   std::string version_column;
   std::string search_path;
   Oid owner_oid = InvalidOid;
+  std::optional<std::vector<std::string>> schemas;  // the manifest's "schemas", once set
 };
+
+// Same owner role and version table (what a registration fixes).
+bool same_registration(const Provider& a, const Provider& b);
 
 class Catalog {
  public:
@@ -32,7 +37,8 @@ class Catalog {
   Oid owner() const { return catalog_owner_; }
 
   // Throws undefined_object when the provider is not registered.
-  Provider load_provider(const std::string& key);
+  Provider load_provider(const std::string& key);  // throws 42704 when not registered
+  std::optional<Provider> find_provider(const std::string& key);
   // Inserts the provider, or confirms an identical registration. Returns
   // true when it was inserted.
   bool register_provider(const Provider& provider);

@@ -180,7 +180,8 @@ class FactsBuilder {
         f.variable = lower_name(castNode(VariableSetStmt, stmt)->name);
         break;
       case T_VacuumStmt:
-        f.kind = StatementKind::Vacuum;
+        // ANALYZE alone shares the node and runs fine in a transaction.
+        if (castNode(VacuumStmt, stmt)->is_vacuumcmd) f.kind = StatementKind::Vacuum;
         break;
       case T_TransactionStmt:
         f.kind = StatementKind::TransactionControl;

@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/meta_table.hpp"
 #include "pg/guc_scope.hpp"
+#include "pg/relations.hpp"
 #include "pg/sha256.hpp"
 
 namespace mm::pg {
@@ -172,26 +173,56 @@ bool is_function_name(const std::string& name) {
 
 }  // namespace
 
+namespace {
+
+// The version table's catalog row when it is active for the very table
+// that exists (the common case): its contract is refreshed by every
+// migration's finalize.
+std::optional<json> active_version_row(SpiSession& spi, const Provider& provider) {
+  const std::optional<RelationFacts> table = find_relation(provider.version_schema, provider.version_table);
+  if (!table) return std::nullopt;
+  Rows active = spi.query(
+      "SELECT m.uid::text FROM metamigrate.meta_table m WHERE m.provider = $1 AND m.kind = 'alembic_version' "
+      "AND m.status = 'active' AND m.table_oid = $2::pg_catalog.oid",
+      {provider.key, std::to_string(table->oid)});
+  if (active.empty()) return std::nullopt;
+  return version_row_json(provider, *active[0][0], "active", false);
+}
+
+}  // namespace
+
 std::string version_meta_table(const std::string& key) {
   SpiSession spi;
   Catalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "register the version table of provider \"" + key + "\"");
-  // The common case of `current`: the row is active for the very table
-  // that exists. Its contract is refreshed by every migration's finalize;
-  // introspecting and rewriting it here cost more than the rest of `current`.
-  Rows active = spi.query(
-      "SELECT m.uid::text FROM metamigrate.meta_table m WHERE m.provider = $1 AND m.kind = 'alembic_version' "
-      "AND m.status = 'active' AND m.table_oid = pg_catalog.to_regclass(pg_catalog.format('%I.%I', $2::text, "
-      "$3::text))::pg_catalog.oid",
-      {provider.key, provider.version_schema, provider.version_table});
-  if (!active.empty()) {
+  // Introspecting and rewriting the row cost more than the rest of `current`.
+  if (std::optional<json> active = active_version_row(spi, provider)) {
     spi.finish();
-    return version_row_json(provider, *active[0][0], "active", false).dump();
+    return active->dump();
   }
   json row = ensure_version_row(catalog, provider);
   spi.finish();
   return row.dump();
+}
+
+std::string provider_state(const std::string& key, bool with_version_row) {
+  SpiSession spi;
+  Catalog catalog(spi);
+  const std::optional<Provider> provider = catalog.find_provider(key);
+  json state = {{"provider", key}, {"registered", provider.has_value()}};
+  if (provider) {
+    const std::optional<json> version_row = with_version_row ? active_version_row(spi, *provider) : std::nullopt;
+    state.update({{"owner_role", provider->owner_role},
+                  {"version_schema", provider->version_schema},
+                  {"version_table", provider->version_table},
+                  {"version_column", provider->version_column},
+                  {"schemas", provider->schemas ? json(*provider->schemas) : json()},
+                  {"heads", catalog.read_heads(*provider)},
+                  {"version_meta_table", version_row ? *version_row : json()}});
+  }
+  spi.finish();
+  return state.dump();
 }
 
 std::string reserve(const std::string& request_json) {

@@ -9,6 +9,10 @@ namespace mm::pg {
 std::string reserve(const std::string& request_json);
 std::string finalize(const std::string& request_json);
 std::string version_meta_table(const std::string& provider);
+// What a read-only client needs, read only: the registration, the heads
+// (read as the owner role) and, with `with_version_row`, the version
+// table's active catalog row (one more catalog table to read).
+std::string provider_state(const std::string& provider, bool with_version_row);
 
 struct AttachedTable {
   std::string uid, identifier, schema_name, table_name, status;

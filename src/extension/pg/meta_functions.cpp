@@ -21,6 +21,10 @@ Datum version_meta_table_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(version_meta_table(text_arg(fcinfo, 0)));
 }
 
+Datum provider_state_fn(FunctionCallInfo fcinfo) {
+  return json_text_to_jsonb(provider_state(text_arg(fcinfo, 0), PG_GETARG_BOOL(1)));
+}
+
 Datum attach_fn(FunctionCallInfo fcinfo) {
   std::vector<AttachedTable> tables = attach(text_array_arg(fcinfo, 0, "table names"));
   pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });
@@ -165,6 +169,7 @@ Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
 MM_SQL_FUNCTION(metamigrate_reserve, mm::pg::reserve_fn)
 MM_SQL_FUNCTION(metamigrate_finalize, mm::pg::finalize_fn)
 MM_SQL_FUNCTION(metamigrate_version_meta_table, mm::pg::version_meta_table_fn)
+MM_SQL_FUNCTION(metamigrate_provider_state, mm::pg::provider_state_fn)
 MM_SQL_FUNCTION(metamigrate_attach, mm::pg::attach_fn)
 MM_SQL_FUNCTION(metamigrate_run_after_register, mm::pg::run_after_register_fn)
 MM_SQL_FUNCTION(metamigrate_migration_connection, mm::pg::migration_connection_fn)

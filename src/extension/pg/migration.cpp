@@ -93,11 +93,17 @@ std::string register_provider(const ProviderSettings& s) {
 
   SpiSession spi;
   p.search_path = quote_ident(p.version_schema);
+  Catalog catalog(spi);
+  // Registered already, as asked (what every schema command sends first):
+  // nothing to check or store.
+  if (std::optional<Provider> existing = catalog.find_provider(p.key); existing && same_registration(*existing, p)) {
+    spi.finish();
+    return p.key;
+  }
   Rows schema = spi.query("SELECT pg_catalog.to_regnamespace($1) IS NOT NULL", {p.search_path});
   if (schema.empty() || !schema[0][0] || *schema[0][0] != "t")
     throw Error(sqlstate::kUndefinedObject, "schema \"" + p.version_schema + "\" does not exist",
                 {}, "Create the schema for the version table first, or use the default \"public\".");
-  Catalog catalog(spi);
   catalog.version_table_exists(p);  // refuses another role's table or a view before anything is stored
   catalog.register_provider(p);
   spi.finish();

@@ -96,7 +96,9 @@ void set_provider_schemas(const std::string& key, const std::vector<std::string>
   RunAs as_catalog_owner(catalog.owner());
   spi.execute(
       "UPDATE metamigrate.provider SET schemas = ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb)) "
-      "WHERE provider_key = $1",
+      // Unchanged (every command sends them): no new row version.
+      "WHERE provider_key = $1 AND schemas IS DISTINCT FROM "
+      "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb))",
       {key, json_string_array(schemas)});
   spi.finish();
 }

@@ -1,5 +1,7 @@
 #include "pg/security.hpp"
 
+#include "pg/relations.hpp"
+
 #include "core/error.hpp"
 
 namespace mm::pg {
@@ -41,12 +43,10 @@ bool is_system_schema(const std::string& schema) {
          schema.rfind("pg_temp", 0) == 0;
 }
 
-Oid catalog_owner(SpiSession& spi) {
-  Rows rows = spi.query(
-      "SELECT c.relowner::pg_catalog.int8 FROM pg_catalog.pg_class c "
-      "WHERE c.oid = 'metamigrate.provider'::pg_catalog.regclass");
-  if (rows.empty() || !rows[0][0]) throw Error(sqlstate::kInternal, "metamigrate catalog is missing");
-  return static_cast<Oid>(std::stoul(*rows[0][0]));
+Oid catalog_owner(SpiSession&) {
+  const std::optional<RelationFacts> provider = find_relation("metamigrate", "provider");
+  if (!provider) throw Error(sqlstate::kInternal, "metamigrate catalog is missing");
+  return provider->owner;
 }
 
 void warn_if_search_path_writable(SpiSession& spi, const std::string& schema, Oid owner, const std::string& owner_name) {
