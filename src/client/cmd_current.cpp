@@ -1,5 +1,7 @@
 // current: the heads recorded in the database's version table.
 #include <algorithm>
+#include <future>
+#include <optional>
 
 #include "client/commands.hpp"
 #include "client/errors.hpp"
@@ -8,6 +10,7 @@
 #include "client/interruption.hpp"
 #include "client/schema_session.hpp"
 #include "client/server_api.hpp"
+#include "client/signal_guard.hpp"
 
 namespace mmc {
 
@@ -26,21 +29,57 @@ int cmd_current(CommandLine& cl) {
     return kExitOk;
   CredentialOptions credential = credential_options(cl);
   credential.enabled = false;  // read-only: a login would cost a CREATE ROLE and a second connection
-  const ProviderDir provider = cl.load_provider();
-  if (fleet_requested(cl, provider)) return run_fleet(cl, provider);
-  const std::string key = provider.manifest().key();
-  const mm::RevisionGraph& graph = provider.graph();
+  const ProviderDir manifest_only = cl.load_provider(ProviderDir::Contents::ManifestOnly);
+  if (fleet_requested(cl, manifest_only)) return run_fleet(cl, manifest_only);
+  const std::string key = manifest_only.manifest().key();
   const Output& out = cl.out();
-  SchemaSession session(cl, provider, credential, SchemaSession::VersionRow::Resolve);
-  Connection* conn = &session.migration();
 
-  std::vector<std::string> heads;
+  // The revision headers are read while the server answers: with
+  // thousands of revision files each takes about as long as the other.
+  std::future<ProviderDir> reading =
+      std::async(std::launch::async, [&cl] { return cl.read_provider(ProviderDir::Contents::HeadersOnly); });
+  std::unique_ptr<Connection> login;
+  std::optional<SchemaSession> session;
+  std::optional<std::vector<std::string>> heads;
+  nlohmann::json version_row;
   try {
-    heads = column_values(conn->query(sql::current(key)));
-  } catch (ServerError& e) {
-    annotate_server_error(e, &provider);
-    throw;
+    login = cl.connect();
+    SignalGuard::watch(*login);
+    try {
+      // Registered as the manifest says (every use after the first): one
+      // read and no registration call, so nothing is written.
+      // The version table's catalog row only when it is printed.
+      const bool wants_version_row = out.json() || out.verbose();
+      const nlohmann::json state = json_value(login->query(sql::provider_state(key, wants_version_row)));
+      if (registered_as(state, manifest_only.manifest(), wants_version_row)) {
+        heads = state["heads"].get<std::vector<std::string>>();
+        version_row = state["version_meta_table"];
+        out.detail("server: metamigrate.provider_state (registered as the manifest says)");
+      }
+    } catch (const ServerError&) {
+      // Not registered, or not as the manifest says: the registration
+      // calls below register it or report what is wrong.
+    }
+    if (!heads) {
+      session.emplace(cl, manifest_only, credential, SchemaSession::VersionRow::Resolve, std::move(login));
+      heads = column_values(session->migration().query(sql::current(key)));
+      version_row = session->version_meta_table();
+    }
+  } catch (...) {
+    // A broken revision file is reported before a server error, as when
+    // the files were read first.
+    ProviderDir provider = reading.get();
+    try {
+      throw;
+    } catch (ServerError& e) {
+      annotate_server_error(e, &provider);
+      throw;
+    }
   }
+  const ProviderDir provider = reading.get();
+  cl.report_load(provider);
+  const mm::RevisionGraph& graph = provider.graph();
+  Connection* conn = session ? &session->migration() : login.get();
 
   // An interrupted non-transactional revision recorded by this client.
   const InterruptionJournal journal(provider);
@@ -48,7 +87,7 @@ int cmd_current(CommandLine& cl) {
   if (!journal.empty()) {
     const std::string uid = conn->query(sql::data_source_uid()).text(0, 0);
     interrupted = journal.find(uid, key);
-    if (interrupted && !interruption_pending(*interrupted, graph, heads)) {
+    if (interrupted && !interruption_pending(*interrupted, graph, *heads)) {
       out.note("note: the interrupted revision " + interrupted->revision + " recorded in " + journal.path() +
                " has been resolved in the database meanwhile; forgetting the record");
       journal.clear(uid, key, out);
@@ -58,7 +97,7 @@ int cmd_current(CommandLine& cl) {
 
   const std::vector<std::string> local_heads = graph.ids(graph.heads());
   nlohmann::json revisions = nlohmann::json::array();
-  for (const std::string& id : heads) {
+  for (const std::string& id : *heads) {
     const std::size_t node = graph.find(id);
     const bool known = node != mm::RevisionGraph::npos;
     const bool head = known && is_head(graph, node);
@@ -70,25 +109,26 @@ int cmd_current(CommandLine& cl) {
     if (known && !graph.at(node).message.empty()) line += ", " + graph.at(node).message;
     out.result(line);
   }
-  std::vector<std::string> sorted_heads = heads, sorted_local = local_heads;
+  std::vector<std::string> sorted_heads = *heads, sorted_local = local_heads;
   std::sort(sorted_heads.begin(), sorted_heads.end());
   std::sort(sorted_local.begin(), sorted_local.end());
   const bool up_to_date = sorted_heads == sorted_local;
   if (out.json()) {
     out.result_json({{"provider", key},
-                     {"heads", heads},
+                     {"heads", *heads},
                      {"revisions", revisions},
                      {"local_heads", local_heads},
                      {"up_to_date", up_to_date},
-                     {"database", session.login().describe()},
-                     {"version_meta_table", session.version_meta_table()},
+                     {"database", conn->describe()},
+                     {"version_meta_table", version_row},
                      {"interrupted", interrupted ? interrupted->to_json() : nlohmann::json()}});
     return kExitOk;
   }
-  out.detail("provider " + key + " in " + session.login().describe() + "; version table catalog row " +
-             session.version_meta_table().value("uid", "?") + " (" + session.version_meta_table().value("status", "?") + ")");
+  if (out.verbose() && version_row.is_object())
+    out.detail("provider " + key + " in " + conn->describe() + "; version table catalog row " +
+               version_row.value("uid", "?") + " (" + version_row.value("status", "?") + ")");
   if (interrupted) out.warning(interrupted->describe());
-  if (heads.empty()) out.note("no revision of " + key + " is applied in this database yet");
+  if (heads->empty()) out.note("no revision of " + key + " is applied in this database yet");
   else if (!up_to_date) out.note("local head(s): " + (local_heads.empty() ? std::string("none") : mm::join(local_heads)) +
                                  "; run 'metamigrate upgrade' to apply what is missing");
   return kExitOk;

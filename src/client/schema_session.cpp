@@ -90,12 +90,12 @@ bool logs_in_as(const Connection& conn, const std::string& owner_role) {
 }
 
 SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
-                             VersionRow version_row)
+                             VersionRow version_row, std::unique_ptr<Connection> user_login)
     : provider_(provider), out_(cl.out()), dsn_(cl.globals().dsn), options_(options) {
   const Manifest& manifest = provider.manifest();
   const std::string key = manifest.key();
   const Output& out = cl.out();
-  login_ = cl.connect();
+  login_ = user_login ? std::move(user_login) : cl.connect();
   SignalGuard::watch(*login_);
 
   std::vector<Query> setup{sql::begin(), sql::register_provider(manifest), sql::provider_registered_now(key),

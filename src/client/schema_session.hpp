@@ -60,9 +60,9 @@ class SchemaSession {
   // the version table's catalog row when asked, removes expired
   // credentials (metamigrate.reap_credentials) and, if enabled, issues a
   // credential and connects with it. Throws ServerError (annotated) or
-  // OperationError.
+  // OperationError. `login`: the user's connection when already made.
   SchemaSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
-                VersionRow version_row = VersionRow::Skip);
+                VersionRow version_row = VersionRow::Skip, std::unique_ptr<Connection> login = nullptr);
   // Closes the temporary logins' connections and has the server drop
   // those logins (also on errors and interrupts): expiry is only the
   // backstop for a client that died.

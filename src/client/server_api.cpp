@@ -75,6 +75,10 @@ Query migrate(Operation op, const std::string& key, const std::string& target, b
 
 Query current(const std::string& key) { return {"SELECT * FROM metamigrate.current($1)", {key}}; }
 
+Query provider_state(const std::string& key, bool version_row) {
+  return {"SELECT metamigrate.provider_state($1, $2::boolean)", {key, std::string(version_row ? "true" : "false")}};
+}
+
 Query plan(const std::string& key, const std::string& direction, const std::string& target) {
   return {"SELECT revision FROM metamigrate.plan($1, $2, $3) ORDER BY step", {key, direction, target}};
 }
@@ -161,6 +165,15 @@ Query provider_lock_holder(const std::string& key) {
 }
 
 }  // namespace sql
+
+bool registered_as(const nlohmann::json& state, const Manifest& m, bool version_row) {
+  const auto text = [&](const char* key) { return state.value(key, nlohmann::json()).is_string() ? state[key].get<std::string>() : ""; };
+  return state.value("registered", false) && text("owner_role") == m.owner_role &&
+         text("version_schema") == m.version_table.schema && text("version_table") == m.version_table.name &&
+         text("version_column") == m.version_table.column && state.value("schemas", nlohmann::json()) == nlohmann::json(m.schemas) &&
+         (!version_row || state.value("version_meta_table", nlohmann::json()).is_object()) &&
+         state.value("heads", nlohmann::json()).is_array();
+}
 
 std::vector<std::string> column_values(const PgResult& result) {
   std::vector<std::string> out;

@@ -34,6 +34,9 @@ Query verify(const std::string& key);
 Query upload_revisions(const ProviderDir& provider);
 Query migrate(Operation op, const std::string& key, const std::string& target, bool purge = false);
 Query current(const std::string& key);
+// metamigrate.provider_state: registration, heads and (with version_row)
+// the version table's active catalog row, in one read that writes nothing.
+Query provider_state(const std::string& key, bool version_row);
 // metamigrate.plan(key, direction, target): the steps, changing nothing.
 Query plan(const std::string& key, const std::string& direction, const std::string& target);
 // CALL metamigrate.upgrade_per_revision / downgrade_per_revision: only
@@ -74,6 +77,11 @@ Query unlock_provider(const std::string& key);
 // application (no row when nobody else does).
 Query provider_lock_holder(const std::string& key);
 }  // namespace sql
+
+// Whether provider_state's result shows the provider registered exactly as
+// `manifest` says (and, with version_row, an active version-table row):
+// then the registration calls would change nothing.
+bool registered_as(const nlohmann::json& state, const Manifest& manifest, bool version_row);
 
 // Rows of a one-column result.
 std::vector<std::string> column_values(const PgResult& result);

@@ -97,6 +97,8 @@ fi
 echo "== version and help"
 expect 0 "--version" --version
 check "--version prints the version" grep -qE '^metamigrate [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out"
+expect 0 "--help" --help
+check "--help lists no empty 'not implemented' line" bash -c "! grep -qE 'Not implemented yet[^:]*: *$' '$WORK/out'"
 for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair check verify reap import; do
   run "$command" --help
   if [ "$rc" -eq 0 ] && grep -q "^Examples:" "$WORK/out" && grep -q "metamigrate $command" "$WORK/out"; then
@@ -352,13 +354,21 @@ bad_provider() {
   printf '{"package": "bad", "namespace": "ns", "owner_role": "bad_owner"}\n' >"$WORK/bad/metamigrate.json"
   printf -- '-- metamigrate:revision\n-- revision: r1\n-- down_revision:\n-- message: first\n\n-- metamigrate:upgrade\nSELECT 1;\n\n-- metamigrate:downgrade\n' >"$WORK/bad/versions/ns/r1_first.sql"
 }
-bad_case() {  # description, file (relative), expected line, message fragment
-  run --provider "$WORK/bad" heads
-  if [ "$rc" -eq 2 ] && err_is_one_line && grep -qE "^$WORK/bad/$2:$3: " "$WORK/err" && err_has "$4"; then
-    pass "$1 -> $2:$3"
-  else
-    fail "$1: expected exit 2 and one line '$WORK/bad/$2:$3: ...$4...' (exit $rc)"
-  fi
+# bad_case description, file (relative), expected line, message fragment [sections]:
+# both a command that reads whole files (show) and one that reads only the
+# headers (heads) report it; with "sections", a problem after the upgrade
+# marker, only the whole-file reader does (heads neither reads nor checks the SQL).
+bad_case() {
+  local command
+  for command in show heads; do
+    [ "${5:-}" = sections ] && [ "$command" = heads ] && continue
+    if [ "$command" = show ]; then run --provider "$WORK/bad" show r1; else run --provider "$WORK/bad" heads; fi
+    if [ "$rc" -eq 2 ] && err_is_one_line && grep -qE "^$WORK/bad/$2:$3: " "$WORK/err" && err_has "$4"; then
+      pass "$1 -> $2:$3 ($command)"
+    else
+      fail "$1 ($command): expected exit 2 and one line '$WORK/bad/$2:$3: ...$4...' (exit $rc)"
+    fi
+  done
 }
 bad_provider
 run --provider "$WORK/bad" heads
@@ -379,7 +389,7 @@ printf -- '-- metamigrate:revision\n-- revision: r2\n-- down_revision: r1\n-- de
 bad_case "unknown depends_on" versions/ns/r2.sql 4 'depends_on "r7"'
 bad_provider
 printf -- '-- metamigrate:revision\n-- revision: r2\n-- down_revision: r1\n\n-- metamigrate:upgrade\nSELECT 1;\n' >"$WORK/bad/versions/ns/r2.sql"
-bad_case "missing downgrade section" versions/ns/r2.sql 6 "missing section '-- metamigrate:downgrade'"
+bad_case "missing downgrade section" versions/ns/r2.sql 6 "missing section '-- metamigrate:downgrade'" sections
 bad_provider
 printf -- '-- metamigrate:revision\n-- revision: r2\n-- down_revision: r1\n\nSELECT 1;\n' >"$WORK/bad/versions/ns/r2.sql"
 bad_case "SQL before the upgrade section" versions/ns/r2.sql 5 "SQL outside a section"
@@ -400,7 +410,7 @@ printf -- '-- metamigrate:revision\n-- revision: r2\n-- down_revision: r1\n-- tr
 bad_case "bad transactional value" versions/ns/r2.sql 4 "true or false"
 bad_provider
 printf -- '-- metamigrate:revision\n-- revision: r2\n-- down_revision: r1\n\n-- metamigrate:upgrade\n-- metamigrate:downgrade\n-- metamigrate:upgrade\n' >"$WORK/bad/versions/ns/r2.sql"
-bad_case "section twice" versions/ns/r2.sql 7 "appears twice"
+bad_case "section twice" versions/ns/r2.sql 7 "appears twice" sections
 bad_provider
 printf -- '-- metamigrate:revision\n-- revision: r2\n-- down_revision: r2\n\n-- metamigrate:upgrade\n-- metamigrate:downgrade\n' >"$WORK/bad/versions/ns/r2.sql"
 bad_case "revision names itself" versions/ns/r2.sql 3 "itself"
@@ -438,6 +448,8 @@ cd "$WORK" || exit 1
 source "$here/autogenerate.sh"
 cd "$WORK" || exit 1
 source "$here/fleet.sh"
+cd "$WORK" || exit 1
+source "$here/header_cache.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
