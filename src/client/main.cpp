@@ -24,8 +24,8 @@ void print_general_help() {
     name.resize(11, ' ');
     std::cout << "  " << name << c.summary << "\n";
   }
-  std::cout << "Not implemented yet in this version (they exit with status 2): " << later << "\n\n"
-            << "Global options (also accepted after the command):\n"
+  if (!later.empty()) std::cout << "Not implemented yet in this version (they exit with status 2): " << later << "\n";
+  std::cout << "\nGlobal options (also accepted after the command):\n"
                "  --dsn DSN       database URI or conninfo; default $METAMIGRATE_DSN, then $DATABASE_URL, then\n"
                "                  libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, service file, .pgpass)\n"
                "  --provider DIR  provider directory (default ./migrations)\n"

@@ -61,6 +61,8 @@ SELECT pg_temp.rules('ALTER TABLE lint_acct ADD COLUMN x int;', true, false) AS 
        pg_temp.rules(E'CREATE TABLE t (id int);\nALTER TABLE t ADD COLUMN x int;', true, false) AS new_table;
 -- vacuum-in-revision, transaction-control
 SELECT pg_temp.rules('VACUUM lint_acct;') AS vacuum,
+       pg_temp.rules('VACUUM (ANALYZE) lint_acct;') AS vacuum_analyze,
+       pg_temp.rules('ANALYZE lint_acct;') AS analyze_alone,
        pg_temp.rules(E'BEGIN;\nSELECT 1;\nCOMMIT;') AS transaction_control;
 -- Messages name the table and the safe alternative; lines count from the SQL given.
 SELECT rule, severity, line, message FROM metamigrate.lint(E'-- comment\n\n  CREATE INDEX i\n  ON lint_acct (name);');
