@@ -33,8 +33,11 @@ for path in reversed(os.environ.get("METAMIGRATE_IMPORT_PYTHONPATH", "").split(o
     if path:
         sys.path.insert(0, path)
 
+# As Alembic's own offline template: with the driver's "pyformat" style
+# every '%' in op.execute() text would be written as '%%'.
 context.configure(
     dialect_name="postgresql",
+    dialect_opts={"paramstyle": "named"},
     literal_binds=True,
     transactional_ddl=False,
     version_table=os.environ["METAMIGRATE_IMPORT_VERSION_TABLE"],

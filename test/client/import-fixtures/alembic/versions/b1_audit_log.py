@@ -21,7 +21,11 @@ def upgrade():
         sa.Column('user_id', sa.BigInteger(), sa.ForeignKey('users.id')),
         sa.Column('action', sa.String(40), nullable=False),
     )
+    # '%' must reach the database as written (offline rendering doubled it).
+    op.execute("COMMENT ON TABLE audit_log IS 'kept 100% of the time'")
+    op.execute("CREATE FUNCTION audit_log_name() RETURNS text LANGUAGE sql AS $$ SELECT format('%I', 'audit_log') $$")
 
 
 def downgrade():
+    op.execute("DROP FUNCTION audit_log_name()")
     op.drop_table('audit_log')
