@@ -235,3 +235,31 @@ adopt_refused "a failed sqitch deploy" sqitch "$FIX/sqitch" \
   "the last sqitch deploy of project blog failed"
 adopt_refused "golang-migrate's table adopted as dbmate's" dbmate "$FIX/dbmate/db/migrations" \
   "ALTER TABLE schema_migrations ADD COLUMN dirty boolean NOT NULL DEFAULT false" "that is golang-migrate's shape"
+
+# Empty migrations (golang-migrate's empty *.up.sql, diesel's no-op ups):
+# the tools apply and record them, so the import keeps them as no-op
+# revisions that apply and record their version.
+echo "== import: empty migrations"
+em="$WORK/imp_empty_src"
+mkdir -p "$em"
+printf 'CREATE TABLE imp_empty_t (id int);\n' >"$em/000001_create.up.sql"
+printf 'DROP TABLE imp_empty_t;\n' >"$em/000001_create.down.sql"
+: >"$em/000002_noop.up.sql"
+printf '\n\n' >"$em/000002_noop.down.sql"
+printf 'ALTER TABLE imp_empty_t ADD COLUMN x int;\n' >"$em/000003_add.up.sql"
+ep="$WORK/imp/empty"
+edb="mmct_imp_empty_$suffix"
+run scaffold --package imp_empty --namespace main --owner-role "$IOWNER" --dir "$ep"
+cp "$WORK/out" "$WORK/imp_setup_empty.sql"
+imp_db "$edb" "$WORK/imp_setup_empty.sql"
+run --provider "$ep" import --from golang-migrate "$em"
+check "an empty up migration is imported (exit $rc)" test "$rc" -eq 0
+check "and named on stderr" err_has "000002_noop.up.sql: empty"
+check_eq "one revision file per migration, the empty one too" "$(ls "$ep/versions/main/" | wc -l)" 3
+run --provider "$ep" --dsn "dbname=$edb" upgrade
+check "the history with an empty migration upgrades (exit $rc)" test "$rc" -eq 0
+check "all three applied" out_has "(3 revisions"
+check_eq "the last one is recorded" "$(sql -d "$edb" -c 'SELECT version_num FROM imp_empty_alembic_version')" \
+  "$(grep -h '^-- revision:' "$ep"/versions/main/*000003*.sql | sed 's/^-- revision: //')"
+run --provider "$ep" --dsn "dbname=$edb" downgrade base
+check "and downgrades through it (exit $rc)" test "$rc" -eq 0

@@ -86,7 +86,7 @@ ImportSet read_dbmate(const std::filesystem::path& src) {
     mig.revision.message = message_from_name(m[2].str());
     mig.revision.upgrade_sql = tidy_sql(blocks.up);
     mig.revision.transactional = blocks.transactional;
-    if (mig.revision.upgrade_sql.empty()) throw InputError(shown, 0, "the \"-- migrate:up\" block is empty");
+    if (mig.revision.upgrade_sql.empty()) mig.revision.upgrade_sql = note_empty_migration(set, shown);
     mig.revision.downgrade_sql = blocks.has_down && !tidy_sql(blocks.down).empty() ? tidy_sql(blocks.down)
                                                                                    : note_missing_downgrade(set, shown);
     set.migrations.push_back(std::move(mig));

@@ -42,7 +42,7 @@ ImportSet read_diesel(const fs::path& src) {
     mig.revision.id = revision_id_for(mig.version, m[2].str(), up_shown);
     mig.revision.message = message_from_name(m[2].str());
     mig.revision.upgrade_sql = tidy_sql(read_source(src / name / "up.sql", up_shown));
-    if (mig.revision.upgrade_sql.empty()) throw InputError(up_shown, 0, "up.sql is empty");
+    if (mig.revision.upgrade_sql.empty()) mig.revision.upgrade_sql = note_empty_migration(set, up_shown);
     const fs::path down = src / name / "down.sql";
     std::string down_sql;
     if (fs::exists(down, ec)) down_sql = tidy_sql(read_source(down, shown_path(src, fs::path(name) / "down.sql")));

@@ -87,7 +87,7 @@ ImportSet read_flyway(const fs::path& src) {
     mig.revision.id = revision_id_for("V" + version, script.description, mig.source);
     mig.revision.message = trim(script.description);
     mig.revision.upgrade_sql = tidy_sql(read_source(src / script.relative, mig.source));
-    if (mig.revision.upgrade_sql.empty()) throw InputError(mig.source, 0, "the script is empty");
+    if (mig.revision.upgrade_sql.empty()) mig.revision.upgrade_sql = note_empty_migration(set, mig.source);
     std::string down;
     for (const auto& [undo_version, undo_script] : undo)
       if (compare_versions(undo_version, version) == 0)

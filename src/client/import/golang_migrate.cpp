@@ -59,7 +59,7 @@ ImportSet read_golang_migrate(const std::filesystem::path& src) {
     mig.revision.id = revision_id_for(pair.raw_version, pair.title, mig.source);
     mig.revision.message = message_from_name(pair.title);
     mig.revision.upgrade_sql = tidy_sql(strip_transaction_wrapper(read_source(src / pair.up, mig.source)));
-    if (mig.revision.upgrade_sql.empty()) throw InputError(mig.source, 0, "the up migration is empty");
+    if (mig.revision.upgrade_sql.empty()) mig.revision.upgrade_sql = note_empty_migration(set, mig.source);
     std::string down;
     if (!pair.down.empty()) down = tidy_sql(strip_transaction_wrapper(read_source(src / pair.down, shown_path(src, pair.down))));
     mig.revision.downgrade_sql = down.empty() ? note_missing_downgrade(set, mig.source) : down;

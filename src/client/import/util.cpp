@@ -136,6 +136,13 @@ std::string note_missing_downgrade(ImportSet& set, const std::string& source) {
   return missing_downgrade(set.tool, source);
 }
 
+std::string note_empty_migration(ImportSet& set, const std::string& source) {
+  set.warnings.push_back(source + ": empty; imported as a revision that changes nothing but records its version, "
+                                  "as " + set.tool + " does");
+  return "-- no SQL: " + source + " is empty in the " + set.tool + " history (" + set.tool +
+         " applies and records it; so does this revision)\n";
+}
+
 std::string strip_transaction_wrapper(const std::string& sql) {
   const std::vector<SqlStatement> statements = split_sql(sql);
   if (statements.size() < 2) return sql;

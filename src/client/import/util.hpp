@@ -33,6 +33,12 @@ std::string missing_downgrade(const std::string& tool, const std::string& source
 // Adds the warning and returns missing_downgrade(...).
 std::string note_missing_downgrade(ImportSet& set, const std::string& source);
 
+// The upgrade section of an empty migration: a comment saying so. The
+// tools apply and record an empty migration (ory/kratos has 21), so the
+// revision is kept as a no-op that applies and records its version. Adds
+// a note to `set`.
+std::string note_empty_migration(ImportSet& set, const std::string& source);
+
 // Removes a BEGIN;...COMMIT; pair wrapping the whole script (golang-migrate
 // and sqitch scripts carry their own transaction; metamigrate runs each
 // revision in one already). Other SQL is returned unchanged.
