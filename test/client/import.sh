@@ -263,3 +263,41 @@ check_eq "the last one is recorded" "$(sql -d "$edb" -c 'SELECT version_num FROM
   "$(grep -h '^-- revision:' "$ep"/versions/main/*000003*.sql | sed 's/^-- revision: //')"
 run --provider "$ep" --dsn "dbname=$edb" downgrade base
 check "and downgrades through it (exit $rc)" test "$rc" -eq 0
+
+# A data migration that reads from the database cannot be rendered
+# offline: the error names the revision file and line and says why.
+if command -v alembic >/dev/null && /usr/bin/python3 -c 'import alembic, psycopg2' 2>/dev/null; then
+  echo "== import: an Alembic revision offline mode cannot render"
+  ab="$WORK/imp_bind_src"
+  rm -rf "$ab"
+  cp -r "$FIX/alembic" "$ab"
+  cat >"$ab/versions/c1_backfill.py" <<'EOS'
+"""backfill
+
+Revision ID: c1
+Revises: m1
+"""
+from alembic import op
+import sqlalchemy as sa
+
+revision = 'c1'
+down_revision = 'm1'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    conn = op.get_bind()
+    count = conn.execute(sa.text("SELECT count(*) FROM users")).scalar()
+    op.execute("UPDATE users SET email = lower(email) WHERE %d > 0" % count)
+
+
+def downgrade():
+    pass
+EOS
+  run --provider "$WORK/imp/bind" import --from alembic "$ab"
+  check_eq "an unrenderable revision fails the import as bad input" "$rc" 2
+  check "the error names the revision file and line" err_matches "c1_backfill\.py:17: "
+  check "and says why offline rendering cannot run it" err_has "reads from the database"
+  check "and what to do" err_has "Write that part as SQL"
+fi

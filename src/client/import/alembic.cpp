@@ -6,6 +6,7 @@
 // application settings) is never run.
 #include <algorithm>
 #include <fstream>
+#include <regex>
 #include <set>
 
 #include "client/errors.hpp"
@@ -62,6 +63,34 @@ std::string last_lines(const std::string& text, std::size_t count) {
   return out;
 }
 
+// Why `alembic ... --sql` failed, said of the revision whose upgrade() or
+// downgrade() raised (the last traceback frame in a versions/*.py file).
+// Offline mode has no database: a data migration that reads from it
+// (op.get_bind(), .fetchone(), .scalar()...) cannot be rendered.
+InputError offline_failure(const fs::path& versions, const std::string& command, int exit_code,
+                           const std::string& err) {
+  const std::string said = "; Alembic said:" + last_lines(err, 6);
+  const std::regex frame(R"re(File "([^"]*/([^/"]+\.py))", line ([0-9]+), in (upgrade|downgrade))re");
+  std::smatch match, last;
+  for (auto it = err.cbegin(); std::regex_search(it, err.cend(), match, frame); it = match.suffix().first) last = match;
+  if (last.empty())
+    return InputError(versions.generic_string(), 0,
+                      "'" + command + "' failed (exit " + std::to_string(exit_code) + ")" + said);
+  const std::string shown = shown_path(versions, last[2].str());
+  const std::string function = last[4].str();
+  const bool reads_database = err.find("get_bind") != std::string::npos || err.find("NoneType") != std::string::npos ||
+                              err.find("fetch") != std::string::npos || err.find("scalar") != std::string::npos;
+  std::string why = reads_database
+                        ? "its " + function + "() reads from the database (op.get_bind(), a query's result), and "
+                              "Alembic's offline mode, which renders revisions as SQL, has no database to read. "
+                              "Write that part as SQL (op.execute(\"UPDATE ... SELECT ...\")), or move the data "
+                              "step out of the history, then import again"
+                        : "its " + function + "() raised an error while Alembic rendered it as SQL (offline mode). "
+                              "Fix the revision so that 'alembic " + std::string(function) +
+                              " --sql' runs, then import again";
+  return InputError(shown, std::stoi(last[3].str()), "cannot import this revision: " + why + said);
+}
+
 std::map<std::string, std::string> run_offline(const fs::path& versions, const std::vector<std::string>& args,
                                                bool upgrade) {
   TempDir tmp;
@@ -78,10 +107,7 @@ std::map<std::string, std::string> run_offline(const fs::path& versions, const s
                    "METAMIGRATE_IMPORT_PYTHONPATH=" + project.string() + ":" + project.parent_path().string()});
   std::string command = "alembic";
   for (const std::string& a : args) command += " " + a;
-  if (result.exit_code != 0)
-    throw InputError(versions.generic_string(), 0,
-                     "'" + command + "' failed (exit " + std::to_string(result.exit_code) +
-                         "); Alembic said:" + last_lines(result.err, 6));
+  if (result.exit_code != 0) throw offline_failure(versions, command, result.exit_code, result.err);
   return split_offline_output(result.out, upgrade, kSentinelTable);
 }
 
