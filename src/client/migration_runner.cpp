@@ -1,6 +1,7 @@
 #include "client/migration_runner.hpp"
 
 #include <algorithm>
+#include <set>
 #include <chrono>
 
 #include "client/lock_report.hpp"
@@ -795,8 +796,28 @@ void MigrationRunner::lint_plan(const MigrationRequest& request, const std::vect
   const bool lock_timeout_set = !request.lock_timeout_ms.empty() && request.lock_timeout_ms != "0";
   out_.detail("server: lint of " + std::to_string(sections.size()) + " revision(s) about to run");
   lint_findings_ = lint_sections(conn_, sections, lock_timeout_set);
-  if (!out_.json())
-    for (const LintFinding& f : lint_findings_) out_.message("lint: " + f.text());
+  if (!out_.json()) {
+    // Imported revisions ran under their old tool wherever the history is
+    // deployed: their findings are history, summed up in one line (all of
+    // them count for --strict-lint and --json).
+    std::size_t historical = 0;
+    std::set<std::string> historical_revisions, tools;
+    for (const LintFinding& f : lint_findings_) {
+      const RevisionFile* file = provider_.find_file(f.revision);
+      if (file && !file->imported_from.empty()) {
+        ++historical;
+        historical_revisions.insert(file->revision.id);
+        tools.insert(file->imported_from);
+        continue;
+      }
+      out_.message("lint: " + f.text());
+    }
+    if (historical)
+      out_.message("lint: " + std::to_string(historical) + " finding(s) in " +
+                   std::to_string(historical_revisions.size()) + " imported revision(s) not shown (they ran under " +
+                   mm::join(std::vector<std::string>(tools.begin(), tools.end())) +
+                   " before; 'metamigrate lint' lists them)");
+  }
   if (request.strict_lint && !lint_findings_.empty())
     throw OperationError(std::string("refusing to ") + operation_name(request.operation) + " " + key_ + ": lint found " +
                              std::to_string(lint_findings_.size()) +

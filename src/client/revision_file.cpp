@@ -211,10 +211,16 @@ class Parser {
   }
 
   // Between the header and the upgrade marker only blank lines and comments.
-  std::size_t expect_upgrade_marker(std::size_t i) const {
+  std::size_t expect_upgrade_marker(std::size_t i) {
+    static const std::string kImported = "-- imported from ";
     for (; i < lines_.size(); ++i) {
       const std::string marker = marker_name(lines_[i]);
       if (marker == "upgrade") return i;
+      if (lines_[i].compare(0, kImported.size(), kImported) == 0) {
+        const std::size_t colon = lines_[i].find(':', kImported.size());
+        file_.imported_from = trim(lines_[i].substr(kImported.size(), colon == std::string::npos ? std::string::npos
+                                                                                                 : colon - kImported.size()));
+      }
       if (!marker.empty()) fail(i, "expected '-- metamigrate:upgrade' before '" + trim(lines_[i]) + "'");
       if (!is_blank(lines_[i]) && !is_comment(lines_[i]))
         fail(i, "SQL outside a section: put it after '-- metamigrate:upgrade' or '-- metamigrate:downgrade'");

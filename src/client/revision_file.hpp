@@ -27,6 +27,10 @@ struct RevisionFile {
   // File line of the first line of each uploaded SQL section, to turn a
   // line inside the SQL (as the server reports it) into a file line.
   int upgrade_marker_line = 0;  // the '-- metamigrate:upgrade' line
+  // The tool of an '-- imported from TOOL: SOURCE' comment line before the
+  // upgrade marker (metamigrate import writes it), "" otherwise. Not kept
+  // in the header cache: only whole-file readers (upgrade's lint) use it.
+  std::string imported_from;
   int upgrade_first_line = 0;
   int downgrade_first_line = 0;
 

@@ -261,8 +261,16 @@ check "the history with an empty migration upgrades (exit $rc)" test "$rc" -eq 0
 check "all three applied" out_has "(3 revisions"
 check_eq "the last one is recorded" "$(sql -d "$edb" -c 'SELECT version_num FROM imp_empty_alembic_version')" \
   "$(grep -h '^-- revision:' "$ep"/versions/main/*000003*.sql | sed 's/^-- revision: //')"
+check "lint of imported revisions is one summary line" \
+  bash -c "grep -h 'lint: ' '$WORK/out' '$WORK/err' | grep -q 'finding(s) in 1 imported revision(s) not shown (they ran under golang-migrate before'"
+check "and not a line per finding" bash -c "! grep -h 'lint: ' '$WORK/out' '$WORK/err' | grep -q 'missing-lock-timeout'"
 run --provider "$ep" --dsn "dbname=$edb" downgrade base
 check "and downgrades through it (exit $rc)" test "$rc" -eq 0
+run --provider "$ep" --dsn "dbname=$edb" --json upgrade
+check "--json keeps every finding of imported revisions" out_has '"rule": "missing-lock-timeout"'
+run --provider "$ep" --dsn "dbname=$edb" downgrade base
+run --provider "$ep" --dsn "dbname=$edb" upgrade --strict-lint
+check "--strict-lint stays strict for imported revisions (exit $rc)" test "$rc" -eq 1
 
 # A data migration that reads from the database cannot be rendered
 # offline: the error names the revision file and line and says why.
