@@ -130,7 +130,7 @@ ProviderDir CommandLine::read_provider(ProviderDir::Contents contents) const {
 
 void CommandLine::report_load(const ProviderDir& provider) const {
   const ProviderDir::LoadStats& stats = provider.load_stats();
-  if (stats.headers_only)
+  if (provider.contents() == ProviderDir::Contents::HeadersOnly)
     out_->detail("revision headers: " + std::to_string(stats.files_read) + " read from their files, " +
                  std::to_string(stats.headers_from_cache) + " unchanged ones from the cache");
 }

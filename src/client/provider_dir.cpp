@@ -112,8 +112,7 @@ bool mentions_id(const std::string& message, const std::string& id) {
 ProviderDir ProviderDir::load(const fs::path& dir, Contents contents) {
   ProviderDir p;
   p.dir_ = dir;
-  p.headers_only_ = contents != Contents::Full;
-  p.stats_.headers_only = contents == Contents::HeadersOnly;
+  p.contents_ = contents;
   const fs::path manifest_path = dir / kManifestFileName;
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
@@ -130,7 +129,6 @@ ProviderDir ProviderDir::load(const fs::path& dir, Contents contents) {
                      "provider manifest not found (run 'metamigrate scaffold', or pass --provider DIR)");
   p.manifest_ = load_manifest(manifest_path.string(), display_path(dir, kManifestFileName));
   if (contents == Contents::ManifestOnly) {
-    p.headers_only_ = true;
     p.graph_ = std::make_shared<const mm::RevisionGraph>(std::vector<mm::Revision>());
     return p;
   }
@@ -226,7 +224,7 @@ void ProviderDir::check_merges() const {
 }
 
 void ProviderDir::require_sql(const char* what) const {
-  if (headers_only_)
+  if (contents_ != Contents::Full)
     throw std::logic_error(std::string("ProviderDir::") + what + " needs the SQL sections: load with Contents::Full");
 }
 

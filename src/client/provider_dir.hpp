@@ -23,7 +23,6 @@ class ProviderDir {
     ManifestOnly  // no revision file: an empty graph (what connecting to the server needs)
   };
   struct LoadStats {
-    bool headers_only = false;
     std::size_t files_read = 0, headers_from_cache = 0;
   };
 
@@ -46,7 +45,7 @@ class ProviderDir {
   // How a path inside the provider directory is shown to the user.
   std::string display(const std::filesystem::path& relative) const;
 
-  bool headers_only() const { return headers_only_; }
+  Contents contents() const { return contents_; }
   const LoadStats& load_stats() const { return stats_; }
 
   bool has_non_transactional() const;
@@ -67,11 +66,11 @@ class ProviderDir {
   std::vector<RevisionFile> files_;
   std::vector<std::size_t> file_of_node_;
   std::shared_ptr<const mm::RevisionGraph> graph_;
-  bool headers_only_ = false;
+  Contents contents_ = Contents::Full;
   LoadStats stats_;
 
   void check_merges() const;
-  // Throws std::logic_error in a headers-only load (a programming error).
+  // Throws std::logic_error unless loaded with Contents::Full (a programming error).
   void require_sql(const char* what) const;
 };
 

@@ -211,7 +211,7 @@ void RevisionHeaderCache::load() {
   written_ns_ = nanoseconds(st.st_mtim);
 }
 
-const RevisionHeaderCache::Entry* RevisionHeaderCache::loaded(const std::string& name) const {
+RevisionHeaderCache::Entry* RevisionHeaderCache::loaded(const std::string& name) {
   const auto it = std::lower_bound(loaded_.begin(), loaded_.end(), name,
                                    [](const Entry& e, const std::string& n) { return e.name < n; });
   return it != loaded_.end() && it->name == name ? &*it : nullptr;
@@ -224,7 +224,7 @@ bool RevisionHeaderCache::racy(const FileStamp& stamp) const {
 
 std::optional<RevisionFile> RevisionHeaderCache::take(const std::string& name, const FileStamp& stamp) {
   if (!enabled_) return std::nullopt;
-  Entry* e = const_cast<Entry*>(loaded(name));
+  Entry* e = loaded(name);
   if (!e || e->stamp != stamp || racy(stamp) || e->header.revision.id.empty()) return std::nullopt;
   RevisionFile header = std::move(e->header);
   e->header.revision.id.clear();  // taken

@@ -77,7 +77,7 @@ class RevisionHeaderCache {
   std::vector<Entry> loaded_;    // sorted by name
 
   void load();
-  const Entry* loaded(const std::string& name) const;
+  Entry* loaded(const std::string& name);
   bool racy(const FileStamp& stamp) const;
   static void prune(const std::filesystem::path& dir);
 };

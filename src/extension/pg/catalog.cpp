@@ -25,7 +25,7 @@ std::string string_array_param(int n) {
 
 std::string json_string_array(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
 
-Catalog::Catalog(SpiSession& spi) : spi_(spi), catalog_owner_(catalog_owner(spi)) {}
+Catalog::Catalog(SpiSession& spi) : spi_(spi), catalog_owner_(catalog_owner()) {}
 
 std::optional<Provider> Catalog::find_provider(const std::string& key) {
   Rows rows = spi_.query(

@@ -258,7 +258,7 @@ std::string migration_connection(const std::string& request_json) {
 
 int reap_credentials(bool all_databases) {
   SpiSession spi;
-  Oid owner = catalog_owner(spi);
+  Oid owner = catalog_owner();
   int dropped = reap(spi, owner, all_databases);
   spi.finish();
   return dropped;
@@ -266,7 +266,7 @@ int reap_credentials(bool all_databases) {
 
 bool release_migration_connection(const std::string& role) {
   SpiSession spi;
-  Oid owner = catalog_owner(spi);
+  Oid owner = catalog_owner();
   Rows row = spi.query(
       "SELECT owner_role::text, issued_to::text FROM metamigrate.credential WHERE role_name = $1::name "
       "AND dropped_at IS NULL",

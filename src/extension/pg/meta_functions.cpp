@@ -102,7 +102,7 @@ constexpr const char* kManagedIndexDrops = R"SQL(
 void record_out_of_band(SpiSession& spi, const Rows& events) {
   if (events.empty()) return;
   const std::string executed_as = current_user_name();  // before switching to the catalog owner
-  RunAs as_catalog_owner(catalog_owner(spi));
+  RunAs as_catalog_owner(catalog_owner());
   for (const Row& e : events)
     spi.execute_prepared(
         "INSERT INTO metamigrate.ddl_event (executed_as, command_tag, object_type, object_identity, provider, "

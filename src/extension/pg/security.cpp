@@ -43,7 +43,7 @@ bool is_system_schema(const std::string& schema) {
          schema.rfind("pg_temp", 0) == 0;
 }
 
-Oid catalog_owner(SpiSession&) {
+Oid catalog_owner() {
   const std::optional<RelationFacts> provider = find_relation("metamigrate", "provider");
   if (!provider) throw Error(sqlstate::kInternal, "metamigrate catalog is missing");
   return provider->owner;

@@ -35,7 +35,7 @@ void require_member_of(Oid owner, const std::string& owner_name, const std::stri
 bool is_system_schema(const std::string& schema);
 
 // Owner of the extension's catalog tables; catalog writes run as this role.
-Oid catalog_owner(SpiSession& spi);
+Oid catalog_owner();
 
 // Revision SQL resolves unqualified names through search_path: a schema
 // there in which logins other than the owner role's members (and
