@@ -23,6 +23,7 @@ SchemaDiff SchemaDiff::from_json(const nlohmann::json& doc) {
   d.downgrade = doc.value("downgrade", std::vector<std::string>{});
   d.upgrade_data_loss = doc.value("data_loss", std::vector<std::size_t>{});
   d.downgrade_data_loss = doc.value("downgrade_data_loss", std::vector<std::size_t>{});
+  if (auto it = doc.find("column_order"); it != doc.end() && it->is_array()) d.column_order = *it;
   return d;
 }
 
@@ -30,7 +31,24 @@ nlohmann::json SchemaDiff::to_json() const {
   return {{"upgrade", upgrade},
           {"downgrade", downgrade},
           {"data_loss", upgrade_data_loss},
-          {"downgrade_data_loss", downgrade_data_loss}};
+          {"downgrade_data_loss", downgrade_data_loss},
+          {"column_order", column_order}};
+}
+
+std::vector<std::string> column_order_messages(const nlohmann::json& column_order) {
+  auto listed = [](const nlohmann::json& names) {
+    std::string out;
+    for (const auto& n : names) out += (out.empty() ? "" : ", ") + n.get<std::string>();
+    return "(" + out + ")";
+  };
+  std::vector<std::string> out;
+  for (const auto& t : column_order)
+    out.push_back(t.value("schema", "") + "." + t.value("table", "") + ": its columns will be in the order " +
+                  listed(t.value("result", nlohmann::json::array())) + "; the schema files declare " +
+                  listed(t.value("declared", nlohmann::json::array())) +
+                  ". PostgreSQL cannot move a column (ADD COLUMN appends), so this is left as it is; "
+                  "recreate the table by hand if the order matters");
+  return out;
 }
 
 std::string data_loss_reason(const std::string& statement) {

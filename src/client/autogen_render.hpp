@@ -14,12 +14,20 @@ struct SchemaDiff {
   std::vector<std::string> downgrade;
   std::vector<std::size_t> upgrade_data_loss;   // indexes into upgrade
   std::vector<std::size_t> downgrade_data_loss;
+  // Kept tables whose columns will not end up in the declared order
+  // ([{"schema", "table", "declared", "result"}]); information only.
+  nlohmann::json column_order = nlohmann::json::array();
 
   bool empty() const { return upgrade.empty() && downgrade.empty(); }
   // Parses diff()'s {"upgrade", "downgrade", "data_loss", "downgrade_data_loss"}.
   static SchemaDiff from_json(const nlohmann::json& doc);
   nlohmann::json to_json() const;
 };
+
+// One line per column_order entry: which table, both orders, and why the
+// diff leaves it ("public.t: its columns will be in the order (id, note,
+// name); the schema files declare (id, name, note). ...").
+std::vector<std::string> column_order_messages(const nlohmann::json& column_order);
 
 // What a data-losing statement may destroy, in a few words
 // ("drops the column and its values").

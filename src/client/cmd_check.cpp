@@ -94,6 +94,8 @@ int cmd_check(CommandLine& cl) {
         out.note("to write them as a revision: metamigrate revision --autogenerate -m MESSAGE");
       }
     }
+    if (!out.json())
+      for (const std::string& m : column_order_messages(diff.column_order)) out.note("column order: " + m);
     note_heads(out, provider, comparison);
     return clean ? kExitOk : kExitFailed;
   });

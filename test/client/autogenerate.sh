@@ -188,6 +188,67 @@ check "it says it was interrupted" err_has "interrupted by SIGINT"
 check "the busy scratch database is dropped" scratch_dropped 1
 rm "$AP/schema/90_slow.sql"
 
+echo "== autogenerate: column order"
+physical_columns() { sql -d "$ADB" -c "SELECT string_agg(attname, ',' ORDER BY attnum) FROM pg_attribute
+                                         WHERE attrelid = 'public.$1'::regclass AND attnum > 0 AND NOT attisdropped"; }
+cat >"$AP/schema/20_order.sql" <<'SQL'
+CREATE TABLE ag_order (zeta int, alpha int NOT NULL PRIMARY KEY, mid text DEFAULT 'm');
+SQL
+am_expect 0 "revision --autogenerate of a new table" revision --autogenerate -m "order table" --rev-id o1
+am_expect 0 "upgrade creates it" upgrade
+check_eq "the new table has the declared column order, not the alphabetical one" "$(physical_columns ag_order)" "zeta,alpha,mid"
+cat >"$AP/schema/20_order.sql" <<'SQL'
+CREATE TABLE ag_order (zeta int, new_b int, alpha int NOT NULL PRIMARY KEY, mid text DEFAULT 'm', new_a int);
+SQL
+am_expect 0 "revision --autogenerate adding two columns in the middle" revision --autogenerate -m "order add" --rev-id o2
+check "it says where the columns will end up and why" \
+  err_has "column order: public.ag_order: its columns will be in the order (zeta, alpha, mid, new_b, new_a); the schema files declare (zeta, new_b, alpha, mid, new_a). PostgreSQL cannot move a column"
+check "the added columns are added in their declared order" \
+  bash -c "grep -n 'ADD COLUMN' '$(ag_file o2)' | head -1 | grep -q new_b"
+am_expect 0 "upgrade adds them" upgrade
+check_eq "they are appended in the declared order" "$(physical_columns ag_order)" "zeta,alpha,mid,new_b,new_a"
+am_expect 0 "check is clean: a column order PostgreSQL cannot change is not drift" check
+check "check says it matches" out_has "matches the desired schema"
+check "and tells the order as information" err_has "column order: public.ag_order: its columns will be in the order"
+am_expect 0 "check --json lists the column order" --json check
+check "--json has the table's orders" \
+  bash -c "jq -e '.column_order[0] | .table == \"ag_order\" and (.result | join(\",\")) == \"zeta,alpha,mid,new_b,new_a\"' '$WORK/out' >/dev/null"
+n_files="$(revision_files)"
+am_expect 0 "revision --autogenerate: order alone is no change" revision --autogenerate -m "nothing" --rev-id o_none
+check "no revision written" test "$(revision_files)" = "$n_files"
+
+echo "== autogenerate: constant defaults as written"
+# pg_dump of one table, without owners and privileges (the reference is
+# loaded by another role), comment lines and the per-run \restrict keys.
+table_dump() { pg_dump -s -O -x -t "public.$2" -d "$1" | grep -vE '^(--|\\restrict |\\unrestrict |$)'; }
+cat >"$AP/schema/30_defaults.sql" <<'SQL'
+CREATE TABLE ag_defaults (
+    id int PRIMARY KEY,
+    price numeric DEFAULT 0,
+    code varchar(32) DEFAULT 'x',
+    total bigint DEFAULT 0,
+    ratio real DEFAULT 1.5,
+    flag boolean DEFAULT false,
+    stamp timestamptz DEFAULT now()
+);
+SQL
+am_expect 0 "revision --autogenerate of a table with constant defaults" revision --autogenerate -m "defaults" --rev-id d1
+check "DEFAULT 0 on numeric is written as in the schema file" grep -q 'price numeric DEFAULT 0,' "$(ag_file d1)"
+check "DEFAULT 'x' on varchar(32) is not given a typmod" grep -q "DEFAULT 'x'::character varying," "$(ag_file d1)"
+am_expect 0 "upgrade creates it" upgrade
+check "reference schema loads with psql" load_reference
+check_eq "pg_dump -s of the table equals the schema file's own" "$(table_dump "$ADB" ag_defaults)" "$(table_dump "$AREF" ag_defaults)"
+sed -i 's/price numeric DEFAULT 0,/price numeric DEFAULT 5,/; s/total bigint DEFAULT 0,/total bigint DEFAULT 0::bigint,/' \
+  "$AP/schema/30_defaults.sql"
+am_expect 0 "revision --autogenerate of a changed and a respelled default" revision --autogenerate -m "defaults 2" --rev-id d2
+check "the changed default is set as written" grep -q 'SET DEFAULT 5;' "$(ag_file d2)"
+check "a default written another way but equal is not a change" bash -c "! grep -q 'total' '$(ag_file d2)'"
+am_expect 0 "upgrade sets it" upgrade
+check "reference schema loads with psql" load_reference
+check_eq "pg_dump -s of the changed column equals the schema file's own" \
+  "$(table_dump "$ADB" ag_defaults | grep price)" "$(table_dump "$AREF" ag_defaults | grep price)"
+am_expect 0 "check is clean" check
+
 echo "== autogenerate: test/autogenerate/cases end to end through the client"
 # Each pair: a.sql applied by a revision, schema_files = b.sql, revision
 # --autogenerate, upgrade (the database then equals b.sql loaded by psql),

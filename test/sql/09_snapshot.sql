@@ -35,7 +35,16 @@ SELECT f ->> 'name' AS function_name, f ->> 'identity_arguments' AS args, f ->> 
 -- Dependencies between model objects, as [dependent key, referenced key].
 SELECT d ->> 0 AS dependent, d ->> 1 AS referenced FROM snap, jsonb_array_elements(s -> 'dependencies') d;
 
--- The same schema written differently gives the same bytes.
+-- The same schema written differently gives the same bytes, but for how
+-- it was written: the columns' physical order and the spelling of
+-- constant defaults (they only guide the DDL the diff writes).
+CREATE FUNCTION pg_temp.without_how_written(m jsonb) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT m || jsonb_build_object('tables', (
+    SELECT jsonb_agg((t - 'column_order') || jsonb_build_object('columns', (
+             SELECT jsonb_agg(c - 'default_source' ORDER BY j) FROM jsonb_array_elements(t -> 'columns') WITH ORDINALITY f(c, j)))
+           ORDER BY i)
+      FROM jsonb_array_elements(m -> 'tables') WITH ORDINALITY e(t, i)))
+$$;
 DROP SCHEMA ag_snap CASCADE;
 CREATE SCHEMA ag_snap;
 SET search_path = ag_snap, public;
@@ -64,14 +73,22 @@ ALTER TABLE child ADD CONSTRAINT child_note_check CHECK ((length(note) > 2)),
 CREATE INDEX child_note ON child USING btree (lower(note) text_pattern_ops DESC NULLS FIRST) INCLUDE (id) WHERE (parent_id > 0);
 CREATE VIEW parent_names AS SELECT parent.id, parent.name FROM parent;
 RESET search_path;
-SELECT metamigrate.snapshot('{ag_snap}') = s AS same_model, metamigrate.snapshot('{ag_snap}')::text = s::text AS same_bytes
+SELECT metamigrate.snapshot('{ag_snap}') = s AS same_model,
+       pg_temp.without_how_written(metamigrate.snapshot('{ag_snap}')) = pg_temp.without_how_written(s) AS same_but_how_written
   FROM snap;
 SELECT * FROM metamigrate.snapshot_differences((SELECT s FROM snap), metamigrate.snapshot('{ag_snap}'));
+SELECT t ->> 'name' AS table_name, t -> 'column_order' AS was, n -> 'column_order' AS now
+  FROM snap, jsonb_array_elements(s -> 'tables') t,
+       jsonb_array_elements(metamigrate.snapshot('{ag_snap}') -> 'tables') n
+ WHERE n ->> 'name' = t ->> 'name' ORDER BY 1;
+SELECT d -> 'upgrade' AS upgrade, d -> 'downgrade' AS downgrade,
+       jsonb_pretty(d -> 'column_order') AS column_order
+  FROM snap, metamigrate.diff(s, metamigrate.snapshot('{ag_snap}')) d;
 
 -- Defaults that are only casts of constants are folded, so spellings agree.
 CREATE TABLE ag_snap.defaults (a numeric DEFAULT 0, b numeric DEFAULT '0', c numeric DEFAULT 0::numeric,
                                d varchar(5) DEFAULT 'x'::text, e varchar(5) DEFAULT 'x', f int DEFAULT 1 + 2);
-SELECT c ->> 'name' AS column_name, c ->> 'default' AS default_expr
+SELECT c ->> 'name' AS column_name, c ->> 'default' AS default_expr, c ->> 'default_source' AS as_written
   FROM jsonb_array_elements(metamigrate.snapshot('{ag_snap}') -> 'tables') t, jsonb_array_elements(t -> 'columns') c
  WHERE t ->> 'name' = 'defaults';
 

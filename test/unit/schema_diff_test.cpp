@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -95,11 +96,76 @@ TEST(SchemaDiff, CreatesTableWithInlineConstraintsAndDropsIt) {
   json d = diff_models(empty_model(), to);
   ASSERT_EQ(d["upgrade"].size(), 1u);
   EXPECT_EQ(d["upgrade"][0],
-            "CREATE TABLE public.account (\n    email text NOT NULL,\n    id bigint NOT NULL,\n"
+            "CREATE TABLE public.account (\n    id bigint NOT NULL,\n    email text NOT NULL,\n"
             "    n integer DEFAULT 0,\n    CONSTRAINT account_pkey PRIMARY KEY (id)\n)");
   EXPECT_EQ(d["downgrade"], json::array({"DROP TABLE public.account"}));
   EXPECT_EQ(d["downgrade_data_loss"], json::array({0}));
   EXPECT_TRUE(d["data_loss"].empty());
+}
+
+// Columns sorted by name, with their physical order apart, as snapshot()
+// gives them.
+json ordered_table(const std::string& name, std::vector<std::string> order) {
+  json columns = json::array();
+  std::vector<std::string> sorted = order;
+  std::sort(sorted.begin(), sorted.end());
+  for (const std::string& c : sorted) columns.push_back(column(c, "integer"));
+  json t = table(name, columns);
+  t["column_order"] = order;
+  return t;
+}
+
+TEST(SchemaDiff, NewTableHasTheDeclaredColumnOrder) {
+  json to = empty_model();
+  to["tables"] = json::array({ordered_table("t", {"zeta", "alpha", "mid"})});
+  EXPECT_EQ(upgrade(empty_model(), to),
+            std::vector<std::string>{"CREATE TABLE public.t (\n    zeta integer,\n    alpha integer,\n    mid integer\n)"});
+  EXPECT_TRUE(diff_models(empty_model(), to).at("column_order").empty());
+}
+
+TEST(SchemaDiff, ColumnsAddedToAKeptTableFollowTheDeclaredOrderAndTheResultIsAnnounced) {
+  json from = empty_model(), to = empty_model();
+  from["tables"] = json::array({ordered_table("t", {"id", "b", "gone"})});
+  to["tables"] = json::array({ordered_table("t", {"id", "z_new", "b", "a_new"})});
+  const json d = diff_models(from, to);
+  const auto up = d.at("upgrade").get<std::vector<std::string>>();
+  ASSERT_GE(position_of(up, "ALTER TABLE public.t ADD COLUMN a_new"), 0);
+  EXPECT_LT(position_of(up, "ALTER TABLE public.t ADD COLUMN z_new"), position_of(up, "ALTER TABLE public.t ADD COLUMN a_new"));
+  ASSERT_EQ(d.at("column_order").size(), 1u);
+  EXPECT_EQ(d["column_order"][0]["table"], "t");
+  EXPECT_EQ(d["column_order"][0]["declared"], json::array({"id", "z_new", "b", "a_new"}));
+  EXPECT_EQ(d["column_order"][0]["result"], json::array({"id", "b", "z_new", "a_new"}));
+  // The downgrade drops both and re-adds "gone" last, where it was.
+  EXPECT_TRUE(d.at("downgrade_column_order").empty());
+}
+
+TEST(SchemaDiff, ADifferentOrderAloneIsNoChange) {
+  json from = empty_model(), to = empty_model();
+  from["tables"] = json::array({ordered_table("t", {"a", "b"})});
+  to["tables"] = json::array({ordered_table("t", {"b", "a"})});
+  const json d = diff_models(from, to);
+  EXPECT_TRUE(d.at("upgrade").empty());
+  EXPECT_TRUE(d.at("downgrade").empty());
+  ASSERT_EQ(d.at("column_order").size(), 1u);
+  EXPECT_EQ(d["column_order"][0]["result"], json::array({"a", "b"}));
+}
+
+TEST(SchemaDiff, FoldedDefaultsAreWrittenAsTheSchemaFileWroteThem) {
+  json from = empty_model(), to = empty_model();
+  json price = column("price", "numeric", false, "'0'::numeric");
+  price["default_source"] = "0";
+  to["tables"] = json::array({table("t", json::array({price}))});
+  EXPECT_EQ(upgrade(empty_model(), to), std::vector<std::string>{"CREATE TABLE public.t (\n    price numeric DEFAULT 0\n)"});
+  // A default spelled otherwise but folding to the same is no change.
+  json respelled = column("price", "numeric", false, "'0'::numeric");
+  from["tables"] = json::array({table("t", json::array({respelled}))});
+  EXPECT_TRUE(upgrade(from, to).empty());
+  // A changed default is set as written.
+  json five = column("price", "numeric", false, "'5'::numeric");
+  five["default_source"] = "5";
+  json changed = empty_model();
+  changed["tables"] = json::array({table("t", json::array({five}))});
+  EXPECT_EQ(upgrade(to, changed), std::vector<std::string>{"ALTER TABLE public.t ALTER COLUMN price SET DEFAULT 5"});
 }
 
 TEST(SchemaDiff, AddsAndDropsColumnsMarkingDataLoss) {

@@ -1,5 +1,6 @@
 #include "core/schema_compare.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -34,6 +35,19 @@ bool all_named(const json& list) {
 void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
              std::size_t limit, const DifferenceWording& w);
 
+// A column order is worth reporting only when the same columns moved: added
+// or dropped columns are reported as such.
+bool same_names(const std::pair<const json*, const json*>& sides) {
+  if (!sides.first->is_array() || !sides.second->is_array()) return true;
+  auto sorted = [](const json& list) {
+    std::vector<std::string> names;
+    for (const json& n : list) names.push_back(n.dump());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  return sorted(*sides.first) == sorted(*sides.second);
+}
+
 // Both sides' members matched by key (field name or object name): one side
 // only is reported, both sides are compared further.
 using Matched = std::map<std::string, std::pair<const json*, const json*>>;
@@ -59,6 +73,11 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
     Matched fields;
     for (auto it = a.begin(); it != a.end(); ++it) fields[it.key()].first = &it.value();
     for (auto it = b.begin(); it != b.end(); ++it) fields[it.key()].second = &it.value();
+    if (path.rfind("tables[", 0) == 0)
+      for (const char* written : {"column_order", "default_source"})
+        if (auto it = fields.find(written); it != fields.end() && !(w.how_written && it->second.first &&
+                                                                    it->second.second && same_names(it->second)))
+          fields.erase(it);
     compare_matched(fields, [&](const std::string& key) { return path.empty() ? key : path + "." + key; }, out,
                     limit, w);
     return;

@@ -16,6 +16,10 @@ struct DifferenceWording {
   std::string only_in_from = "only in from";
   std::string only_in_to = "only in to";
   std::string changed;  // before "A -> B"
+  // How tables were written (column_order, columns' default_source): the
+  // diff never changes them alone, so `check` leaves them out; verify
+  // reports them, when both models have them (older stored states do not).
+  bool how_written = false;
 };
 
 std::vector<std::string> model_differences(const nlohmann::json& from, const nlohmann::json& to,

@@ -18,6 +18,13 @@ void add_direction(json& out, const char* name, const char* loss_name, const Sta
   out[loss_name] = loss;
 }
 
+json notes_json(const std::vector<ColumnOrderNote>& notes) {
+  json out = json::array();
+  for (const ColumnOrderNote& n : notes)
+    out.push_back({{"schema", n.schema}, {"table", n.table}, {"declared", n.declared}, {"result", n.result}});
+  return out;
+}
+
 json parse(const std::string& text, const char* which) {
   try {
     return json::parse(text);
@@ -28,8 +35,11 @@ json parse(const std::string& text, const char* which) {
 
 json diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog) {
   json out = json::object();
-  add_direction(out, "upgrade", "data_loss", plan_migration(old_catalog, new_catalog));
-  add_direction(out, "downgrade", "downgrade_data_loss", plan_migration(new_catalog, old_catalog));
+  std::vector<ColumnOrderNote> upgrade_order, downgrade_order;
+  add_direction(out, "upgrade", "data_loss", plan_migration(old_catalog, new_catalog, &upgrade_order));
+  add_direction(out, "downgrade", "downgrade_data_loss", plan_migration(new_catalog, old_catalog, &downgrade_order));
+  out["column_order"] = notes_json(upgrade_order);
+  out["downgrade_column_order"] = notes_json(downgrade_order);
   return out;
 }
 

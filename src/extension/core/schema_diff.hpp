@@ -8,7 +8,11 @@
 namespace mm::schema {
 
 // {"upgrade": [sql...], "downgrade": [sql...],
-//  "data_loss": [indexes into upgrade], "downgrade_data_loss": [indexes into downgrade]}
+//  "data_loss": [indexes into upgrade], "downgrade_data_loss": [indexes into downgrade],
+//  "column_order": [{"schema", "table", "declared": [...], "result": [...]}],
+//  "downgrade_column_order": [...]}
+// column_order lists kept tables whose columns will not end up in the
+// declared order (information: PostgreSQL cannot move a column).
 // Each statement is complete SQL without a trailing semicolon. Identical
 // models give empty arrays. Throws mm::Error on a malformed model or a
 // dependency cycle.

@@ -49,8 +49,18 @@ json without(json&& object, std::initializer_list<const char*> names) {
 
 // Objects that live in a relation: columns, constraints, indexes, triggers.
 void add_relation_children(Catalog& catalog, const Node& relation, json& object) {
+  // Tables list their columns' physical order apart from the (name-sorted)
+  // columns; a model without it orders columns as listed.
+  std::map<std::string, int> order;
+  if (auto it = object.find("column_order"); it != object.end() && it->is_array())
+    for (const json& name : *it)
+      if (name.is_string()) order.emplace(name.get<std::string>(), static_cast<int>(order.size()));
+  int listed = 0;
   for (json& column : mutable_array_field(object, "columns")) {
     const std::string name = text_field(column, "name");
+    const auto place = order.find(name);
+    const int position = place != order.end() ? place->second : static_cast<int>(order.size()) + listed;
+    ++listed;
     const Key key = column_key(relation.schema, relation.name, name);
     if (column.contains("default") && !column.at("default").is_null()) {
       Node d{key_of({"default", relation.schema, relation.name, name}),
@@ -60,12 +70,13 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
              relation.name,
              key,
              json{{"expression", std::move(column.at("default"))}}};
+      if (auto it = column.find("default_source"); it != column.end() && it->is_string()) d.written = it->get<std::string>();
       catalog.add_dependency(d.key, key);
       catalog.add(std::move(d));
     }
     catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Column, relation.schema, name, relation.name, relation.key,
-                     without(std::move(column), {"default"})});
+                     without(std::move(column), {"default", "default_source"}), position});
   }
   for (json& constraint : mutable_array_field(object, "constraints")) {
     const std::string name = text_field(constraint, "name");
@@ -284,7 +295,7 @@ Catalog build_catalog(json model) {
       catalog.add_dependency(n.key,
                              relation_key(Kind::Table, text_field(parent, "schema"), text_field(parent, "name")));
     add_relation_children(catalog, n, t);
-    n.spec = without(std::move(t), {"columns", "constraints", "indexes", "triggers"});
+    n.spec = without(std::move(t), {"columns", "column_order", "constraints", "indexes", "triggers"});
     add_top_level(catalog, std::move(n));
   }
   for (json& v : mutable_array_field(model, "views")) {

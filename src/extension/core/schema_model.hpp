@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -45,13 +46,27 @@ const char* kind_name(Kind kind);
 int kind_rank(Kind kind);
 
 struct Node {
+  Node() = default;
+  Node(Key key_, Kind kind_, std::string schema_, std::string name_, std::string relation_, Key parent_, json spec_,
+       int position_ = 0)
+      : key(std::move(key_)), kind(kind_), schema(std::move(schema_)), name(std::move(name_)),
+        relation(std::move(relation_)), parent(std::move(parent_)), spec(std::move(spec_)), position(position_) {}
+
   Key key;
-  Kind kind;
+  Kind kind = Kind::Schema;
   std::string schema;
   std::string name;      // the object's own name (column name for columns and defaults)
   std::string relation;  // owning table or view of columns, defaults, constraints, indexes, triggers
   Key parent;            // key of the owning object, empty for top-level objects
   json spec;             // the model object without its children
+  // Columns: place in the table's column_order (0-based). Not part of the
+  // spec, so a different order is never a change to the column.
+  int position = 0;
+  // Defaults: the expression as written, when `spec.expression` is its
+  // folded form (DEFAULT 0 on numeric is folded to '0'::numeric). Not
+  // compared; DDL uses it so the catalog stores what the schema file's
+  // own statement stores.
+  std::string written;
 };
 
 class Catalog {

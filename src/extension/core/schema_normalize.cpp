@@ -140,7 +140,16 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
     sort_by_name(raw[list]);
   for (auto& type : raw["types"])
     if (type.contains("constraints")) sort_by_name(type["constraints"]);
-  for (auto& table : raw["tables"]) normalize_relation_children(table);
+  for (auto& table : raw["tables"]) {
+    // The snapshot lists columns by attnum: keep that order before sorting.
+    nlohmann::json order = nlohmann::json::array();
+    for (const auto& column : table.value("columns", nlohmann::json::array())) order.push_back(column.value("name", ""));
+    table["column_order"] = std::move(order);
+    // Only folded defaults have a written form to keep.
+    for (auto& column : table["columns"])
+      if (auto it = column.find("default_source"); it != column.end() && it->is_null()) column.erase(it);
+    normalize_relation_children(table);
+  }
   for (auto& view : raw["views"]) {
     view["definition"] = trim_definition(view.value("definition", std::string()));
     normalize_relation_children(view);

@@ -1,5 +1,7 @@
 #include "core/schema_plan.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -23,6 +25,17 @@ struct Op {
   std::vector<std::string> frees;  // name slots this operation releases
   std::vector<std::string> takes;  // name slots this operation claims
 };
+
+// The columns of each table, in their order.
+std::map<Key, std::vector<const Node*>> columns_by_table(const Catalog& catalog) {
+  std::map<Key, std::vector<const Node*>> out;
+  for (const auto& [key, node] : catalog.nodes())
+    if (node.kind == Kind::Column && catalog.find(node.parent) && catalog.find(node.parent)->kind == Kind::Table)
+      out[node.parent].push_back(&node);
+  for (auto& [table, columns] : out)
+    std::stable_sort(columns.begin(), columns.end(), [](const Node* a, const Node* b) { return a->position < b->position; });
+  return out;
+}
 
 bool removes(Action a) { return a == Action::Drop || a == Action::Recreate; }
 bool creates(Action a) { return a == Action::Create || a == Action::Recreate || a == Action::Replace; }
@@ -67,6 +80,24 @@ class Planner {
     build_operations();
     build_edges();
     return ordered_statements();
+  }
+
+  std::vector<ColumnOrderNote> column_order_notes() const {
+    std::map<Key, std::vector<const Node*>> before = columns_by_table(from_), after = columns_by_table(to_);
+    std::vector<ColumnOrderNote> notes;
+    for (const auto& [table, declared] : after) {
+      const auto old = before.find(table);
+      // A table this plan creates gets the declared order.
+      if (old == before.end() || creates(action(table))) continue;
+      ColumnOrderNote note{declared.front()->schema, declared.front()->relation, {}, {}};
+      for (const Node* column : declared) note.declared.push_back(column->name);
+      for (const Node* column : old->second)
+        if (!removes(action(column->key))) note.result.push_back(column->name);
+      for (const Node* column : declared)  // added (or dropped and added again) at the end
+        if (creates(action(column->key))) note.result.push_back(column->name);
+      if (note.result != note.declared) notes.push_back(std::move(note));
+    }
+    return notes;
   }
 
  private:
@@ -185,6 +216,8 @@ class Planner {
         if (child.kind == Kind::Default) parts.defaults[child.name] = &child;
         if (child.kind == Kind::Constraint) parts.constraints.push_back(&child);
       }
+      std::stable_sort(parts.columns.begin(), parts.columns.end(),
+                       [](const Node* a, const Node* b) { return a->position < b->position; });
       return create_table(node, parts);
     }
     if (node.kind == Kind::Column) {
@@ -270,7 +303,7 @@ class Planner {
     auto priority = [&](int i) {
       const Op& op = ops_[i];
       const int rank = op.phase == Phase::Drop ? -kind_rank(op.kind) : kind_rank(op.kind);
-      return Priority{static_cast<int>(op.phase), rank, op.key, i};
+      return Priority{static_cast<int>(op.phase), rank, order_key(op), i};
     };
     std::set<Priority> ready;
     for (int i = 0; i < n; ++i)
@@ -296,6 +329,16 @@ class Planner {
     return out;
   }
 
+  // Added columns of one table follow their declared order; everything
+  // else goes by key.
+  std::string order_key(const Op& op) const {
+    if (op.kind != Kind::Column || op.phase != Phase::Create) return op.key;
+    const Node& column = *to_.find(op.key);
+    char position[16];
+    std::snprintf(position, sizeof position, "%010d", column.position);
+    return column.parent + '\x01' + position;
+  }
+
   const Catalog& from_;
   const Catalog& to_;
   Changes changes_;
@@ -310,6 +353,11 @@ class Planner {
 
 }  // namespace
 
-Statements plan_migration(const Catalog& from, const Catalog& to) { return Planner(from, to).run(); }
+Statements plan_migration(const Catalog& from, const Catalog& to, std::vector<ColumnOrderNote>* column_order) {
+  Planner planner(from, to);
+  Statements statements = planner.run();
+  if (column_order) *column_order = planner.column_order_notes();
+  return statements;
+}
 
 }  // namespace mm::schema

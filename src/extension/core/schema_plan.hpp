@@ -13,6 +13,16 @@
 
 namespace mm::schema {
 
-Statements plan_migration(const Catalog& from, const Catalog& to);
+// A table that keeps existing and whose columns will not end up in the
+// order `to` declares: PostgreSQL cannot move a column and ADD COLUMN
+// appends, so the plan leaves the order as it is and says so.
+struct ColumnOrderNote {
+  std::string schema, table;
+  std::vector<std::string> declared;  // the order in `to`
+  std::vector<std::string> result;    // the order after the migration
+};
+
+// With `column_order`, also fills in the notes for this direction.
+Statements plan_migration(const Catalog& from, const Catalog& to, std::vector<ColumnOrderNote>* column_order = nullptr);
 
 }  // namespace mm::schema

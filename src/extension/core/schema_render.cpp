@@ -196,7 +196,7 @@ Statements create_statements(const Node& node) {
     case Kind::Column: return add_column(node, nullptr);
     case Kind::Default:
       return {ddl("ALTER TABLE " + relation_name(node) + " ALTER COLUMN " + quote_ident(node.name) + " SET DEFAULT " +
-                  text(node.spec, "expression"))};
+                  default_expression(node))};
     case Kind::Constraint:
       out.push_back(ddl("ALTER TABLE " + relation_name(node) + " ADD " + constraint_clause(node) +
                         (flag(node.spec, "validated") ? "" : " NOT VALID")));

@@ -32,7 +32,7 @@ std::string column_definition(const Node& column, const Node* default_node) {
   if (present(c, "collation")) out += " COLLATE " + text(c, "collation");
   if (present(c, "generated")) out += " GENERATED ALWAYS AS (" + text(c, "generated") + ") STORED";
   if (present(c, "identity")) out += identity_clause(c.at("identity"), type);
-  if (default_node) out += " DEFAULT " + text(default_node->spec, "expression");
+  if (default_node) out += " DEFAULT " + default_expression(*default_node);
   if (flag(c, "not_null")) out += " NOT NULL";
   return out;
 }

@@ -34,6 +34,10 @@ std::string own_name(const Node& node) { return qualify(node.schema, node.name);
 
 std::string relation_name(const Node& node) { return qualify(node.schema, node.relation); }
 
+std::string default_expression(const Node& default_node) {
+  return default_node.written.empty() ? text(default_node.spec, "expression") : default_node.written;
+}
+
 std::string with_options(const json& spec) {
   std::vector<std::string> options = texts(spec, "options");
   return options.empty() ? "" : " WITH (" + join(options, ", ") + ")";

@@ -18,6 +18,9 @@ std::vector<std::string> texts(const json& spec, const char* field);
 // Qualified name of the node itself / of the relation that owns it.
 std::string own_name(const Node& node);
 std::string relation_name(const Node& node);
+// A column default's expression for DDL: as written where the model holds
+// its folded form.
+std::string default_expression(const Node& default_node);
 
 // " WITH (a=1, b=2)" for a reloptions array, "" when empty.
 std::string with_options(const json& spec);

@@ -67,7 +67,8 @@ std::vector<Finding> verify_provider(const std::string& key) {
     const nlohmann::json stored = nlohmann::json::parse(*s[2]);
     const nlohmann::json live = nlohmann::json::parse(snapshot(schemas, SnapshotKind::StoredState));
     const mm::schema::DifferenceWording wording{"missing from the database (dropped outside a migration)",
-                                                "added outside a migration", "changed outside a migration: "};
+                                                "added outside a migration", "changed outside a migration: ",
+                                                true};
     // Dependency edges only change along with the objects that have them.
     for (auto& d : mm::schema::model_differences(stored, live, 100, wording))
       if (d.rfind("dependencies", 0) != 0) out.push_back({"drift", d});

@@ -214,8 +214,8 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
           'name', a.attname,
           'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
           'not_null', a.attnotnull,
-          'default', CASE WHEN a.attgenerated = '' THEN COALESCE(metamigrate.folded_default(ad.adbin, ad.adrelid),
-                                                                 pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) END,
+          'default', CASE WHEN a.attgenerated = '' THEN COALESCE(df.folded, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) END,
+          'default_source', CASE WHEN df.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           'identity', CASE WHEN a.attidentity <> '' THEN (
               SELECT pg_catalog.json_build_object(
@@ -229,9 +229,11 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
           'collation', (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
                          WHERE co.oid = a.attcollation
                            AND a.attcollation <> (SELECT at.typcollation FROM pg_catalog.pg_type at WHERE at.oid = a.atttypid)),
-          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum))), '[]')
+          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum)) ORDER BY a.attnum), '[]')
         FROM pg_catalog.pg_attribute a   -- the column's type by oid lookup above: a join here scanned pg_type per table
         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        LEFT JOIN LATERAL (SELECT CASE WHEN a.attgenerated = '' THEN metamigrate.folded_default(ad.adbin, ad.adrelid) END
+                             AS folded) df ON true
        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal),
       'constraints', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
           'name', co.conname,
