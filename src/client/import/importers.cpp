@@ -10,7 +10,8 @@ const std::vector<std::string>& tool_names() {
   return names;
 }
 
-ImportSet read_source_migrations(const std::string& tool, const std::filesystem::path& src) {
+ImportSet read_source_migrations(const std::string& tool, const std::filesystem::path& src,
+                                 const AlembicOptions& alembic) {
   ImportSet set;
   if (tool == "dbmate")
     set = read_dbmate(src);
@@ -23,7 +24,7 @@ ImportSet read_source_migrations(const std::string& tool, const std::filesystem:
   else if (tool == "sqitch")
     set = read_sqitch(src);
   else if (tool == "alembic")
-    set = read_alembic(src);
+    set = read_alembic(src, alembic);
   else {
     std::string known;
     for (const std::string& name : tool_names()) known += (known.empty() ? "" : ", ") + name;
