@@ -288,6 +288,21 @@ TEST(Adopt, RefusesGapsUnknownVersionsAndDirtyHistory) {
   EXPECT_THROW(adopt_targets(three(), state), mmc::OperationError);
 }
 
+TEST(Adopt, IgnoreMissingLeavesOutVersionsTheSourceLacksAndKeepsTheOrderCheck) {
+  HistoryState state;
+  state.table = "flyway_schema_history";
+  state.applied = {"1", "1.5", "2"};
+  EXPECT_THROW(adopt_targets(three(), state), mmc::OperationError);
+  std::vector<std::string> ignored;
+  EXPECT_EQ(adopt_targets(three(), state, {true, &ignored}), std::vector<std::string>{"r2"});
+  EXPECT_EQ(ignored, std::vector<std::string>{"1.5"});
+  state.applied = {"1", "1.5", "3"};  // still a gap at 2
+  EXPECT_THROW(adopt_targets(three(), state, {true, nullptr}), mmc::OperationError);
+  state.applied = {};
+  state.current = "9";  // golang-migrate's one version says where the database is
+  EXPECT_THROW(adopt_targets(three(), state, {true, nullptr}), mmc::OperationError);
+}
+
 TEST(Adopt, FlywayRowsReplayed) {
   ImportSet set = three();
   set.tool = "flyway";

@@ -19,11 +19,17 @@ std::size_t index_of(const ImportSet& set, const std::string& version) {
   return set.migrations.size();
 }
 
-[[noreturn]] void unknown_version(const ImportSet& set, const HistoryState& state, const std::string& version) {
+[[noreturn]] void unknown_version(const ImportSet& set, const HistoryState& state, const std::string& version,
+                                  bool can_ignore) {
   throw OperationError(state.table + " records version " + version + ", which is not among the " +
                            std::to_string(set.migrations.size()) + " imported " + set.tool +
                            " migrations; nothing was stamped",
-                       "Import from the source that produced this database (all its migrations), then adopt.");
+                       std::string("Import from the source that produced this database (all its migrations), then "
+                                   "adopt.") +
+                           (can_ignore ? " If such migrations were deleted from the source on purpose (Flyway's "
+                                         "ignoreMigrationPatterns \"*:missing\"), pass --ignore-missing to adopt "
+                                         "without them."
+                                       : ""));
 }
 
 }  // namespace
@@ -53,12 +59,12 @@ HistoryState flyway_state(const std::vector<FlywayRow>& rows, const ImportSet& s
   return state;
 }
 
-std::vector<std::string> adopt_targets(const ImportSet& set, const HistoryState& state) {
+std::vector<std::string> adopt_targets(const ImportSet& set, const HistoryState& state, MissingVersions missing) {
   if (!state.problem.empty())
     throw OperationError("cannot adopt: " + state.problem, "Nothing was stamped; metamigrate's version table is unchanged.");
   if (set.tool == "alembic") {
     for (const std::string& head : state.heads)
-      if (index_of(set, head) == set.migrations.size()) unknown_version(set, state, head);
+      if (index_of(set, head) == set.migrations.size()) unknown_version(set, state, head, false);
     std::vector<std::string> heads = state.heads;
     std::sort(heads.begin(), heads.end());
     return heads;
@@ -67,13 +73,17 @@ std::vector<std::string> adopt_targets(const ImportSet& set, const HistoryState&
   std::size_t count = 0;
   if (state.current) {
     const std::size_t last = index_of(set, *state.current);
-    if (last == set.migrations.size()) unknown_version(set, state, *state.current);
+    if (last == set.migrations.size()) unknown_version(set, state, *state.current, false);
     count = last + 1;
     std::fill(applied.begin(), applied.begin() + static_cast<long>(count), true);
   }
   for (const std::string& version : state.applied) {
     const std::size_t i = index_of(set, version);
-    if (i == set.migrations.size()) unknown_version(set, state, version);
+    if (i == set.migrations.size()) {
+      if (!missing.ignore) unknown_version(set, state, version, true);
+      if (missing.ignored) missing.ignored->push_back(version);
+      continue;
+    }
     if (!applied[i]) ++count;
     applied[i] = true;
   }

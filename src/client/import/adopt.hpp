@@ -31,9 +31,18 @@ struct FlywayRow {
 // to and including its own).
 HistoryState flyway_state(const std::vector<FlywayRow>& rows, const ImportSet& set, const std::string& table);
 
+// Versions the history records that the import lacks: refused, or (like
+// Flyway's ignoreMigrationPatterns "*:missing", for migrations deleted from
+// the source on purpose) left out, each added to `ignored`.
+struct MissingVersions {
+  bool ignore = false;
+  std::vector<std::string>* ignored = nullptr;
+};
+
 // The revision ids to stamp (empty: nothing is applied). Throws
 // OperationError when the history is dirty/failed, names a version the
-// import lacks, or is not a prefix of the source order.
-std::vector<std::string> adopt_targets(const ImportSet& set, const HistoryState& state);
+// import lacks (unless `missing.ignore`), or is not a prefix of the source
+// order.
+std::vector<std::string> adopt_targets(const ImportSet& set, const HistoryState& state, MissingVersions missing = {});
 
 }  // namespace mmc::import
