@@ -1,4 +1,5 @@
 // scaffold: create the provider directory and print the one-time DBA SQL.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -26,10 +27,13 @@ int cmd_scaffold(CommandLine& cl) {
   o.add_options()("package", "package name (letters, digits, _ - .)", cxxopts::value<std::string>(), "P")(
       "namespace", "namespace of the provider (also the versions/ subdirectory)", cxxopts::value<std::string>(), "N")(
       "owner-role", "role that owns the provider's objects (default: <package>_owner)", cxxopts::value<std::string>(),
-      "R")("dir", "directory to create (default: --provider, ./migrations)", cxxopts::value<std::string>(), "D");
+      "R")("dir", "directory to create (default: --provider, ./migrations)", cxxopts::value<std::string>(), "D")(
+      "schema", "a schema the provider's revisions manage (repeat for several; default: public); the setup SQL "
+      "grants what they need", cxxopts::value<std::vector<std::string>>(), "S");
   if (!cl.parse(o,
                 "  metamigrate scaffold --package sdk_examples --namespace sdk-examples --owner-role sdk_examples_owner\n"
                 "  metamigrate scaffold --package app --namespace main --dir db/migrations > setup.sql\n"
+                "  metamigrate scaffold --package app --namespace main --schema public --schema billing > setup.sql\n"
                 "  psql -v ON_ERROR_STOP=1 -d mydb -f setup.sql     # as a superuser, once per database\n"))
     return kExitOk;
   const auto package = cl.optional_string("package");
@@ -45,7 +49,15 @@ int cmd_scaffold(CommandLine& cl) {
   if (owner.empty() || owner.size() > 63) throw UsageError("--owner-role must be 1 to 63 bytes long");
   const fs::path dir = cl.optional_string("dir").value_or(cl.globals().provider);
 
-  const Manifest manifest = default_manifest(*package, *namespace_, owner);
+  Manifest manifest = default_manifest(*package, *namespace_, owner);
+  if (cl.parsed().count("schema")) {
+    manifest.schemas.clear();
+    for (const std::string& schema : cl.parsed()["schema"].as<std::vector<std::string>>()) {
+      if (schema.empty() || schema.size() > 63) throw UsageError("--schema must be 1 to 63 bytes long");
+      if (std::find(manifest.schemas.begin(), manifest.schemas.end(), schema) == manifest.schemas.end())
+        manifest.schemas.push_back(schema);
+    }
+  }
   const fs::path manifest_path = dir / kManifestFileName;
   if (fs::exists(manifest_path))
     throw UsageError(display_path(dir, kManifestFileName) + " already exists; scaffold never overwrites a provider");

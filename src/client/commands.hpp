@@ -35,5 +35,6 @@ int cmd_check(CommandLine& cl);
 int cmd_verify(CommandLine& cl);
 int cmd_import(CommandLine& cl);
 int cmd_reap(CommandLine& cl);
+int cmd_adopt_ownership(CommandLine& cl);
 
 }  // namespace mmc

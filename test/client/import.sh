@@ -11,10 +11,11 @@ EXTRA_ROLES+=("$IOWNER")
 sql -d postgres -c "CREATE ROLE \"$IOWNER\" LOGIN" >/dev/null
 export PYTHONDONTWRITEBYTECODE=1   # Alembic must not write into the fixture
 
-# imp_db NAME SETUP_SQL: a database with the provider's one-time setup.
+# imp_db NAME SETUP_SQL: a database with the provider's one-time setup (and
+# nothing else: the scaffold's SQL must be enough for the histories).
 imp_db() {
   EXTRA_DBS+=("$1")
-  createdb "$1" && sql -d "$1" -f "$2" >/dev/null && sql -d "$1" -c "GRANT CREATE ON DATABASE \"$1\" TO \"$IOWNER\""
+  createdb "$1" && sql -d "$1" -f "$2" >/dev/null
 }
 # The schema a database holds, without metamigrate's and the tools' own tables.
 # (\restrict lines carry a random key per pg_dump run.)
@@ -88,8 +89,8 @@ SQL
 
 alembic_url() { echo "postgresql+psycopg2://$IOWNER@/$1?host=$PGHOST&port=${PGPORT:-5432}"; }
 # alembic_oracle DB TARGET: the real Alembic, online, with the fixture's own env.py.
-alembic_oracle() {
-  IMPORT_ALEMBIC_URL="$(alembic_url "$1")" alembic -c "$FIX/alembic/alembic.ini" upgrade "$2" >"$WORK/alembic.log" 2>&1
+alembic_oracle() {  # DB TARGET [FIXTURE]
+  IMPORT_ALEMBIC_URL="$(alembic_url "$1")" alembic -c "$FIX/${3:-alembic}/alembic.ini" upgrade "$2" >"$WORK/alembic.log" 2>&1
 }
 
 # import_case TOOL SRC: import, upgrade, compare, downgrade base, upgrade
@@ -100,6 +101,10 @@ import_case() {
   local empty="mmct_imp_${name}_empty_$suffix" adb="mmct_imp_${name}_adopt_$suffix"
   run scaffold --package "imp_$name" --namespace main --owner-role "$IOWNER" --dir "$p"
   cp "$WORK/out" "$WORK/imp_setup_$name.sql"
+  # Alembic and metamigrate share Alembic's version table (--adopt requires it).
+  if [ "$tool" = alembic ]; then
+    jq '.version_table.name = "alembic_version"' "$p/metamigrate.json" >"$WORK/manifest.json" && mv "$WORK/manifest.json" "$p/metamigrate.json"
+  fi
   for d in "$db" "$ref" "$empty" "$adb"; do imp_db "$d" "$WORK/imp_setup_$name.sql"; done
   im() { run --provider "$p" "$@"; }
 
@@ -141,7 +146,11 @@ import_case() {
   im --dsn "dbname=$adb" import --from "$tool" "$src" --adopt
   check "$tool: import --adopt with the files already imported (exit $rc)" test "$rc" -eq 0
   check "$tool: identical revisions are kept, none written" out_has "0 written, $n already there"
-  check "$tool: version table stamped" out_has "version table stamped to"
+  if [ "$tool" = alembic ]; then
+    check "$tool: the shared version table already says it" out_has "version table already at a2; nothing to stamp"
+  else
+    check "$tool: version table stamped" out_has "version table stamped to"
+  fi
   run --provider "$p" --dsn "dbname=$adb" upgrade
   check "$tool: upgrade after adopt (exit $rc)" test "$rc" -eq 0
   check "$tool: it runs only the rest" out_has "($((n - applied)) revisions"
@@ -153,6 +162,46 @@ import_case golang-migrate "$FIX/golang-migrate/migrations"
 import_case diesel "$FIX/diesel/migrations"
 import_case flyway "$FIX/flyway/db/migration"
 import_case sqitch "$FIX/sqitch"
+# The tool migrated as a role of its own: after --adopt the owner role
+# does not own the tables, and the next revision would fail with "must be
+# owner". The import says so up front with the statements, and
+# adopt-ownership hands them over.
+echo "== import --adopt: objects another role owns"
+LEGACY="mmct_imp_legacy_$suffix"
+EXTRA_ROLES+=("$LEGACY")
+sql -d postgres -c "CREATE ROLE \"$LEGACY\" LOGIN" >/dev/null
+op="$WORK/imp/owned" odb="mmct_imp_owned_$suffix"
+run scaffold --package imp_owned --namespace main --owner-role "$IOWNER" --dir "$op"
+imp_db "$odb" "$WORK/out"
+sql -d "$odb" -c "GRANT CREATE ON SCHEMA public TO \"$LEGACY\"" >/dev/null
+for f in $(source_ups dbmate "$FIX/dbmate/db/migrations" | head -n 2); do
+  psql -X -q -v ON_ERROR_STOP=1 -d "$odb" -c "SET ROLE \"$LEGACY\"" -f "$f" >/dev/null || fail "psql $f as $LEGACY"
+done
+write_history dbmate "$FIX/dbmate/db/migrations" "$odb" 2
+run --provider "$op" --dsn "dbname=$odb" import --from dbmate "$FIX/dbmate/db/migrations" --adopt
+check "adopting a history applied by another role succeeds (exit $rc)" test "$rc" -eq 0
+check "it warns that objects belong to another role" err_has "belong to roles other than the owner role $IOWNER ($LEGACY: "
+check "with the statements" err_has "ALTER TABLE public.posts OWNER TO $IOWNER;"
+check "and the command that hands them over" err_has "'metamigrate adopt-ownership'"
+run --provider "$op" --dsn "dbname=$odb" upgrade
+check "without the handover the next revision fails (exit $rc)" test "$rc" -eq 1
+check "as the warning said" err_has "must be owner of table posts"
+run --provider "$op" --dsn "dbname=$odb" adopt-ownership --sql
+check "adopt-ownership --sql prints the script (exit $rc)" test "$rc" -eq 0
+check "with each statement" out_has "ALTER TABLE public.users OWNER TO $IOWNER;  -- owned by $LEGACY"
+check "not the sequence a serial column owns" bash -c "! grep -q 'ALTER SEQUENCE' '$WORK/out'"
+check_eq "and leaves everything as it was" \
+  "$(sql -d "$odb" -c "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.posts'::regclass")" "$LEGACY"
+run --provider "$op" --dsn "dbname=$odb" adopt-ownership
+check "adopt-ownership hands them over (exit $rc)" test "$rc" -eq 0
+check "saying how many and from whom" out_has "object(s) to $IOWNER (they belonged to $LEGACY: "
+check_eq "the tables belong to the owner role now" \
+  "$(sql -d "$odb" -c "SELECT string_agg(DISTINCT pg_get_userbyid(relowner), ',') FROM pg_class WHERE relnamespace = 'public'::regnamespace AND relkind IN ('r', 'S', 'i')")" "$IOWNER"
+run --provider "$op" --dsn "dbname=$odb" upgrade
+check "then the upgrade runs (exit $rc)" test "$rc" -eq 0
+run --provider "$op" --dsn "dbname=$odb" adopt-ownership
+check "a second adopt-ownership has nothing to do" out_has "already belongs to $IOWNER; nothing to do"
+
 if command -v alembic >/dev/null && /usr/bin/python3 -c 'import alembic, psycopg2' 2>/dev/null; then
   import_case alembic "$FIX/alembic"
   # Two heads (Alembic upgraded each branch separately): both are stamped.
@@ -161,11 +210,36 @@ if command -v alembic >/dev/null && /usr/bin/python3 -c 'import alembic, psycopg
   alembic_oracle "$adb2" a2 && alembic_oracle "$adb2" b1 || fail "alembic upgrade a2, b1: $(tail -3 "$WORK/alembic.log")"
   run --provider "$WORK/imp/alembic" --dsn "dbname=$adb2" import --from alembic "$FIX/alembic" --adopt
   check "alembic: a history with two heads is adopted (exit $rc)" test "$rc" -eq 0
-  heads_sql="SELECT string_agg(version_num, ',' ORDER BY version_num)"
-  check_eq "alembic: the version table holds the same heads as alembic_version" \
-    "$(sql -d "$adb2" -c "$heads_sql FROM imp_alembic_alembic_version")" "$(sql -d "$adb2" -c "$heads_sql FROM alembic_version")"
+  run --provider "$WORK/imp/alembic" --dsn "dbname=$adb2" current
+  check "alembic: metamigrate reads both heads from alembic_version" bash -c "grep -q '^a2,' '$WORK/out' && grep -q '^b1,' '$WORK/out'"
   run --provider "$WORK/imp/alembic" --dsn "dbname=$adb2" upgrade
   check "alembic: upgrade after adopting two heads runs only the merge and what follows" out_has "a2, b1 -> a3 (2 revisions"
+  alembic_head="$(alembic -c "$FIX/alembic/alembic.ini" heads 2>/dev/null | awk '{print $1}')"
+  check_eq "alembic: alembic_version then holds Alembic's own head" \
+    "$(sql -d "$adb2" -c "SELECT string_agg(version_num, ',') FROM alembic_version")" "$alembic_head"
+
+  # A manifest with a version table of its own: adopting would leave
+  # alembic_version stale. Refused before anything is created, with the
+  # manifest line to write.
+  echo "== import --adopt: Alembic's version table must be the manifest's"
+  sp="$WORK/imp/alembic_separate" sdb="mmct_imp_alembic_separate_$suffix"
+  run scaffold --package imp_alembic_separate --namespace main --owner-role "$IOWNER" --dir "$sp"
+  imp_db "$sdb" "$WORK/out"
+  alembic_oracle "$sdb" a2 || fail "alembic upgrade a2: $(tail -3 "$WORK/alembic.log")"
+  run --provider "$sp" --dsn "dbname=$sdb" import --from alembic "$FIX/alembic" --adopt
+  check "a separate version table is refused (exit $rc)" test "$rc" -eq 1
+  check "saying both tables" err_has "cannot adopt: Alembic's version table is alembic_version, but the manifest's version_table is public.imp_alembic_separate_alembic_version"
+  check "and the manifest line to write" err_has "metamigrate.json:5: share Alembic's table by writing \"version_table\": {\"name\":\"alembic_version\",\"schema\":\"public\"}"
+  check_eq "the second version table was not created" \
+    "$(sql -d "$sdb" -c "SELECT to_regclass('public.imp_alembic_separate_alembic_version') IS NULL")" t
+  check_eq "alembic_version is untouched" "$(sql -d "$sdb" -c "SELECT string_agg(version_num, ',') FROM alembic_version")" a2
+  jq '.version_table.name = "alembic_version"' "$sp/metamigrate.json" >"$WORK/manifest.json" && mv "$WORK/manifest.json" "$sp/metamigrate.json"
+  run --provider "$sp" --dsn "dbname=$sdb" import --from alembic "$FIX/alembic" --adopt
+  check "with the manifest line written, adoption shares the table (exit $rc)" test "$rc" -eq 0
+  check "it is already at Alembic's revision" out_has "version table already at a2; nothing to stamp"
+  run --provider "$sp" --dsn "dbname=$sdb" upgrade
+  check "upgrade continues where Alembic stopped (exit $rc)" test "$rc" -eq 0
+  check_eq "and Alembic sees the result" "$(sql -d "$sdb" -c "SELECT string_agg(version_num, ',') FROM alembic_version")" "$alembic_head"
 else
   fail "alembic import: alembic and psycopg2 are needed for this test (apt-get install python3-alembic python3-psycopg2)"
 fi
@@ -235,6 +309,29 @@ adopt_refused "a failed sqitch deploy" sqitch "$FIX/sqitch" \
   "the last sqitch deploy of project blog failed"
 adopt_refused "golang-migrate's table adopted as dbmate's" dbmate "$FIX/dbmate/db/migrations" \
   "ALTER TABLE schema_migrations ADD COLUMN dirty boolean NOT NULL DEFAULT false" "that is golang-migrate's shape"
+
+# Flyway with a migration deleted from the source on purpose (Flyway runs
+# it with ignoreMigrationPatterns "*:missing"): refused, naming the
+# escape; --ignore-missing adopts without it.
+echo "== import --adopt --ignore-missing: a version deleted from the source"
+mdb="mmct_imp_missing_$suffix"
+imp_db "$mdb" "$WORK/imp_setup_flyway.sql"
+for f in $(source_ups flyway "$FIX/flyway/db/migration" | head -n 2); do psql_as_owner "$mdb" "$f"; done
+write_history flyway "$FIX/flyway/db/migration" "$mdb" 2
+sql -d "$mdb" -c "INSERT INTO flyway_schema_history VALUES (3, '1.2', 'deleted later', 'SQL', 'V1_2__deleted.sql', 0, 'app', now(), 5, true)" >/dev/null
+run --provider "$WORK/imp/flyway" --dsn "dbname=$mdb" import --from flyway "$FIX/flyway/db/migration" --adopt
+check "a recorded version the source no longer has is refused (exit $rc)" test "$rc" -eq 1
+check "naming it" err_has "records version 1.2, which is not among the"
+check "and the escape" err_has "ignoreMigrationPatterns \"*:missing\"), pass --ignore-missing"
+run --provider "$WORK/imp/flyway" --dsn "dbname=$mdb" import --from flyway "$FIX/flyway/db/migration" --adopt --ignore-missing
+check "--ignore-missing adopts without it (exit $rc)" test "$rc" -eq 0
+check "naming what it left out" err_has "records version 1.2, which the source no longer has; left out (--ignore-missing)"
+check "stamped to the last version both have" out_has "version table stamped to V1.1_create_posts"
+check "the tool's own history table is no ownership problem" bash -c "! grep -q flyway_schema_history.*OWNER '$WORK/err'"
+run --provider "$WORK/imp/flyway" --dsn "dbname=$mdb" upgrade
+check "upgrade runs the rest (exit $rc)" test "$rc" -eq 0
+run --provider "$WORK/imp/flyway" import --from flyway "$FIX/flyway/db/migration" --ignore-missing
+check "--ignore-missing without --adopt is bad usage (exit $rc)" test "$rc" -eq 2
 
 # Empty migrations (golang-migrate's empty *.up.sql, diesel's no-op ups):
 # the tools apply and record them, so the import keeps them as no-op
@@ -309,3 +406,98 @@ EOS
   check "and says why offline rendering cannot run it" err_has "reads from the database"
   check "and what to do" err_has "Write that part as SQL"
 fi
+
+# env.py's target_metadata carries a naming convention: without it the
+# unnamed constraints get PostgreSQL's names and a later drop_constraint()
+# by the convention's name fails; with --alembic-metadata or
+# --naming-convention the import names them as the real Alembic does.
+if command -v alembic >/dev/null && /usr/bin/python3 -c 'import alembic, psycopg2' 2>/dev/null; then
+  echo "== import: Alembic naming convention from env.py's target_metadata"
+  NF="$FIX/alembic-naming"
+  for variant in none metadata convention; do
+    np="$WORK/imp/naming_$variant" ndb="mmct_imp_naming_${variant}_$suffix" nref="mmct_imp_naming_ref_${variant}_$suffix"
+    nempty="mmct_imp_naming_empty_${variant}_$suffix"
+    run scaffold --package "naming_$variant" --namespace main --owner-role "$IOWNER" --dir "$np"
+    cp "$WORK/out" "$WORK/imp_setup_naming.sql"
+    for d in "$ndb" "$nref" "$nempty"; do imp_db "$d" "$WORK/imp_setup_naming.sql"; done
+    case "$variant" in
+      none) run --provider "$np" import --from alembic "$NF" ;;
+      metadata) run --provider "$np" import --from alembic "$NF" --alembic-metadata app.models:metadata ;;
+      convention) run --provider "$np" import --from alembic "$NF" --naming-convention "$NF/naming_convention.json" ;;
+    esac
+    check "naming ($variant): import (exit $rc)" test "$rc" -eq 0
+    if [ "$variant" = none ]; then
+      check "naming (none): the import warns that env.py's target_metadata is not carried over" \
+        err_has "env.py:11: env.py sets target_metadata = metadata, which this import does not run"
+      check "naming (none): and names the options" err_has "pass --alembic-metadata MODULE:ATTR"
+    else
+      check "naming ($variant): no warning about env.py" bash -c "! grep -q 'target_metadata' '$WORK/err'"
+    fi
+    run --provider "$np" --dsn "dbname=$ndb" upgrade
+    if [ "$variant" = none ]; then
+      check "naming (none): without the convention the later drop_constraint fails (exit $rc)" test "$rc" -eq 1
+      check "naming (none): on the convention's name" err_has 'constraint "fk_books_author_id_authors" of relation "books" does not exist'
+      continue
+    fi
+    check "naming ($variant): upgrade (exit $rc)" test "$rc" -eq 0
+    alembic_oracle "$nref" heads alembic-naming || fail "naming: alembic upgrade heads (the oracle): $(tail -3 "$WORK/alembic.log")"
+    check "naming ($variant): the oracle has the convention's names" grep -q 'pk_authors' <<<"$(schema_of "$nref")"
+    check_eq "naming ($variant): schema (constraint names included) equals the real Alembic's" \
+      "$(schema_of "$ndb")" "$(schema_of "$nref")"
+    run --provider "$np" --dsn "dbname=$ndb" downgrade base
+    check "naming ($variant): downgrade base (exit $rc)" test "$rc" -eq 0
+    check_eq "naming ($variant): nothing left" "$(schema_of "$ndb")" "$(schema_of "$nempty")"
+  done
+  np="$WORK/imp/naming_none"
+  run --provider "$np" import --from alembic "$NF" --alembic-metadata app.no_such_module:metadata
+  check "a module that cannot be imported is bad usage (exit $rc)" test "$rc" -eq 2
+  check "saying which and why" err_has "--alembic-metadata app.no_such_module:metadata: cannot import app.no_such_module: ModuleNotFoundError"
+  run --provider "$np" import --from alembic "$NF" --alembic-metadata app.models:NAMING_CONVENTION
+  check "an attribute that is no MetaData is bad usage (exit $rc)" test "$rc" -eq 2
+  check "saying what it is" err_has "that is a dict, not a SQLAlchemy MetaData"
+  run --provider "$np" import --from alembic "$NF" --naming-convention '{"fk": 1}'
+  check "a convention that is no object of strings is bad usage (exit $rc)" test "$rc" -eq 2
+  check "saying which template" err_has 'the template for "fk" must be a string'
+  run --provider "$np" import --from dbmate "$FIX/dbmate/db/migrations" --naming-convention '{"fk": "x"}'
+  check "the options are refused for other tools (exit $rc)" test "$rc" -eq 2
+fi
+
+# The scaffold's setup SQL alone lets revisions create schemas and trusted
+# extensions (a history often starts with CREATE SCHEMA / CREATE EXTENSION),
+# and grants on the manifest's schemas that exist already.
+echo "== scaffold: the setup SQL covers CREATE SCHEMA and CREATE EXTENSION"
+gp="$WORK/imp/grants" gdb="mmct_imp_grants_$suffix"
+run scaffold --package imp_grants --namespace main --owner-role "$IOWNER" --dir "$gp" --schema public --schema billing --schema ledger
+cp "$WORK/out" "$WORK/grants_setup.sql"
+check "the setup SQL says why it grants CREATE on the database" grep -q "^-- CREATE SCHEMA and CREATE EXTENSION" "$WORK/grants_setup.sql"
+check_eq "the manifest lists the schemas" "$(jq -c .schemas "$gp/metamigrate.json")" '["public","billing","ledger"]'
+EXTRA_DBS+=("$gdb")
+createdb "$gdb" && sql -d "$gdb" -c "CREATE SCHEMA ledger" >/dev/null
+check "the setup SQL runs (as a superuser, nothing else granted)" sql -d "$gdb" -f "$WORK/grants_setup.sql"
+check "and runs twice" sql -d "$gdb" -f "$WORK/grants_setup.sql"
+check_eq "an existing schema of the manifest is granted" \
+  "$(sql -d "$gdb" -c "SELECT has_schema_privilege('$IOWNER', 'ledger', 'CREATE')")" t
+check_eq "one a revision creates is not created by the setup" "$(sql -d "$gdb" -c "SELECT to_regnamespace('billing') IS NULL")" t
+cat >"$gp/versions/main/g1_schema_and_extension.sql" <<'SQL'
+-- metamigrate:revision
+-- revision: g1
+-- down_revision:
+-- message: schema and extension
+
+-- metamigrate:upgrade
+CREATE SCHEMA billing;
+CREATE EXTENSION IF NOT EXISTS pgcrypto;
+CREATE TABLE billing.invoice (id uuid PRIMARY KEY DEFAULT gen_random_uuid());
+CREATE TABLE ledger.entry (id bigint PRIMARY KEY);
+
+-- metamigrate:downgrade
+DROP TABLE ledger.entry;
+DROP TABLE billing.invoice;
+DROP EXTENSION pgcrypto;
+DROP SCHEMA billing;
+SQL
+run --provider "$gp" --dsn "dbname=$gdb" upgrade
+check "a revision that creates a schema and a trusted extension runs as the owner role (exit $rc)" test "$rc" -eq 0
+check_eq "the schema belongs to the owner role" "$(sql -d "$gdb" -c "SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'billing'")" "$IOWNER"
+run --provider "$gp" --dsn "dbname=$gdb" downgrade base
+check "and it downgrades (exit $rc)" test "$rc" -eq 0

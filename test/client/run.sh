@@ -99,7 +99,7 @@ expect 0 "--version" --version
 check "--version prints the version" grep -qE '^metamigrate [0-9]+\.[0-9]+\.[0-9]+$' "$WORK/out"
 expect 0 "--help" --help
 check "--help lists no empty 'not implemented' line" bash -c "! grep -qE 'Not implemented yet[^:]*: *$' '$WORK/out'"
-for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair check verify reap import; do
+for command in scaffold revision merge heads branches history show current upgrade downgrade stamp lint repair check verify reap import adopt-ownership; do
   run "$command" --help
   if [ "$rc" -eq 0 ] && grep -q "^Examples:" "$WORK/out" && grep -q "metamigrate $command" "$WORK/out"; then
     pass "$command --help shows an example"
