@@ -10,13 +10,15 @@ EXTENSION   = metamigrate
 EXTVERSION  = $(shell sed -n "s/^default_version = '\(.*\)'/\1/p" metamigrate.control)
 PG_CONFIG  ?= pg_config
 
-# Pure C++ (no PostgreSQL header) and the thin PostgreSQL glue. The core is
-# compiled once, into build/core, *without* PostgreSQL include paths (a core
-# file that includes a PostgreSQL header fails to build) and position
-# independent, and linked into the extension, the client and the unit tests.
-CORE_SRCS   = $(sort $(wildcard src/extension/core/*.cpp))
-GLUE_SRCS   = $(sort $(wildcard src/extension/pg/*.cpp))
-CORE_PURE_OBJS = $(patsubst src/extension/core/%.cpp,build/core/%.o,$(CORE_SRCS))
+# The rooms (docs/architecture.md): src/core is pure C++ (no PostgreSQL
+# header, no libpq), compiled once, into build/core, *without* PostgreSQL
+# include paths (a core file that includes a PostgreSQL header fails to
+# build) and position independent, and linked into the extension, the client
+# and the unit tests. src/extension/<area> is the thin PostgreSQL glue, one
+# area per part of sql/src. scripts/check-layout keeps the rooms apart.
+CORE_SRCS   = $(sort $(wildcard src/core/*.cpp src/core/*/*.cpp))
+GLUE_SRCS   = $(sort $(wildcard src/extension/*/*.cpp))
+CORE_PURE_OBJS = $(patsubst src/core/%.cpp,build/core/%.o,$(CORE_SRCS))
 MODULE_big  = metamigrate
 OBJS        = $(CORE_PURE_OBJS) $(GLUE_SRCS:.cpp=.o)
 
@@ -30,8 +32,10 @@ REGRESS_OPTS = --inputdir=test --load-extension=metamigrate
 ISOLATION   = $(patsubst test/isolation/specs/%.spec,%,$(sort $(wildcard test/isolation/specs/*.spec)))
 ISOLATION_OPTS = --inputdir=test/isolation --load-extension=metamigrate
 
-PG_CPPFLAGS = -Isrc/extension
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wno-register -Wno-missing-field-initializers
+# Warnings are errors in every target (WERROR= to build past one locally).
+WERROR     ?= -Werror
+PG_CPPFLAGS = -Isrc
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra $(WERROR) -Wno-register -Wno-missing-field-initializers
 SHLIB_LINK  = -lstdc++
 
 # No LLVM bitcode: the JIT gains nothing on this code and clang would need
@@ -50,7 +54,7 @@ sql/metamigrate--$(EXTVERSION).sql: $(sort $(wildcard sql/src/*.sql))
 PREFIX     ?= /usr/local
 # `make install bindir=DIR` places the client in DIR; otherwise $(PREFIX)/bin.
 CLIENT_BINDIR = $(if $(filter command line environment,$(origin bindir)),$(bindir),$(PREFIX)/bin)
-CLIENT_SRCS = $(sort $(wildcard src/client/*.cpp src/client/*/*.cpp))
+CLIENT_SRCS = $(sort $(wildcard src/client/*/*.cpp))
 # The client links the pure core too (local graph commands, offline --sql).
 CLIENT_OBJS = $(patsubst src/%.cpp,build/%.o,$(CLIENT_SRCS)) $(CORE_PURE_OBJS)
 CLIENT_BIN  = build/metamigrate
@@ -58,7 +62,7 @@ CLIENT_BIN  = build/metamigrate
 # core, the client, the unit tests): `make OPT_FLAGS="-O0 -g"` to debug;
 # without -g the build takes about a third less time.
 OPT_FLAGS  ?= -O2
-CLIENT_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -Wall -Wextra -pthread -Isrc -Isrc/extension -I$(shell $(PG_CONFIG) --includedir) \
+CLIENT_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -Wall -Wextra $(WERROR) -pthread -Isrc -I$(shell $(PG_CONFIG) --includedir) \
                   -DMETAMIGRATE_VERSION='"$(EXTVERSION)"'
 # The C++ runtime linked in: loading and relocating libstdc++ was about
 # 4 ms of CPU on every start, most of a read-only command such as `current`.
@@ -78,35 +82,37 @@ install-client: $(CLIENT_BIN)
 	install -d '$(DESTDIR)$(CLIENT_BINDIR)'
 	install -m 755 $(CLIENT_BIN) '$(DESTDIR)$(CLIENT_BINDIR)/metamigrate'
 
-# Not -Isrc: a core file must not reach client headers either. The
+# No PostgreSQL or libpq include path; that a core file includes nothing
+# from src/client or src/extension is checked by scripts/check-layout. The
 # hardening options are those PGXS gives the rest of the extension.
-CORE_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wall -Wextra -Isrc/extension
+CORE_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -fPIC -fstack-protector-strong -D_FORTIFY_SOURCE=2 -Wall -Wextra $(WERROR) -Isrc
 
-build/core/%.o: src/extension/core/%.cpp
+build/core/%.o: src/core/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CORE_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 # ---------------------------------------------------------------- unit tests
-# The core, and the client's input parsers and the importers' parsers
-# (src/client/import), none of which use libpq: the test binary links no
-# libpq, so a parser that starts using it fails this link (the fuzz build
-# compiles them without PostgreSQL include paths as well).
-UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/import/*.cpp)) \
-                   $(addprefix src/client/,text_file.cpp sql_split.cpp revision_file.cpp revision_header_cache.cpp manifest.cpp duration.cpp \
-                     autogen_render.cpp)
+# The core, and the client's rooms that need no server: provider/ (the
+# provider directory and its files), output/, the importers' parsers
+# (import/ but for its history reading and ownership check) and the diff's
+# rendering. The test binary links no libpq, so one of them that starts
+# using it fails this link.
+UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/provider/*.cpp src/client/output/*.cpp \
+                     $(filter-out src/client/import/history.cpp src/client/import/ownership.cpp,$(wildcard src/client/import/*.cpp)))) \
+                   src/client/os/process.cpp src/client/autogenerate/render.cpp
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
 UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/%.cpp,build/%.o,$(UNIT_CLIENT_SRCS)) \
               $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))
 UNIT_BIN    = build/unit/metamigrate_unit
 # The test files themselves need no optimization (what they time is the
 # core, built with OPT_FLAGS); -O0 halves their compile time.
-UNIT_CXXFLAGS = -std=c++17 -O0 -Wall -Wextra -Werror -Isrc -Isrc/extension
+UNIT_CXXFLAGS = -std=c++17 -O0 -Wall -Wextra $(WERROR) -Isrc
 
 build/unit/test/%.o: test/unit/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(UNIT_CXXFLAGS) -MMD -MP -c -o $@ $<
 
--include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d)
+-include $(wildcard build/*/*.d build/*/*/*.d build/*/*/*/*.d build/*/*/*/*/*.d)
 
 $(UNIT_BIN): $(UNIT_OBJS)
 	$(CXX) -o $@ $^ -lgtest -lgtest_main -pthread
@@ -124,16 +130,16 @@ EXTRA_CLEAN = build results output_iso regression.diffs regression.out sql/metam
 # them; a sanitizer report aborts the run (-fno-sanitize-recover).
 FUZZ_CXX      ?= clang++
 FUZZ_SANITIZE  = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_CXXFLAGS  = -std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Wextra -Isrc -Isrc/extension $(FUZZ_SANITIZE)
+FUZZ_CXXFLAGS  = -std=c++17 -O1 -g -fno-omit-frame-pointer -Wall -Wextra $(WERROR) -Isrc $(FUZZ_SANITIZE)
 # Only what the parsers need: no libpq, no schema code.
-FUZZ_CORE_SRCS   = $(addprefix src/extension/core/,revision.cpp revision_graph.cpp planner.cpp)
-FUZZ_CLIENT_SRCS = $(addprefix src/client/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp graph_select.cpp)
-FUZZ_LIB_OBJS = $(patsubst src/extension/core/%.cpp,build/fuzz/obj/core/%.o,$(FUZZ_CORE_SRCS)) \
+FUZZ_CORE_SRCS   = $(addprefix src/core/revisions/,revision.cpp graph.cpp planner.cpp)
+FUZZ_CLIENT_SRCS = $(addprefix src/client/provider/,text_file.cpp revision_file.cpp manifest.cpp duration.cpp graph_select.cpp)
+FUZZ_LIB_OBJS = $(patsubst src/core/%.cpp,build/fuzz/obj/core/%.o,$(FUZZ_CORE_SRCS)) \
                 $(patsubst src/client/%.cpp,build/fuzz/obj/client/%.o,$(FUZZ_CLIENT_SRCS))
 FUZZ_TARGETS  = $(patsubst fuzz/%.cpp,%,$(sort $(wildcard fuzz/*_fuzzer.cpp)))
 FUZZ_BINS     = $(addprefix build/fuzz/,$(FUZZ_TARGETS))
 
-build/fuzz/obj/core/%.o: src/extension/core/%.cpp
+build/fuzz/obj/core/%.o: src/core/%.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
@@ -150,7 +156,7 @@ build/fuzz/canary: fuzz/canary.cpp
 	@mkdir -p $(dir $@)
 	$(FUZZ_CXX) $(FUZZ_CXXFLAGS) -fsanitize=fuzzer -o $@ $<
 
--include $(wildcard build/fuzz/*.d build/fuzz/obj/*/*.d)
+-include $(wildcard build/fuzz/*.d build/fuzz/obj/*/*.d build/fuzz/obj/*/*/*.d)
 
 fuzz: $(FUZZ_BINS) build/fuzz/canary
 

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "client/errors.hpp"
-#include "client/manifest.hpp"
-#include "client/text_file.hpp"
+#include "client/output/errors.hpp"
+#include "client/provider/manifest.hpp"
+#include "client/provider/text_file.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <string>
 
-#include "client/errors.hpp"
-#include "client/revision_file.hpp"
-#include "client/text_file.hpp"
+#include "client/output/errors.hpp"
+#include "client/provider/revision_file.hpp"
+#include "client/provider/text_file.hpp"
 #include "core/error.hpp"
 #include "fuzz_check.hpp"
 

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "client/errors.hpp"
-#include "client/graph_select.hpp"
+#include "client/output/errors.hpp"
+#include "client/provider/graph_select.hpp"
 #include "core/error.hpp"
-#include "core/planner.hpp"
+#include "core/revisions/planner.hpp"
 #include "fuzz_check.hpp"
 
 namespace {

@@ -1,8 +1,8 @@
 // How revision --autogenerate writes diff() results into revision sections
-// (src/client/autogen_render.cpp, pure client code linked into this suite).
+// (src/client/autogenerate/render.cpp, pure client code linked into this suite).
 #include <gtest/gtest.h>
 
-#include "client/autogen_render.hpp"
+#include "client/autogenerate/render.hpp"
 
 namespace mmc {
 namespace {

@@ -6,11 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "client/duration.hpp"
-#include "client/errors.hpp"
-#include "client/manifest.hpp"
-#include "client/revision_file.hpp"
-#include "client/text_file.hpp"
+#include "client/provider/duration.hpp"
+#include "client/output/errors.hpp"
+#include "client/provider/manifest.hpp"
+#include "client/provider/revision_file.hpp"
+#include "client/provider/text_file.hpp"
 
 namespace {
 

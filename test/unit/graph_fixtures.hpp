@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "core/planner.hpp"
+#include "core/revisions/planner.hpp"
 
 namespace mm::test {
 

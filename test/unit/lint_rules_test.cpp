@@ -1,6 +1,6 @@
 #include <gtest/gtest.h>
 
-#include "core/lint_rules.hpp"
+#include "core/lint/rules.hpp"
 
 namespace mm {
 namespace {

@@ -6,7 +6,7 @@
 
 #include <fstream>
 
-#include "client/revision_header_cache.hpp"
+#include "client/provider/revision_header_cache.hpp"
 
 namespace fs = std::filesystem;
 using mmc::FileStamp;

@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.hpp"
-#include "core/schema_diff.hpp"
-#include "core/schema_model.hpp"
+#include "core/schema/diff.hpp"
+#include "core/schema/model.hpp"
 
 namespace mm::schema {
 namespace {

@@ -2,11 +2,11 @@
 // model comparison.
 #include <gtest/gtest.h>
 
-#include "core/schema_compare.hpp"
-#include "core/schema_model.hpp"
-#include "core/schema_normalize.hpp"
-#include "core/schema_sql.hpp"
-#include "core/schema_types.hpp"
+#include "core/schema/compare.hpp"
+#include "core/schema/model.hpp"
+#include "core/schema/normalize.hpp"
+#include "core/schema/sql.hpp"
+#include "core/schema/types.hpp"
 
 namespace mm::schema {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/sql_text.hpp"
-#include "core/upload.hpp"
+#include "core/revisions/upload.hpp"
 
 namespace mm {
 namespace {

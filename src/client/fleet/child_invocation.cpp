@@ -3,7 +3,7 @@
 #include <cstring>
 #include <set>
 
-#include "client/dsn.hpp"
+#include "client/server/dsn.hpp"
 
 extern char** environ;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "client/cli.hpp"
+#include "client/cli/cli.hpp"
 #include "client/fleet/child_process.hpp"
 #include "client/fleet/fleet_report.hpp"
 

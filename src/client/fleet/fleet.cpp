@@ -5,8 +5,8 @@
 #include <iostream>
 #include <mutex>
 
-#include "client/dsn.hpp"
-#include "client/errors.hpp"
+#include "client/server/dsn.hpp"
+#include "client/output/errors.hpp"
 #include "client/fleet/child_invocation.hpp"
 #include "client/fleet/child_process.hpp"
 #include "client/fleet/fleet_report.hpp"

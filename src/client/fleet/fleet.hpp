@@ -17,9 +17,9 @@
 // `upgrade`, `downgrade`, `stamp`, `verify` and `check` do.
 #pragma once
 
-#include "client/options_parser.hpp"
+#include "client/cli/options_parser.hpp"
 
-#include "client/cli.hpp"
+#include "client/cli/cli.hpp"
 
 namespace mmc {
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "client/output.hpp"
+#include "client/output/output.hpp"
 
 namespace mmc {
 

@@ -6,10 +6,10 @@
 #include <map>
 #include <regex>
 
-#include "client/connection.hpp"
-#include "client/dsn.hpp"
-#include "client/errors.hpp"
-#include "client/text_file.hpp"
+#include "client/server/connection.hpp"
+#include "client/server/dsn.hpp"
+#include "client/output/errors.hpp"
+#include "client/provider/text_file.hpp"
 
 namespace mmc {
 

@@ -1,7 +1,7 @@
 #include "client/fleet/tenant.hpp"
 
-#include "client/connection.hpp"
-#include "client/errors.hpp"
+#include "client/server/connection.hpp"
+#include "client/output/errors.hpp"
 
 namespace mmc {
 

@@ -14,7 +14,7 @@
 
 #include <string>
 
-#include "client/provider_dir.hpp"
+#include "client/provider/provider_dir.hpp"
 
 namespace mmc {
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <set>
 
-#include "client/dsn.hpp"
-#include "client/errors.hpp"
+#include "client/server/dsn.hpp"
+#include "client/output/errors.hpp"
 
 namespace mmc {
 

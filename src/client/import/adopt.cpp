@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "client/errors.hpp"
+#include "client/output/errors.hpp"
 #include "client/import/util.hpp"
 
 namespace mmc::import {

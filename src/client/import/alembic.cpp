@@ -9,10 +9,10 @@
 #include <regex>
 #include <set>
 
-#include "client/errors.hpp"
+#include "client/output/errors.hpp"
 #include "client/import/alembic_script.hpp"
 #include "client/import/importers.hpp"
-#include "client/import/process.hpp"
+#include "client/os/process.hpp"
 #include "client/import/util.hpp"
 
 namespace mmc::import {

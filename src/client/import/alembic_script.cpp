@@ -2,9 +2,9 @@
 
 #include <regex>
 
-#include "client/errors.hpp"
+#include "client/output/errors.hpp"
 #include "client/import/util.hpp"
-#include "client/sql_split.hpp"
+#include "client/provider/sql_split.hpp"
 
 namespace mmc::import {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <regex>
 
-#include "client/errors.hpp"
+#include "client/output/errors.hpp"
 #include "client/import/importers.hpp"
 #include "client/import/util.hpp"
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <regex>
 
-#include "client/errors.hpp"
+#include "client/output/errors.hpp"
 #include "client/import/importers.hpp"
 #include "client/import/util.hpp"
 

@@ -1,6 +1,6 @@
 #include "client/import/importers.hpp"
 
-#include "client/errors.hpp"
+#include "client/output/errors.hpp"
 #include "client/import/util.hpp"
 
 namespace mmc::import {

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "core/revision.hpp"
+#include "core/revisions/revision.hpp"
 
 namespace mmc::import {
 

@@ -5,9 +5,9 @@
 #include <map>
 #include <regex>
 
-#include "client/errors.hpp"
-#include "client/sql_split.hpp"
-#include "client/text_file.hpp"
+#include "client/output/errors.hpp"
+#include "client/provider/sql_split.hpp"
+#include "client/provider/text_file.hpp"
 #include "core/error.hpp"
 
 namespace mmc::import {

@@ -1,0 +1,198 @@
+// Online upgrade/downgrade/stamp: uploads the local revisions and lets the
+// extension plan and apply them, with the MetaTable lifecycle around the
+// migration (reserve before, finalize and the after_register hook after).
+//
+// Three ways to run an upgrade or downgrade:
+// - one transaction (default): upload, reserve, migrate, finalize, hook,
+//   all or nothing;
+// - one transaction per revision (--transaction-per-revision): reserve
+//   first, then the server's *_per_revision procedure commits after each
+//   revision, then finalize and hook; a failure keeps whole revisions;
+// - in parts, when the plan contains revisions marked `transactional:
+//   false`: the client runs those statements itself at top level and
+//   records the step (metamigrate.record_step); the transactional runs
+//   around them are separate transactions (metamigrate.apply_step per
+//   step); finalize and hook after the last part. Those statements run on
+//   a session whose login has no rights beyond the owner role (see
+//   TopLevelSession), and the client checks after each one that it is
+//   still the owner role.
+//
+// Under a SignalGuard an interrupt cancels the call running on the server
+// (the migration's transaction rolls back; a non-transactional statement
+// is cancelled) before the Interrupted exception leaves run().
+#pragma once
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/server/connection.hpp"
+#include "client/migrate/interruption.hpp"
+#include "client/migrate/lint.hpp"
+#include "client/migrate/lock_report.hpp"
+#include "client/migrate/metatables.hpp"
+#include "client/output/output.hpp"
+#include "client/provider/provider_dir.hpp"
+#include "client/server/server_api.hpp"
+#include "core/revisions/planner.hpp"
+
+namespace mmc {
+
+struct MigrationRequest {
+  Operation operation = Operation::Upgrade;
+  std::string target = "head";
+  bool purge = false;              // stamp --purge
+  std::string lock_timeout_ms;     // empty: leave the server's setting
+  std::string statement_timeout_ms;
+  bool no_wait = false;            // fail at once when another migration of the provider runs
+  bool transaction_per_revision = false;
+  bool lint = true;                // print lint findings of the revisions about to run
+  bool strict_lint = false;        // refuse to run when lint finds anything
+};
+
+struct AppliedStep {
+  std::string revision;
+  std::string direction;
+  std::string message;
+  int statements = 0;
+  double duration_ms = 0;
+  bool transactional = true;
+};
+
+struct MigrationReport {
+  std::string provider;
+  std::string operation;
+  std::string target;
+  std::string mode;  // "one transaction", "transaction per revision", "in parts"
+  std::vector<std::string> from;
+  std::vector<std::string> to;
+  std::vector<AppliedStep> steps;
+  int transactions = 0;  // separate transactions the operation used
+  double duration_ms = 0;
+  std::vector<LintFinding> lint;  // findings in the revisions that ran
+  nlohmann::json catalog;  // finalize's result (null for stamp)
+  std::string hook;        // the after_register hook that ran, if any
+  std::string executed_by;  // the login that ran it (a temporary credential's role)
+
+  nlohmann::json to_json() const;
+};
+
+// Returns the session where the client runs the statements of
+// non-transactional revisions: one whose login has no rights beyond the
+// provider's owner role (a temporary migration login, or a login that is
+// the owner role itself), because those statements run outside the
+// server's control and RESET ROLE (or SET SESSION AUTHORIZATION, DISCARD
+// ALL, ...) would hand the rest of them the login's rights. Called only
+// when such a revision runs; may be `connection` itself.
+using TopLevelSession = std::function<Connection&()>;
+
+class MigrationRunner {
+ public:
+  // `observer` (the user's own login, may be `connection` itself) looks
+  // up who holds locks when the migration cannot get one.
+  MigrationRunner(Connection& connection, const Connection& observer, const ProviderDir& provider, const Output& out,
+                  TopLevelSession top_level);
+  ~MigrationRunner();
+  MigrationRunner(const MigrationRunner&) = delete;
+  MigrationRunner& operator=(const MigrationRunner&) = delete;
+
+  // Throws ServerError (annotated with file:line) or OperationError.
+  MigrationReport run(const MigrationRequest& request);
+
+  // The interrupted non-transactional revision recorded for this database
+  // and provider, if any (see interruption.hpp).
+  std::optional<Interruption> interruption();
+  // repair: run the rest of the interrupted revision and record it / only
+  // record it / drop the record. Each checks that the database still
+  // needs the step.
+  MigrationReport resume(const MigrationRequest& request, const Interruption& interrupted);
+  MigrationReport mark_applied(const MigrationRequest& request, const Interruption& interrupted);
+  void forget(const Interruption& interrupted);
+
+ private:
+  Connection& conn_;
+  const Connection& observer_;
+  TopLevelSession top_level_;
+  const ProviderDir& provider_;
+  const Output& out_;
+  std::string key_;
+  MetaTableLifecycle lifecycle_;
+  std::size_t progress_index_ = 0;
+  std::size_t progress_total_ = 0;
+  bool server_reported_progress_ = false;
+  bool holding_session_lock_ = false;
+  InterruptionJournal journal_;
+  std::optional<LockWatcher> watcher_;  // when the observer is another connection
+  std::optional<LockWatcher> top_level_watcher_;  // when non-transactional statements run on another session
+  Connection* top_level_conn_ = nullptr;          // that session, once used
+  const LockWatcher* explaining_ = nullptr;       // the watcher of the session whose call failed last
+  int sample_ms_ = 250;                           // how often a watcher samples lock waits
+  bool top_level_reported_ = false;               // apply_top_level said what became of its statement
+  std::string data_source_uid_;
+  std::vector<LintFinding> lint_findings_;
+
+  const std::string& data_source_uid();
+  // While calls run: samples lock waits (the interval fits the lock
+  // timeout) and notices interrupts (SignalGuard).
+  void watch_locks(const MigrationRequest& request);
+  // After an interrupt: settles what still runs on the server (cancels
+  // it) and says what became of it.
+  void report_interrupt();
+  // Names the sessions that blocked a lock wait (55P03, 57014) or hold
+  // the provider's lock.
+  void explain(ServerError& error) const;
+  // Refuses an upgrade/downgrade while an interruption is unresolved
+  // (forgets records the database has resolved meanwhile).
+  void check_interruption(const MigrationRequest& request);
+  // Whether the interrupted step is still to do against `heads`.
+  bool still_pending(const Interruption& interrupted, const std::vector<std::string>& heads) const;
+  // Lints the sections the plan will run; prints the findings; throws
+  // with --strict-lint when there are any.
+  void lint_plan(const MigrationRequest& request, const std::vector<std::string>& revisions);
+  MigrationReport finish_interrupted(const MigrationRequest& request, const Interruption& interrupted, bool run_rest);
+  MigrationReport finish_interrupted_step(const MigrationRequest& request, const Interruption& interrupted,
+                                          bool run_rest);
+  // Notes naming INVALID indexes in the provider's schemas.
+  void note_invalid_indexes(ServerError& error) const;
+
+  MigrationReport run_stamp(const MigrationRequest& request);
+  MigrationReport run_in_one_transaction(const MigrationRequest& request);
+  MigrationReport run_per_revision(const MigrationRequest& request);
+  MigrationReport run_in_parts(const MigrationRequest& request);
+
+  MigrationReport new_report(const MigrationRequest& request, const char* mode) const;
+  std::vector<Query> settings(const MigrationRequest& request, bool local) const;
+  // The provider's lock for the whole operation (several transactions):
+  // a session-level advisory lock on the key the extension uses. Waits
+  // (obeying --lock-timeout) or, with --no-wait, fails at once naming the
+  // holder. Released by the returned guard.
+  class SessionLock;
+  // Says who holds the provider's lock before waiting for it.
+  void announce_wait(const MigrationRequest& request) const;
+  // Upload and reserve in one transaction of their own, then the heads.
+  std::vector<std::string> prepare_in_own_transaction(const MigrationRequest& request);
+  // Finalize (and the hook) in a transaction of their own.
+  void finalize_in_own_transaction(const MigrationRequest& request, MigrationReport& report);
+  void take_finalized(const PgResult& result, MigrationReport& report) const;
+
+  // One transaction applying exactly `run` with metamigrate.apply_step.
+  nlohmann::json apply_run(const MigrationRequest& request, const std::vector<std::size_t>& run,
+                           mm::Direction direction, MigrationReport& report);
+  // Runs a non-transactional revision's statements at top level, then
+  // records the step; returns record_step's result.
+  // `first` (0-based) skips statements that already ran (repair --resume).
+  nlohmann::json apply_top_level(const MigrationRequest& request, std::size_t node, mm::Direction direction,
+                                 AppliedStep* step, std::size_t first = 0);
+
+  void report_progress(const AppliedStep& step);
+  // Live progress from the server: with the setting metamigrate.progress
+  // on, the extension sends a NOTICE "metamigrate progress" after each
+  // step, its detail a JSON object {step, of, revision, duration_ms}.
+  // Returns the settings query to send (if any).
+  std::vector<Query> progress_settings(bool local);
+  void add_steps(MigrationReport& report, const nlohmann::json& server_result);
+};
+
+}  // namespace mmc

@@ -1,0 +1,145 @@
+#include "core/schema/changes.hpp"
+
+#include <deque>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "core/schema/render.hpp"
+
+namespace mm::schema {
+
+namespace {
+
+bool goes_away(Action a) { return a == Action::Drop || a == Action::Recreate || a == Action::Replace; }
+
+json without_name(const Node& node) {
+  json spec = node.spec;
+  spec.erase("name");
+  spec.erase("comment");
+  return spec;
+}
+
+// Pairs a dropped constraint or index with a created one on the same
+// relation that is equal but for its name: renaming keeps the index (and
+// the foreign keys that rely on it) instead of rebuilding it.
+void detect_renames(const Catalog& from, const Catalog& to, Changes& changes) {
+  // Created constraints and indexes by relation, in key order (the first
+  // equal one is taken), so each dropped one looks at its relation's only.
+  std::map<Key, std::vector<std::pair<const Key, Change>*>> created_on;
+  for (auto& entry : changes) {
+    const Change& c = entry.second;
+    if (c.action == Action::Create && (c.to->kind == Kind::Constraint || c.to->kind == Kind::Index))
+      created_on[c.to->parent].push_back(&entry);
+  }
+  for (auto& [old_key, old_change] : changes) {
+    if (old_change.action != Action::Drop) continue;
+    const Node& old_node = *old_change.from;
+    if (old_node.kind != Kind::Constraint && old_node.kind != Kind::Index) continue;
+    const auto parent = changes.find(old_node.parent);
+    if (parent == changes.end() || goes_away(parent->second.action)) continue;
+    const auto candidates = created_on.find(old_node.parent);
+    if (candidates == created_on.end()) continue;
+    for (auto* created : candidates->second) {
+      const Key& new_key = created->first;
+      Change& new_change = created->second;
+      if (new_change.action != Action::Create) continue;  // taken by an earlier rename
+      const Node& new_node = *new_change.to;
+      if (new_node.kind != old_node.kind) continue;
+      if (without_name(old_node) != without_name(new_node)) continue;
+      // A name that stays taken by another object cannot be renamed to.
+      if (from.find(new_key) || to.find(old_key)) continue;
+      old_change.action = Action::RenamedAway;
+      old_change.renamed_to = new_key;
+      new_change.action = Action::Rename;
+      new_change.from = &old_node;
+      break;
+    }
+  }
+}
+
+// Objects whose column-type change PostgreSQL refuses while they exist
+// (views, triggers, functions, generated columns) or cannot carry over
+// (defaults, foreign keys whose two sides change together).
+bool rebuilt_around_type_change(const Node& dependent) {
+  switch (dependent.kind) {
+    case Kind::View:
+    case Kind::MaterializedView:
+    case Kind::Trigger:
+    case Kind::Function:
+    case Kind::Default: return true;
+    case Kind::Column: return dependent.spec.contains("generated") && !dependent.spec.at("generated").is_null();
+    case Kind::Constraint: return dependent.spec.value("type", std::string()) == "foreign key";
+    default: return false;
+  }
+}
+
+}  // namespace
+
+Changes compute_changes(const Catalog& from, const Catalog& to) {
+  Changes changes;
+  for (const auto& [key, node] : from.nodes()) {
+    const Node* target = to.find(key);
+    Change c;
+    c.from = &node;
+    c.to = target;
+    if (!target) {
+      c.action = Action::Drop;
+    } else if (node.spec != target->spec || node.kind != target->kind) {
+      c.action = needs_replace(node, *target) ? Action::Replace
+                 : needs_recreate(node, *target) || node.kind != target->kind ? Action::Recreate
+                                                                               : Action::Alter;
+    }
+    changes.emplace(key, c);
+  }
+  for (const auto& [key, node] : to.nodes())
+    if (!from.find(key)) changes.emplace(key, Change{Action::Create, nullptr, &node, false, {}});
+  detect_renames(from, to, changes);
+
+  // Propagate: whatever depends on an object that goes away (or on a column
+  // whose type changes) must go away first and come back afterwards.
+  std::deque<Key> work;
+  for (const auto& [key, c] : changes)
+    if (goes_away(c.action) || (c.action == Action::Alter && changes_column_type(*c.from, *c.to))) work.push_back(key);
+  while (!work.empty()) {
+    const Key key = work.front();
+    work.pop_front();
+    const Change& cause = changes.at(key);
+    const bool type_change = !goes_away(cause.action);  // an altered or retyped column
+    for (const Key& dependent_key : from.dependents(key)) {
+      Change& c = changes.at(dependent_key);
+      if (goes_away(c.action)) continue;
+      const Node& dependent = *c.from;
+      if (type_change && !rebuilt_around_type_change(dependent)) continue;
+      if (c.action == Action::RenamedAway) {
+        // The renamed object must be rebuilt anyway: plain drop and create.
+        Change& created = changes.at(c.renamed_to);
+        created.action = Action::Create;
+        created.from = nullptr;
+        c.action = Action::Drop;
+        c.renamed_to.clear();
+        work.push_back(dependent_key);
+        continue;
+      }
+      if (!c.to) continue;
+      const bool still_uses = to.dependencies(dependent_key).count(key) > 0;
+      if (cause.action == Action::Replace && dependent.kind == Kind::Column && !type_change) {
+        if (still_uses && !c.retype && !changes_column_type(*c.from, *c.to)) {
+          c.retype = true;
+          c.action = Action::Alter;
+          work.push_back(dependent_key);
+        }
+        continue;
+      }
+      if (dependent.kind == Kind::Type) {
+        c.action = Action::Replace;
+      } else {
+        c.action = Action::Recreate;
+      }
+      work.push_back(dependent_key);
+    }
+  }
+  return changes;
+}
+
+}  // namespace mm::schema

@@ -1,0 +1,59 @@
+#include "core/schema/diff.hpp"
+
+#include "core/error.hpp"
+#include "core/schema/model.hpp"
+#include "core/schema/plan.hpp"
+
+namespace mm::schema {
+
+namespace {
+
+void add_direction(json& out, const char* name, const char* loss_name, const Statements& statements) {
+  json sql = json::array(), loss = json::array();
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    sql.push_back(statements[i].sql);
+    if (statements[i].data_loss) loss.push_back(i);
+  }
+  out[name] = sql;
+  out[loss_name] = loss;
+}
+
+json notes_json(const std::vector<ColumnOrderNote>& notes) {
+  json out = json::array();
+  for (const ColumnOrderNote& n : notes)
+    out.push_back({{"schema", n.schema}, {"table", n.table}, {"declared", n.declared}, {"result", n.result}});
+  return out;
+}
+
+json parse(const std::string& text, const char* which) {
+  try {
+    return json::parse(text);
+  } catch (const json::exception& e) {
+    throw Error(sqlstate::kInvalidParameter, std::string("malformed schema model (") + which + "): " + e.what());
+  }
+}
+
+json diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog) {
+  json out = json::object();
+  std::vector<ColumnOrderNote> upgrade_order, downgrade_order;
+  add_direction(out, "upgrade", "data_loss", plan_migration(old_catalog, new_catalog, &upgrade_order));
+  add_direction(out, "downgrade", "downgrade_data_loss", plan_migration(new_catalog, old_catalog, &downgrade_order));
+  out["column_order"] = notes_json(upgrade_order);
+  out["downgrade_column_order"] = notes_json(downgrade_order);
+  return out;
+}
+
+}  // namespace
+
+json diff_models(const json& from, const json& to) { return diff_catalogs(build_catalog(from), build_catalog(to)); }
+
+json diff_models(json&& from, json&& to) {
+  return diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)));
+}
+
+std::string diff_models_text(const std::string& from_json, const std::string& to_json) {
+  // The parsed models are consumed by build_catalog, not copied.
+  return diff_catalogs(build_catalog(parse(from_json, "from")), build_catalog(parse(to_json, "to"))).dump();
+}
+
+}  // namespace mm::schema

@@ -1,0 +1,175 @@
+#include "core/schema/normalize.hpp"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "core/error.hpp"
+#include "core/schema/model.hpp"
+
+namespace mm::schema {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+std::string trim_definition(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == ';')) s.pop_back();
+  std::size_t start = 0;
+  while (start < s.size() && (s[start] == ' ' || s[start] == '\n')) ++start;
+  return s.substr(start);
+}
+
+std::string sort_name(const nlohmann::json& object) {
+  // Schema, name and (functions) identity arguments, separated by a byte
+  // that cannot occur in names.
+  std::string out;
+  for (const char* field : {"schema", "name", "identity_arguments"}) {
+    auto it = object.find(field);
+    if (it != object.end() && it->is_string()) out += it->get<std::string>();
+    out += '\x01';
+  }
+  return out;
+}
+
+// The elements of `list` named by `order` (sort key, index), in that order,
+// moved rather than copied.
+nlohmann::json take_in_order(nlohmann::json& list, const std::vector<std::pair<std::string, std::size_t>>& order) {
+  nlohmann::json out = nlohmann::json::array();
+  out.get_ref<nlohmann::json::array_t&>().reserve(order.size());
+  for (const auto& entry : order) out.push_back(std::move(list[entry.second]));
+  return out;
+}
+
+void sort_by_name(nlohmann::json& list) {
+  if (!list.is_array()) {
+    list = nlohmann::json::array();
+    return;
+  }
+  // Each name is built once, not at every comparison, and the objects are
+  // moved into their places rather than copied.
+  std::vector<std::pair<std::string, std::size_t>> order;
+  order.reserve(list.size());
+  for (std::size_t i = 0; i < list.size(); ++i) order.emplace_back(sort_name(list[i]), i);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  list = take_in_order(list, order);
+}
+
+void normalize_indexes(nlohmann::json& indexes) {
+  sort_by_name(indexes);
+  for (auto& index : indexes) {
+    index["columns"] = index_key_columns(index.value("definition", std::string()));
+    index.erase("definition");
+  }
+}
+
+void normalize_relation_children(nlohmann::json& relation) {
+  for (const char* list : {"columns", "constraints", "triggers"})
+    if (relation.contains(list)) sort_by_name(relation[list]);
+  if (relation.contains("constraints")) {
+    for (auto& c : relation["constraints"])
+      c["definition"] = constraint_body(c.value("definition", std::string()), c.value("deferrable", false),
+                                        c.value("deferred", false), c.value("validated", true));
+  }
+  if (relation.contains("indexes")) normalize_indexes(relation["indexes"]);
+}
+
+}  // namespace
+
+std::vector<std::string> index_key_columns(const std::string& def) {
+  // Walk the text outside quoted identifiers and literals: the key list is
+  // the parenthesized group right after "USING <method> ".
+  std::vector<std::string> out;
+  char quote = 0;
+  int depth = 0;
+  bool after_using = false, in_list = false;
+  std::string current;
+  for (std::size_t i = 0; i < def.size(); ++i) {
+    const char ch = def[i];
+    if (quote) {
+      if (in_list) current += ch;
+      if (ch == quote) quote = 0;  // a doubled quote re-enters on the next character
+      continue;
+    }
+    if (ch == '"' || ch == '\'') {
+      quote = ch;
+      if (in_list) current += ch;
+      continue;
+    }
+    if (!after_using && depth == 0 && def.compare(i, 7, " USING ") == 0) {
+      after_using = true;
+      i += 6;
+      continue;
+    }
+    if (ch == '(') {
+      if (after_using && !in_list && depth == 0) {
+        in_list = true;
+        depth = 1;
+        continue;
+      }
+      ++depth;
+    } else if (ch == ')') {
+      --depth;
+      if (in_list && depth == 0) {
+        out.push_back(current);
+        return out;
+      }
+    } else if (ch == ',' && in_list && depth == 1) {
+      out.push_back(current);
+      current.clear();
+      while (i + 1 < def.size() && def[i + 1] == ' ') ++i;
+      continue;
+    }
+    if (in_list) current += ch;
+  }
+  throw Error(sqlstate::kInternal, "cannot read the key columns of index definition: " + def);
+}
+
+std::string constraint_body(std::string definition, bool deferrable, bool deferred, bool validated) {
+  if (!validated && ends_with(definition, " NOT VALID")) definition.resize(definition.size() - 10);
+  if (deferred && ends_with(definition, " INITIALLY DEFERRED")) definition.resize(definition.size() - 19);
+  if (deferrable && ends_with(definition, " DEFERRABLE")) definition.resize(definition.size() - 11);
+  return definition;
+}
+
+nlohmann::json normalize_snapshot(nlohmann::json raw) {
+  raw["format"] = kModelFormat;
+  for (const char* list : {"schemas", "extensions", "types", "sequences", "tables", "views", "functions"})
+    sort_by_name(raw[list]);
+  for (auto& type : raw["types"])
+    if (type.contains("constraints")) sort_by_name(type["constraints"]);
+  for (auto& table : raw["tables"]) {
+    // The snapshot lists columns by attnum: keep that order before sorting.
+    nlohmann::json order = nlohmann::json::array();
+    for (const auto& column : table.value("columns", nlohmann::json::array())) order.push_back(column.value("name", ""));
+    table["column_order"] = std::move(order);
+    // Only folded defaults have a written form to keep.
+    for (auto& column : table["columns"])
+      if (auto it = column.find("default_source"); it != column.end() && it->is_null()) column.erase(it);
+    normalize_relation_children(table);
+  }
+  for (auto& view : raw["views"]) {
+    view["definition"] = trim_definition(view.value("definition", std::string()));
+    normalize_relation_children(view);
+  }
+  for (auto& fn : raw["functions"]) {
+    std::string def = fn.value("definition", std::string());
+    while (!def.empty() && (def.back() == '\n' || def.back() == ' ')) def.pop_back();
+    fn["definition"] = def;
+  }
+  nlohmann::json& dependencies = raw["dependencies"];
+  std::vector<std::pair<std::string, std::size_t>> order;
+  if (dependencies.is_array()) {
+    order.reserve(dependencies.size());
+    for (std::size_t i = 0; i < dependencies.size(); ++i) order.emplace_back(dependencies[i].dump(), i);
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                order.end());
+  }
+  dependencies = take_in_order(dependencies, order);
+  return raw;
+}
+
+}  // namespace mm::schema

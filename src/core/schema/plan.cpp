@@ -1,0 +1,363 @@
+#include "core/schema/plan.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <set>
+#include <tuple>
+
+#include "core/error.hpp"
+#include "core/schema/changes.hpp"
+#include "core/schema/render_util.hpp"
+#include "core/schema/sql.hpp"
+
+namespace mm::schema {
+
+namespace {
+
+enum class Phase { Drop = 0, Alter = 1, Create = 2 };
+
+struct Op {
+  Phase phase;
+  Kind kind;
+  Key key;
+  Statements statements;
+  std::vector<std::string> frees;  // name slots this operation releases
+  std::vector<std::string> takes;  // name slots this operation claims
+};
+
+// The columns of each table, in their order.
+std::map<Key, std::vector<const Node*>> columns_by_table(const Catalog& catalog) {
+  std::map<Key, std::vector<const Node*>> out;
+  for (const auto& [key, node] : catalog.nodes())
+    if (node.kind == Kind::Column && catalog.find(node.parent) && catalog.find(node.parent)->kind == Kind::Table)
+      out[node.parent].push_back(&node);
+  for (auto& [table, columns] : out)
+    std::stable_sort(columns.begin(), columns.end(), [](const Node* a, const Node* b) { return a->position < b->position; });
+  return out;
+}
+
+bool removes(Action a) { return a == Action::Drop || a == Action::Recreate; }
+bool creates(Action a) { return a == Action::Create || a == Action::Recreate || a == Action::Replace; }
+
+// Names that two objects cannot hold at once (relations, types and
+// indexes share one namespace per schema).
+std::vector<std::string> name_slots(const Node& n) {
+  auto slot = [](std::initializer_list<std::string> parts) { return json(parts).dump(); };
+  switch (n.kind) {
+    case Kind::Table:
+    case Kind::View:
+    case Kind::MaterializedView:
+    case Kind::Sequence:
+    case Kind::Index:
+    case Kind::Type: return {slot({"relation", n.schema, n.name})};
+    case Kind::Constraint: {
+      std::vector<std::string> out{slot({"constraint", n.schema, n.relation, n.name})};
+      const std::string type = n.spec.value("type", std::string());
+      if (type == "primary key" || type == "unique" || type == "exclusion")
+        out.push_back(slot({"relation", n.schema, n.name}));
+      return out;
+    }
+    case Kind::Column: return {slot({"column", n.schema, n.relation, n.name})};
+    case Kind::Trigger: return {slot({"trigger", n.schema, n.relation, n.name})};
+    case Kind::Function: return {slot({"function", n.schema, n.name, n.spec.value("identity_arguments", "")})};
+    case Kind::Schema: return {slot({"schema", n.name})};
+    case Kind::Extension: return {slot({"extension", n.name})};
+    default: return {};
+  }
+}
+
+class Planner {
+ public:
+  Planner(const Catalog& from, const Catalog& to) : from_(from), to_(to), changes_(compute_changes(from, to)) {
+    for (const Catalog* c : {&from_, &to_})
+      for (const auto& [key, node] : c->nodes())
+        if (node.kind == Kind::Type && render::text(node.spec, "kind") == "domain")
+          facts_.domain_base[qualify(node.schema, node.name)] = render::text(node.spec, "base_type");
+  }
+
+  Statements run() {
+    build_operations();
+    build_edges();
+    return ordered_statements();
+  }
+
+  std::vector<ColumnOrderNote> column_order_notes() const {
+    std::map<Key, std::vector<const Node*>> before = columns_by_table(from_), after = columns_by_table(to_);
+    std::vector<ColumnOrderNote> notes;
+    for (const auto& [table, declared] : after) {
+      const auto old = before.find(table);
+      // A table this plan creates gets the declared order.
+      if (old == before.end() || creates(action(table))) continue;
+      ColumnOrderNote note{declared.front()->schema, declared.front()->relation, {}, {}};
+      for (const Node* column : declared) note.declared.push_back(column->name);
+      for (const Node* column : old->second)
+        if (!removes(action(column->key))) note.result.push_back(column->name);
+      for (const Node* column : declared)  // added (or dropped and added again) at the end
+        if (creates(action(column->key))) note.result.push_back(column->name);
+      if (note.result != note.declared) notes.push_back(std::move(note));
+    }
+    return notes;
+  }
+
+ private:
+  Action action(const Key& key) const {
+    auto it = changes_.find(key);
+    return it == changes_.end() ? Action::Keep : it->second.action;
+  }
+
+  // The key whose DROP statement also removes `key` (itself when none does).
+  Key drop_home(const Key& key) const {
+    const Node* n = from_.find(key);
+    if (!n) return key;
+    auto folded_into = [&](const Key& container) { return removes(action(container)) ? drop_home(container) : key; };
+    switch (n->kind) {
+      case Kind::Column:
+      case Kind::Default:  // DROP COLUMN drops its default
+      case Kind::Index:
+      case Kind::Trigger: return folded_into(n->parent);
+      case Kind::Constraint:
+        // Foreign keys are always dropped on their own, so tables that
+        // reference each other can be dropped in any order.
+        return n->spec.value("type", std::string()) == "foreign key" ? key : folded_into(n->parent);
+      case Kind::Sequence: {
+        // DROP TABLE / DROP COLUMN also drop the sequences the column owns.
+        const Node* owner = from_.find(key_of({"sequence owner", n->schema, n->name}));
+        if (!owner) return key;
+        const Key column = column_key(render::text(owner->spec, "schema"), render::text(owner->spec, "table"),
+                                      render::text(owner->spec, "column"));
+        return from_.find(column) && removes(action(column)) ? drop_home(column) : key;
+      }
+      case Kind::SequenceOwner: return removes(action(n->parent)) ? drop_home(n->parent) : key;
+      default: return key;
+    }
+  }
+
+  // The key whose CREATE statement also creates `key`.
+  Key create_home(const Key& key) const {
+    const Node* n = to_.find(key);
+    if (!n) return key;
+    auto created = [&](const Key& container) {
+      const Action a = action(container);
+      return a == Action::Create || a == Action::Recreate;
+    };
+    switch (n->kind) {
+      case Kind::Column: return created(n->parent) ? create_home(n->parent) : key;
+      case Kind::Default: return created(n->parent) ? create_home(n->parent) : key;
+      case Kind::Constraint: {
+        const Node* table = to_.find(n->parent);
+        const bool inline_ok = table && table->kind == Kind::Table && !render::present(table->spec, "partition_of") &&
+                               n->spec.value("type", std::string()) != "foreign key" &&
+                               render::flag(n->spec, "validated");
+        return inline_ok && created(n->parent) ? create_home(n->parent) : key;
+      }
+      default: return key;
+    }
+  }
+
+  int add_op(Phase phase, const Node& node, Statements statements) {
+    ops_.push_back(Op{phase, node.kind, node.key, std::move(statements), {}, {}});
+    return static_cast<int>(ops_.size()) - 1;
+  }
+
+  void build_operations() {
+    // Homes first: folded children point at their container's operation.
+    for (const auto& [key, change] : changes_) {
+      if (removes(change.action)) drop_home_[key] = drop_home(key);
+      if (creates(change.action)) create_home_[key] = create_home(key);
+    }
+    for (const auto& [key, home] : create_home_)
+      if (home != key) folded_into_create_[home].push_back(key);
+    for (const auto& [key, change] : changes_) {
+      switch (change.action) {
+        case Action::Keep:
+        case Action::RenamedAway: break;
+        case Action::Alter: {
+          Statements s = alter_statements(*change.from, *change.to, facts_, change.retype);
+          alter_op_[key] = add_op(Phase::Alter, *change.to, std::move(s));
+          break;
+        }
+        case Action::Rename: {
+          int id = add_op(Phase::Alter, *change.to, rename_statements(*change.from, *change.to));
+          alter_op_[key] = id;
+          ops_[id].frees = name_slots(*change.from);
+          ops_[id].takes = name_slots(*change.to);
+          break;
+        }
+        case Action::Replace: {
+          rename_old_op_[key] = add_op(Phase::Drop, *change.from, rename_type_out_of_the_way(*change.from));
+          ops_[rename_old_op_[key]].frees = name_slots(*change.from);
+          drop_old_op_[key] = add_op(Phase::Drop, *change.from, drop_replaced_type(*change.from));
+          break;
+        }
+        default: break;
+      }
+      if (removes(change.action) && drop_home_[key] == key)
+        drop_op_[key] = add_op(Phase::Drop, *change.from, drop_statements(*change.from, from_));
+      if (creates(change.action) && create_home_[key] == key)
+        create_op_[key] = add_op(Phase::Create, *change.to, render_create(*change.to));
+    }
+    // Name slots of everything each operation removes or creates, folded
+    // children included.
+    for (const auto& [key, home] : drop_home_)
+      for (const auto& s : name_slots(*changes_.at(key).from)) ops_[drop_op_.at(home)].frees.push_back(s);
+    for (const auto& [key, home] : create_home_)
+      for (const auto& s : name_slots(*changes_.at(key).to)) ops_[create_op_.at(home)].takes.push_back(s);
+  }
+
+  Statements render_create(const Node& node) const {
+    if (node.kind == Kind::Table) {
+      TableParts parts;
+      static const std::vector<Key> kNothingFolded;
+      const auto folded = folded_into_create_.find(node.key);
+      for (const Key& key : folded == folded_into_create_.end() ? kNothingFolded : folded->second) {
+        const Node& child = *to_.find(key);
+        if (child.kind == Kind::Column) parts.columns.push_back(&child);
+        if (child.kind == Kind::Default) parts.defaults[child.name] = &child;
+        if (child.kind == Kind::Constraint) parts.constraints.push_back(&child);
+      }
+      std::stable_sort(parts.columns.begin(), parts.columns.end(),
+                       [](const Node* a, const Node* b) { return a->position < b->position; });
+      return create_table(node, parts);
+    }
+    if (node.kind == Kind::Column) {
+      const Key default_key = key_of({"default", node.schema, node.relation, node.name});
+      auto it = create_home_.find(default_key);
+      return add_column(node, it != create_home_.end() ? to_.find(default_key) : nullptr);
+    }
+    return create_statements(node);
+  }
+
+  std::optional<int> drop_id(const Key& key) const {
+    if (auto it = rename_old_op_.find(key); it != rename_old_op_.end()) return it->second;
+    if (auto it = drop_home_.find(key); it != drop_home_.end()) return drop_op_.at(it->second);
+    return std::nullopt;
+  }
+  std::optional<int> drop_old_id(const Key& key) const {
+    if (auto it = drop_old_op_.find(key); it != drop_old_op_.end()) return it->second;
+    return drop_id(key);
+  }
+  std::optional<int> create_id(const Key& key) const {
+    if (auto it = create_home_.find(key); it != create_home_.end()) return create_op_.at(it->second);
+    return std::nullopt;
+  }
+  std::optional<int> alter_id(const Key& key) const {
+    auto c = changes_.find(key);
+    if (c != changes_.end() && c->second.action == Action::RenamedAway) return alter_id(c->second.renamed_to);
+    if (auto it = alter_op_.find(key); it != alter_op_.end()) return it->second;
+    return std::nullopt;
+  }
+
+  void before(std::optional<int> first, std::optional<int> then) {
+    if (first && then && *first != *then) edges_[*first].insert(*then);
+  }
+
+  // Only changed objects have operations, and an edge needs one at both
+  // ends: unchanged pairs (all of them when nothing changed) are skipped.
+  bool changed(const Key& key) const { return action(key) != Action::Keep; }
+
+  void build_edges() {
+    for (const auto& [key, node] : from_.nodes()) {
+      if (!changed(key)) continue;
+      for (const Key& dep : from_.dependencies(key)) {
+        if (!changed(dep)) continue;
+        before(drop_id(key), drop_id(dep));
+        before(alter_id(key), drop_old_id(dep));
+        before(drop_id(key), alter_id(dep));
+        // A replaced type over a replaced type (a domain over an enum):
+        // the old dependent goes before the old type it uses.
+        if (auto it = drop_old_op_.find(key); it != drop_old_op_.end()) before(it->second, drop_old_id(dep));
+      }
+    }
+    for (const auto& [key, node] : to_.nodes()) {
+      if (!changed(key)) continue;
+      for (const Key& dep : to_.dependencies(key)) {
+        if (!changed(dep)) continue;
+        before(create_id(dep), create_id(key));
+        before(create_id(dep), alter_id(key));
+        before(alter_id(dep), create_id(key));
+        before(alter_id(dep), alter_id(key));
+      }
+    }
+    for (const auto& [key, change] : changes_) {
+      before(drop_id(key), create_id(key));
+      if (change.action == Action::Replace) before(create_id(key), drop_old_op_.at(key));
+    }
+    std::map<std::string, std::vector<int>> freed_by;
+    for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
+      for (const auto& s : ops_[i].frees) freed_by[s].push_back(i);
+    for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
+      for (const auto& s : ops_[i].takes)
+        if (auto it = freed_by.find(s); it != freed_by.end())
+          for (int d : it->second) before(d, i);
+  }
+
+  Statements ordered_statements() {
+    const int n = static_cast<int>(ops_.size());
+    std::vector<int> waiting(n, 0);
+    for (const auto& [from, targets] : edges_)
+      for (int t : targets) ++waiting[t];
+    // Ready operations by (phase, kind order, key): drops as early as
+    // possible and dependents-first, creates as late as possible.
+    using Priority = std::tuple<int, int, std::string, int>;
+    auto priority = [&](int i) {
+      const Op& op = ops_[i];
+      const int rank = op.phase == Phase::Drop ? -kind_rank(op.kind) : kind_rank(op.kind);
+      return Priority{static_cast<int>(op.phase), rank, order_key(op), i};
+    };
+    std::set<Priority> ready;
+    for (int i = 0; i < n; ++i)
+      if (!waiting[i]) ready.insert(priority(i));
+    Statements out;
+    int done = 0;
+    while (!ready.empty()) {
+      const int i = std::get<3>(*ready.begin());
+      ready.erase(ready.begin());
+      ++done;
+      render::append(out, ops_[i].statements);
+      for (int t : edges_[i])
+        if (--waiting[t] == 0) ready.insert(priority(t));
+    }
+    if (done != n) {
+      std::vector<std::string> stuck;
+      for (int i = 0; i < n; ++i)
+        if (waiting[i] > 0) stuck.push_back(ops_[i].key);
+      throw Error(sqlstate::kInvalidParameter, "cannot order the schema changes: dependency cycle",
+                  "Objects involved: " + join(stuck, ", "),
+                  "Split the change into two revisions, or write this part of the migration by hand.");
+    }
+    return out;
+  }
+
+  // Added columns of one table follow their declared order; everything
+  // else goes by key.
+  std::string order_key(const Op& op) const {
+    if (op.kind != Kind::Column || op.phase != Phase::Create) return op.key;
+    const Node& column = *to_.find(op.key);
+    char position[16];
+    std::snprintf(position, sizeof position, "%010d", column.position);
+    return column.parent + '\x01' + position;
+  }
+
+  const Catalog& from_;
+  const Catalog& to_;
+  Changes changes_;
+  TypeFacts facts_;
+  std::vector<Op> ops_;
+  std::map<Key, Key> drop_home_, create_home_;
+  // Per created container, in key order, what its CREATE also creates.
+  std::map<Key, std::vector<Key>> folded_into_create_;
+  std::map<Key, int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
+  std::map<int, std::set<int>> edges_;
+};
+
+}  // namespace
+
+Statements plan_migration(const Catalog& from, const Catalog& to, std::vector<ColumnOrderNote>* column_order) {
+  Planner planner(from, to);
+  Statements statements = planner.run();
+  if (column_order) *column_order = planner.column_order_notes();
+  return statements;
+}
+
+}  // namespace mm::schema

@@ -1,0 +1,209 @@
+#include "extension/base/spi.hpp"
+
+#include "core/error.hpp"
+
+namespace mm::pg {
+
+namespace {
+
+// Runs `sql` (or, when `plan` points to a cache slot, the plan prepared
+// for it once and reused) with text parameters.
+RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bool* is_null, SPIPlanPtr* plan) {
+  return pg_guard([&] {
+    // Plain C only in here (see boundary.hpp).
+    Oid* types = nargs ? static_cast<Oid*>(palloc(sizeof(Oid) * nargs)) : nullptr;
+    Datum* values = nargs ? static_cast<Datum*>(palloc(sizeof(Datum) * nargs)) : nullptr;
+    char* nulls = nargs ? static_cast<char*>(palloc(nargs)) : nullptr;
+    for (int i = 0; i < nargs; ++i) {
+      types[i] = TEXTOID;
+      nulls[i] = is_null[i] ? 'n' : ' ';
+      values[i] = is_null[i] ? (Datum)0 : CStringGetTextDatum(texts[i]);
+    }
+    int rc;
+    if (plan != nullptr) {
+      if (*plan == nullptr) {
+        *plan = SPI_prepare(sql, nargs, types);
+        if (*plan == nullptr)
+          ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                          errmsg("metamigrate could not prepare a catalog statement: %s",
+                                 SPI_result_code_string(SPI_result))));
+      }
+      rc = SPI_execute_plan(*plan, values, nulls, false, 0);
+    } else {
+      rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+    }
+    if (rc < 0)
+      ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
+                      errmsg("metamigrate catalog query failed: %s", SPI_result_code_string(rc))));
+    RawResult out{nullptr, 0, 0, SPI_processed};
+    if (SPI_tuptable != nullptr) {
+      TupleDesc desc = SPI_tuptable->tupdesc;
+      out.rows = SPI_processed;
+      out.columns = desc->natts;
+      out.cells = static_cast<char**>(palloc0(sizeof(char*) * (out.rows * out.columns + 1)));
+      for (uint64 r = 0; r < out.rows; ++r)
+        for (int c = 0; c < out.columns; ++c)
+          out.cells[r * out.columns + c] = SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
+      SPI_freetuptable(SPI_tuptable);
+    }
+    return out;
+  });
+}
+
+// Plans kept for the life of the backend, by statement text.
+std::map<std::string, SPIPlanPtr>& saved_plans() {
+  static std::map<std::string, SPIPlanPtr> plans;
+  return plans;
+}
+
+RawResult run_with_params(const std::string& sql, const std::vector<Value>& params, SPIPlanPtr* plan = nullptr) {
+  std::vector<const char*> texts(params.size());
+  std::unique_ptr<bool[]> nulls(new bool[params.size() + 1]);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    nulls[i] = !params[i].has_value();
+    texts[i] = params[i] ? params[i]->c_str() : nullptr;
+  }
+  return run_spi(sql.c_str(), static_cast<int>(params.size()), texts.data(), nulls.get(), plan);
+}
+
+}  // namespace
+
+SpiSession::SpiSession(Mode mode) {
+  const int options = mode == Mode::NonAtomic ? SPI_OPT_NONATOMIC : 0;
+  int rc = pg_guard([&] { return SPI_connect_ext(options); });
+  if (rc != SPI_OK_CONNECT) throw Error(sqlstate::kInternal, "SPI_connect failed");
+  connected_ = true;
+}
+
+SpiSession::~SpiSession() {
+  if (connected_ && std::uncaught_exceptions() == 0) {
+    try {
+      finish();
+    } catch (...) {
+      // Nothing sensible to do in a destructor; abort will clean up.
+    }
+  }
+}
+
+void SpiSession::finish() {
+  if (!connected_) return;
+  connected_ = false;
+  plans_.clear();  // SPI_finish frees them
+  pg_guard([] { SPI_finish(); });
+}
+
+void SpiSession::commit() {
+  pg_guard([] { SPI_commit(); });
+}
+
+Rows SpiSession::query(const std::string& sql, const std::vector<Value>& params) {
+  return rows_of(run_with_params(sql, params));
+}
+
+Rows SpiSession::query_prepared(const std::string& sql, const std::vector<Value>& params) {
+  return rows_of(run_with_params(sql, params, &plans_[sql]));
+}
+
+uint64_t SpiSession::execute_prepared(const std::string& sql, const std::vector<Value>& params) {
+  return discard(run_with_params(sql, params, &plans_[sql]));
+}
+
+Rows SpiSession::query_saved(const std::string& sql, const std::vector<Value>& params) {
+  SPIPlanPtr& kept = saved_plans()[sql];
+  SPIPlanPtr plan = kept;  // null on first use: prepared by the run below
+  RawResult raw = run_with_params(sql, params, &plan);
+  // Kept only once it ran, so that a statement failing to plan or run
+  // leaves no dangling plan behind (SPI_finish frees unkept ones).
+  if (kept == nullptr) {
+    pg_guard([&] {
+      if (SPI_keepplan(plan) != 0) elog(ERROR, "SPI_keepplan failed");
+    });
+    kept = plan;
+  }
+  return rows_of(raw);
+}
+
+Rows SpiSession::rows_of(RawResult raw) {
+  Rows rows;
+  rows.reserve(raw.rows);
+  for (uint64 r = 0; r < raw.rows; ++r) {
+    Row row;
+    row.reserve(raw.columns);
+    for (int c = 0; c < raw.columns; ++c) {
+      char* cell = raw.cells[r * raw.columns + c];
+      row.push_back(cell ? Value(std::string(cell)) : std::nullopt);
+      if (cell) pfree(cell);
+    }
+    rows.push_back(std::move(row));
+  }
+  if (raw.cells) pfree(raw.cells);
+  return rows;
+}
+
+uint64_t SpiSession::execute(const std::string& sql, const std::vector<Value>& params) {
+  return discard(run_with_params(sql, params));
+}
+
+uint64_t SpiSession::discard(RawResult raw) {
+  if (raw.cells) {
+    for (uint64 i = 0; i < raw.rows * raw.columns; ++i)
+      if (raw.cells[i]) pfree(raw.cells[i]);
+    pfree(raw.cells);
+  }
+  return raw.processed;
+}
+
+std::string quote_ident(const std::string& name) {
+  const char* quoted = pg_guard([&] { return quote_identifier(name.c_str()); });
+  return std::string(quoted);
+}
+
+std::string quote_literal(const std::string& text) {
+  const char* quoted = pg_guard([&] { return quote_literal_cstr(text.c_str()); });
+  return std::string(quoted);
+}
+
+std::string qualified_name(const std::string& schema, const std::string& name) {
+  return quote_ident(schema) + "." + quote_ident(name);
+}
+
+std::string datum_to_json_text(Datum jsonb) {
+  char* value = pg_guard([&] { return DatumGetCString(DirectFunctionCall1(jsonb_out, jsonb)); });
+  std::string out(value);
+  pfree(value);
+  return out;
+}
+
+std::string text_arg(FunctionCallInfo fcinfo, int arg) {
+  char* value = pg_guard([&] { return text_to_cstring(PG_GETARG_TEXT_PP(arg)); });
+  std::string out(value);
+  pfree(value);
+  return out;
+}
+
+std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg, const char* what) {
+  Datum* elems = nullptr;
+  bool* nulls = nullptr;
+  int count = 0;
+  pg_guard([&] {
+    ArrayType* array = PG_GETARG_ARRAYTYPE_P(arg);
+    deconstruct_array(array, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &count);
+  });
+  std::vector<std::string> out;
+  for (int i = 0; i < count; ++i) {
+    if (nulls[i]) throw Error(sqlstate::kInvalidParameter, std::string(what) + " must not be null");
+    char* value = pg_guard([&] { return TextDatumGetCString(elems[i]); });
+    out.emplace_back(value);
+  }
+  return out;
+}
+
+Datum json_text_to_jsonb(const std::string& json) {
+  return pg_guard([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(json.c_str())); });
+}
+
+Datum string_to_text_datum(const std::string& text) {
+  return pg_guard([&] { return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size()))); });
+}
+
+}  // namespace mm::pg

@@ -1,0 +1,107 @@
+#include "extension/verify/schema_state.hpp"
+
+#include "core/error.hpp"
+#include "core/schema/compare.hpp"
+#include "extension/autogenerate/snapshot.hpp"
+#include "extension/base/subtransaction.hpp"
+
+namespace mm::pg {
+
+namespace {
+
+std::vector<std::string> provider_schemas(Catalog& catalog, const Provider& provider) {
+  Rows rows = catalog.spi().query(
+      "SELECT pg_catalog.to_json(COALESCE(schemas, ARRAY[version_schema::text]))::text "
+      "FROM metamigrate.provider WHERE provider_key = $1",
+      {provider.key});
+  std::vector<std::string> out;
+  if (!rows.empty() && rows[0][0])
+    for (const auto& s : nlohmann::json::parse(*rows[0][0])) out.push_back(s.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+void capture_schema_state(Catalog& catalog, const Provider& provider) {
+  const std::vector<std::string> schemas = provider_schemas(catalog, provider);
+  const std::vector<std::string> heads = catalog.read_heads(provider);
+  std::string model;
+  std::optional<std::string> failure = in_subtransaction([&] { model = snapshot(schemas, SnapshotKind::StoredState); });
+  RunAs as_catalog_owner(catalog.owner());
+  catalog.spi().execute(
+      "INSERT INTO metamigrate.schema_state AS s (provider, heads, schemas, snapshot, capture_error) "
+      "VALUES ($1, ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb)), "
+      "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($3::pg_catalog.jsonb)), $4::pg_catalog.jsonb, $5) "
+      "ON CONFLICT (provider) DO UPDATE SET captured_at = pg_catalog.clock_timestamp(), heads = EXCLUDED.heads, "
+      "schemas = EXCLUDED.schemas, snapshot = EXCLUDED.snapshot, capture_error = EXCLUDED.capture_error",
+      {provider.key, json_string_array(heads), json_string_array(schemas),
+       failure ? Value() : Value(model), failure ? Value(*failure) : Value()});
+}
+
+std::vector<Finding> verify_provider(const std::string& key) {
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  std::vector<Finding> out;
+  Rows state = spi.query(
+      "SELECT pg_catalog.to_json(heads)::text, pg_catalog.to_json(schemas)::text, snapshot::text, capture_error "
+      "FROM metamigrate.schema_state WHERE provider = $1",
+      {key});
+  if (state.empty()) {
+    out.push_back({"stale", "no stored state for provider " + key + ": run an upgrade, downgrade or stamp first"});
+    spi.finish();
+    return out;
+  }
+  const Row& s = state[0];
+  const std::vector<std::string> heads_now = catalog.read_heads(provider);
+  std::vector<std::string> heads_then;
+  for (const auto& h : nlohmann::json::parse(*s[0])) heads_then.push_back(h.get<std::string>());
+  if (heads_then != heads_now)
+    out.push_back({"stale", "the stored state belongs to heads [" + join(heads_then) + "], the version table holds [" +
+                                join(heads_now) + "]: it was changed outside metamigrate, or a migration was interrupted"});
+  if (!s[2]) {
+    out.push_back({"error", "no snapshot was stored after the last migration: " + s[3].value_or("unknown error")});
+  } else {
+    std::vector<std::string> schemas;
+    for (const auto& name : nlohmann::json::parse(*s[1])) schemas.push_back(name.get<std::string>());
+    const nlohmann::json stored = nlohmann::json::parse(*s[2]);
+    const nlohmann::json live = nlohmann::json::parse(snapshot(schemas, SnapshotKind::StoredState));
+    const mm::schema::DifferenceWording wording{"missing from the database (dropped outside a migration)",
+                                                "added outside a migration", "changed outside a migration: ",
+                                                true};
+    // Dependency edges only change along with the objects that have them.
+    for (auto& d : mm::schema::model_differences(stored, live, 100, wording))
+      if (d.rfind("dependencies", 0) != 0) out.push_back({"drift", d});
+  }
+  // Who changed managed tables out of band since then.
+  Rows events = spi.query(
+      "SELECT pg_catalog.to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') || ': ' || "
+      "\"session_user\" || "
+      "CASE WHEN executed_as <> \"session_user\" THEN ' (as ' || executed_as || ')' ELSE '' END || ' ran ' || "
+      "command_tag || ' on ' || object_identity || ' (' || identifier || ')' "
+      "FROM metamigrate.ddl_event WHERE provider = $1 "
+      "AND occurred_at > (SELECT captured_at FROM metamigrate.schema_state WHERE provider = $1) ORDER BY id",
+      {key});
+  for (const Row& e : events) out.push_back({"ddl_event", e[0].value_or("")});
+  spi.finish();
+  return out;
+}
+
+void set_provider_schemas(const std::string& key, const std::vector<std::string>& schemas) {
+  SpiSession spi;
+  Catalog catalog(spi);
+  Provider provider = catalog.load_provider(key);
+  require_member_of(provider.owner_oid, provider.owner_role, "configure provider \"" + key + "\"");
+  for (const auto& s : schemas)
+    if (s.empty() || s.size() >= NAMEDATALEN) throw Error(sqlstate::kInvalidParameter, "invalid schema name \"" + s + "\"");
+  RunAs as_catalog_owner(catalog.owner());
+  spi.execute(
+      "UPDATE metamigrate.provider SET schemas = ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb)) "
+      // Unchanged (every command sends them): no new row version.
+      "WHERE provider_key = $1 AND schemas IS DISTINCT FROM "
+      "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb))",
+      {key, json_string_array(schemas)});
+  spi.finish();
+}
+
+}  // namespace mm::pg
