@@ -40,10 +40,10 @@ std::vector<mm::RevisionGraph> make_graphs() {
                                             rev("r4", {"r3a", "r3b"})});
   // Labels, depends_on across branches, several roots, ids that are
   // prefixes of each other and contain '.', '-' (target syntax nearby).
-  graphs.emplace_back(std::vector<Revision>{
-      rev("1a", {}, {}, {"core"}), rev("1ab", {"1a"}), rev("2", {"1ab"}), rev("2.x", {"2"}, {}, {"feature"}),
-      rev("2-y", {"2"}), rev("m3", {"2.x", "2-y"}), rev("e1", {}, {"1ab"}, {"ext"}), rev("e2", {"e1"}, {"2-y"}),
-      rev("solo")});
+  graphs.emplace_back(std::vector<Revision>{rev("1a", {}, {}, {"core"}), rev("1ab", {"1a"}), rev("2", {"1ab"}),
+                                            rev("2.x", {"2"}, {}, {"feature"}), rev("2-y", {"2"}),
+                                            rev("m3", {"2.x", "2-y"}), rev("e1", {}, {"1ab"}, {"ext"}),
+                                            rev("e2", {"e1"}, {"2-y"}), rev("solo")});
   // A straight line with a label on the root.
   graphs.emplace_back(
       std::vector<Revision>{rev("a", {}, {}, {"lin"}), rev("b", {"a"}), rev("c", {"b"}), rev("d", {"c"})});
@@ -107,7 +107,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       case 1: {
         const mm::Plan plan = planner.downgrade(target);
         const mm::NodeSet after = check_plan(g, planner, plan);
-        for (const auto& step : plan.steps) check(step.direction == mm::Direction::Downgrade, "upgrade step in a downgrade");
+        for (const auto& step : plan.steps)
+          check(step.direction == mm::Direction::Downgrade, "upgrade step in a downgrade");
         // Downgrading to a revision keeps it, reverts what revises it (its
         // children) and everything on top of those, and nothing else: as in
         // Alembic, a revision that only depends_on the target stays.
@@ -128,13 +129,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check(plan.steps.empty(), "stamp has steps");
         std::set<std::string> unique(plan.heads_after.begin(), plan.heads_after.end());
         check(unique.size() == plan.heads_after.size(), "stamp repeats a row");
-        for (const auto& h : plan.heads_after) check(g.find(h) != mm::RevisionGraph::npos, "stamp row " + h + " unknown");
+        for (const auto& h : plan.heads_after)
+          check(g.find(h) != mm::RevisionGraph::npos, "stamp row " + h + " unknown");
         break;
       }
       case 4:
       case 5: {
-        const mm::Plan plan =
-            planner.single_step(target, op == 4 ? mm::Direction::Upgrade : mm::Direction::Downgrade);
+        const mm::Plan plan = planner.single_step(target, op == 4 ? mm::Direction::Upgrade : mm::Direction::Downgrade);
         check_plan(g, planner, plan);
         check(plan.steps.size() == 1 && g.id(plan.steps[0].node) == target, "single step is not that revision");
         break;

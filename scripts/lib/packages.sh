@@ -1,13 +1,14 @@
 # The Debian packages the build and every test suite need (bookworm).
 # postgresql-15 and its server headers are installed together so their
 # minor versions match. clang and its runtime (libFuzzer, sanitizers; only
-# recommended by clang, hence named) build the fuzz targets; Alembic and
+# recommended by clang, hence named) build the fuzz targets; clang-format
+# checks the formatting (scripts/check-layout); Alembic and
 # its driver run the interoperability suite and the benchmark.
 MM_PACKAGES=(
   build-essential g++ make pkg-config ca-certificates util-linux
   postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev
   nlohmann-json3-dev libcxxopts-dev libgtest-dev
-  clang libclang-rt-14-dev jq
+  clang libclang-rt-14-dev clang-format jq
   python3 alembic python3-alembic python3-psycopg2 python3-sqlalchemy
 )
 

@@ -25,8 +25,9 @@ TEST(AutogenRender, DataLossCommentOnlyAboveTheListedStatements) {
 }
 
 TEST(AutogenRender, MultiLineStatementsAreSetOffByBlankLines) {
-  EXPECT_EQ(render_section({"CREATE SCHEMA s", "CREATE TABLE s.t (\n    a integer\n)", "CREATE INDEX i ON s.t (a)"}, {}),
-            "CREATE SCHEMA s;\n\nCREATE TABLE s.t (\n    a integer\n);\n\nCREATE INDEX i ON s.t (a);\n");
+  EXPECT_EQ(
+      render_section({"CREATE SCHEMA s", "CREATE TABLE s.t (\n    a integer\n)", "CREATE INDEX i ON s.t (a)"}, {}),
+      "CREATE SCHEMA s;\n\nCREATE TABLE s.t (\n    a integer\n);\n\nCREATE INDEX i ON s.t (a);\n");
 }
 
 TEST(AutogenRender, DataLossReasons) {

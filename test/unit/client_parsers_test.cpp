@@ -40,8 +40,8 @@ TEST(ManifestParser, ErrorLinesForKeysThatAreNotRegexSafe) {
   // The line of a bad metatables entry was searched with a std::regex
   // built from the table name: "a{" threw std::regex_error (uncaught).
   for (const std::string table : {"a{", "b(", "c[", "d\\\\", "e.f", "g*"}) {
-    const std::string text = kManifestStart + ",\n\"metatables\": [\n {\"table\": \"x\"},\n {\"table\" :\n \"" +
-                             table + "\", \"kind\": \"bad\"}]}";
+    const std::string text = kManifestStart + ",\n\"metatables\": [\n {\"table\": \"x\"},\n {\"table\" :\n \"" + table +
+                             "\", \"kind\": \"bad\"}]}";
     EXPECT_EQ(input_error([&] { mmc::parse_manifest(text, "m.json"); }).substr(0, 9), "m.json:4:") << table;
   }
   // The same table twice: the second spelling is the one reported.
@@ -58,9 +58,10 @@ TEST(ManifestParser, DuplicateKeysAreInputErrorsOnTheSecondOne) {
             "m.json:2: duplicate key \"owner_role\" (first on line 1): JSON keeps only one of the two, so write each "
             "key once");
   // Nested objects, keys spelled with escapes, keys inside strings and arrays.
-  const std::string nested = kManifestStart +
-                             ",\n\"version_table\": {\"name\": \"a,\\\"schema\\\": {\", \"x\": [\"schema\", {\"schema\": 1}],\n"
-                             "  \"schema\": \"s\",\n  \"sch\\u0065ma\": \"t\"}}";
+  const std::string nested =
+      kManifestStart +
+      ",\n\"version_table\": {\"name\": \"a,\\\"schema\\\": {\", \"x\": [\"schema\", {\"schema\": 1}],\n"
+      "  \"schema\": \"s\",\n  \"sch\\u0065ma\": \"t\"}}";
   EXPECT_EQ(input_error([&] { mmc::parse_manifest(nested, "m.json"); }).substr(0, 50),
             "m.json:4: duplicate key \"schema\" (first on line 3)");
   // The same key in sibling objects, or at different depths, is fine.
@@ -76,9 +77,9 @@ TEST(ManifestParser, DuplicateKeysAreInputErrorsOnTheSecondOne) {
 TEST(ManifestParser, LongValuesDoNotOverflowTheStack) {
   // std::regex recursed once per character (SIGSEGV near 100 kB).
   const std::string blanks(1 << 19, ' ');
-  EXPECT_EQ(input_error([&] { mmc::parse_manifest(kManifestStart + ",\n\"zz\"" + blanks + ":1}", "m.json"); })
-                .substr(0, 9),
-            "m.json:2:");
+  EXPECT_EQ(
+      input_error([&] { mmc::parse_manifest(kManifestStart + ",\n\"zz\"" + blanks + ":1}", "m.json"); }).substr(0, 9),
+      "m.json:2:");
   const std::string long_name(1 << 19, 'f');
   const mmc::Manifest m =
       mmc::parse_manifest(kManifestStart + ", \"after_register\": \"s." + long_name + "\"}", "m.json");
@@ -99,11 +100,12 @@ TEST(ManifestParser, PackageTooLongForTheDefaultVersionTable) {
   EXPECT_EQ(m.version_table.name.size(), 63u);
   EXPECT_EQ(mmc::parse_manifest(mmc::render_manifest(m), "r.json").version_table.name, m.version_table.name);
   // A long package with a short version table name of its own is fine.
-  EXPECT_EQ(mmc::parse_manifest("{\"package\": \"" + package +
-                                    "\", \"namespace\": \"n\", \"owner_role\": \"o\", \"version_table\": {\"name\": \"v\"}}",
-                                "m.json")
-                .version_table.name,
-            "v");
+  EXPECT_EQ(
+      mmc::parse_manifest("{\"package\": \"" + package +
+                              "\", \"namespace\": \"n\", \"owner_role\": \"o\", \"version_table\": {\"name\": \"v\"}}",
+                          "m.json")
+          .version_table.name,
+      "v");
 }
 
 TEST(ManifestParser, AfterRegisterNames) {
@@ -111,8 +113,9 @@ TEST(ManifestParser, AfterRegisterNames) {
     EXPECT_EQ(mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + ok + "\"}", "m.json").after_register,
               ok);
   for (const std::string bad : {"", ".f", "s.", "1s.f", "s.f.g", "s.f()", "s f", "$f", "s.\\u00e9"})
-    EXPECT_NE(input_error([&] { mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + bad + "\"}", "m.json"); }),
-              "")
+    EXPECT_NE(
+        input_error([&] { mmc::parse_manifest(kManifestStart + ", \"after_register\": \"" + bad + "\"}", "m.json"); }),
+        "")
         << bad;
 }
 

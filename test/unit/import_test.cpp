@@ -89,7 +89,8 @@ TEST(Dbmate, FixtureInVersionOrderWithOptionsAndMissingDown) {
   const ImportSet set = read_source_migrations("dbmate", fixture("dbmate/db/migrations"));
   ASSERT_EQ(set.migrations.size(), 4u);
   EXPECT_EQ(ids(set), (std::vector<std::string>{"20240101100000_create_users", "20240102100000_create_posts",
-                                                "20240103100000_index_posts_autho" /* cut to 32 */, "20240104100000_describe_users"}));
+                                                "20240103100000_index_posts_autho" /* cut to 32 */,
+                                                "20240104100000_describe_users"}));
   expect_chain(set);
   EXPECT_EQ(set.migrations[0].version, "20240101100000");
   EXPECT_EQ(set.migrations[0].revision.message, "create users");
@@ -97,7 +98,8 @@ TEST(Dbmate, FixtureInVersionOrderWithOptionsAndMissingDown) {
   EXPECT_EQ(set.migrations[0].revision.downgrade_sql, "DROP TABLE users;\nDROP TYPE user_role;\n");
   EXPECT_TRUE(set.migrations[0].revision.transactional);
   EXPECT_FALSE(set.migrations[2].revision.transactional);
-  EXPECT_EQ(set.migrations[2].revision.upgrade_sql, "CREATE INDEX CONCURRENTLY posts_author_idx ON posts (author_id);\n");
+  EXPECT_EQ(set.migrations[2].revision.upgrade_sql,
+            "CREATE INDEX CONCURRENTLY posts_author_idx ON posts (author_id);\n");
   EXPECT_NE(set.migrations[3].revision.downgrade_sql.find("-- WARNING:"), std::string::npos);
   ASSERT_EQ(set.warnings.size(), 1u);
   EXPECT_NE(set.warnings[0].find("20240104100000_describe_users.sql"), std::string::npos);
@@ -164,7 +166,8 @@ TEST(Flyway, RepeatableScriptsAreRefused) {
   write(tmp.path() / "V1__a.sql", "SELECT 1;\n");
   write(tmp.path() / "R__views.sql", "SELECT 2;\n");
   const std::string error = input_error([&] { read_flyway(tmp.path()); });
-  EXPECT_NE(error.find("R__views.sql: repeatable Flyway migrations (R__) are not supported"), std::string::npos) << error;
+  EXPECT_NE(error.find("R__views.sql: repeatable Flyway migrations (R__) are not supported"), std::string::npos)
+      << error;
 }
 
 TEST(Sqitch, PlanRequiresBecomeDependsOn) {
@@ -185,10 +188,12 @@ TEST(Sqitch, PlanRequiresBecomeDependsOn) {
 
 TEST(Sqitch, UnknownRequirementNamesThePlanLine) {
   TempDir tmp;
-  write(tmp.path() / "sqitch.plan", "%project=x\n\na 2024-01-01T00:00:00Z M <m@x> # a\nb [zz] 2024-01-01T00:00:00Z M <m@x>\n");
+  write(tmp.path() / "sqitch.plan",
+        "%project=x\n\na 2024-01-01T00:00:00Z M <m@x> # a\nb [zz] 2024-01-01T00:00:00Z M <m@x>\n");
   write(tmp.path() / "deploy" / "a.sql", "SELECT 1;\n");
   write(tmp.path() / "deploy" / "b.sql", "SELECT 1;\n");
-  EXPECT_NE(input_error([&] { read_sqitch(tmp.path()); }).find("sqitch.plan:4: \"b\" requires \"zz\""), std::string::npos);
+  EXPECT_NE(input_error([&] { read_sqitch(tmp.path()); }).find("sqitch.plan:4: \"b\" requires \"zz\""),
+            std::string::npos);
 }
 
 TEST(Alembic, RevisionFileIdentifiersAndGraph) {
@@ -206,8 +211,9 @@ TEST(Alembic, RevisionFileIdentifiersAndGraph) {
   EXPECT_EQ(m.create_date, "2024-01-04T10:00:00");
   ImportedMigration none;
   EXPECT_FALSE(parse_alembic_revision_file("import os\n", "x.py", none));
-  EXPECT_NE(input_error([&] { parse_alembic_revision_file("revision = 'a'\ndown_revision = f()\n", "y.py", none); })
-                .find("y.py:2: down_revision must be"),
+  EXPECT_NE(input_error([&] {
+              parse_alembic_revision_file("revision = 'a'\ndown_revision = f()\n", "y.py", none);
+            }).find("y.py:2: down_revision must be"),
             std::string::npos);
 }
 
@@ -242,9 +248,7 @@ TEST(Alembic, FixtureThroughAlembicOfflineMode) {
   EXPECT_EQ(set.find_version("b1")->revision.branch_labels, std::vector<std::string>{"audit"});
 }
 
-TEST(Import, UnknownToolIsBadUsage) {
-  EXPECT_THROW(read_source_migrations("liquibase", "."), mmc::UsageError);
-}
+TEST(Import, UnknownToolIsBadUsage) { EXPECT_THROW(read_source_migrations("liquibase", "."), mmc::UsageError); }
 
 namespace {
 ImportSet three() {

@@ -17,8 +17,8 @@ TableReservation account() {
 
 CatalogRow row(std::string uid, std::string identifier, std::string provider, std::string table, std::string status,
                std::string kind = "meta_table") {
-  return CatalogRow{std::move(uid), std::move(identifier), std::move(provider), "public", std::move(table),
-                    std::move(kind), std::move(status)};
+  return CatalogRow{std::move(uid),   std::move(identifier), std::move(provider), "public",
+                    std::move(table), std::move(kind),       std::move(status)};
 }
 
 std::string error_of(const std::function<void()>& fn) {
@@ -49,9 +49,10 @@ TEST(MetaTable, DerivesProviderKeyAndRejectsMismatch) {
   EXPECT_EQ(parse_reserve_request(R"({"migration_package": "p", "migration_namespace": "n", "tables": []})")
                 .provider.provider_key,
             "p:n");
-  EXPECT_NE(error_of([] { parse_reserve_request(R"({"migration_package": "p", "migration_namespace": "n",
-                                                   "migration_provider_key": "x:y", "tables": []})"); })
-                .find("does not match"),
+  EXPECT_NE(error_of([] {
+              parse_reserve_request(R"({"migration_package": "p", "migration_namespace": "n",
+                                                   "migration_provider_key": "x:y", "tables": []})");
+            }).find("does not match"),
             std::string::npos);
   EXPECT_NE(error_of([] { parse_reserve_request(R"({"tables": []})"); }).find("migration_provider_key"),
             std::string::npos);
@@ -63,9 +64,10 @@ TEST(MetaTable, RejectsMalformedTables) {
   };
   EXPECT_NE(req(R"({"table_contract": {"physical": {"table_name": "t"}}})").find("identifier"), std::string::npos);
   EXPECT_NE(req(R"({"identifier": "a", "table_contract": {}})").find("physical.table_name"), std::string::npos);
-  EXPECT_NE(req(R"({"identifier": "a", "kind": "alembic_version", "table_contract": {"physical": {"table_name": "t"}}})")
-                .find("kind"),
-            std::string::npos);
+  EXPECT_NE(
+      req(R"({"identifier": "a", "kind": "alembic_version", "table_contract": {"physical": {"table_name": "t"}}})")
+          .find("kind"),
+      std::string::npos);
   EXPECT_NE(req(R"({"identifier": "a", "table_contract": {"physical": {"table_name": "t"}}},
                    {"identifier": "b", "table_contract": {"physical": {"table_name": "t"}}})")
                 .find("listed twice"),
@@ -102,9 +104,8 @@ TEST(MetaTable, RevivesRetiredRowOfSameIdentity) {
 }
 
 TEST(MetaTable, RefusesNameOfAnotherProviderOrIdentity) {
-  std::string msg = error_of([] {
-    match_reservation(account(), "p:n", {row("u1", "o.Thing", "other:main", "sdk_account", "active")});
-  });
+  std::string msg = error_of(
+      [] { match_reservation(account(), "p:n", {row("u1", "o.Thing", "other:main", "sdk_account", "active")}); });
   EXPECT_NE(msg.find("sdk_account"), std::string::npos);
   EXPECT_NE(msg.find("other:main"), std::string::npos);
   EXPECT_NE(error_of([] {

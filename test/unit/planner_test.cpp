@@ -132,8 +132,9 @@ TEST(Planner, HeadsTargetAndAmbiguousHead) {
 }
 
 TEST(Planner, LabelTargets) {
-  Db db{RevisionGraph({rev("r1"), rev("a1", {"r1"}, {}, {"alpha"}), rev("a2", {"a1"}), rev("b1", {"r1"}, {}, {"beta"})}),
-        {}};
+  Db db{
+      RevisionGraph({rev("r1"), rev("a1", {"r1"}, {}, {"alpha"}), rev("a2", {"a1"}), rev("b1", {"r1"}, {}, {"beta"})}),
+      {}};
   EXPECT_EQ(step_ids(db.graph, db.up("alpha@head")), Ids({"r1", "a1", "a2"}));
   db.up("beta@head");
   EXPECT_EQ(db.rows, Ids({"a2", "b1"}));
@@ -329,8 +330,7 @@ TEST(Planner, PlanningScalesLinearly) {
     small = std::min(small, plan_round_trip_ms(small_history));
     large = std::min(large, plan_round_trip_ms(large_history));
   }
-  std::printf("planning 500 revisions: %.2f ms, 5000 revisions: %.2f ms (ratio %.1f)\n", small, large,
-              large / small);
+  std::printf("planning 500 revisions: %.2f ms, 5000 revisions: %.2f ms (ratio %.1f)\n", small, large, large / small);
   EXPECT_LT(large / std::max(small, 0.05), 35.0);
 }
 

@@ -88,8 +88,8 @@ TEST(RevisionGraph, DependencyOrderPutsParentsFirst) {
 }
 
 TEST(RevisionGraph, LabelsPropagateToDescendantsAndBranchAncestors) {
-  RevisionGraph g({rev("r1"), rev("a1", {"r1"}), rev("a2", {"a1"}, {}, {"feature"}), rev("a3", {"a2"}),
-                   rev("b1", {"r1"})});
+  RevisionGraph g(
+      {rev("r1"), rev("a1", {"r1"}), rev("a2", {"a1"}, {}, {"feature"}), rev("a3", {"a2"}), rev("b1", {"r1"})});
   NodeSet lab = g.labelled("feature");
   EXPECT_TRUE(lab[g.find("a1")]);
   EXPECT_TRUE(lab[g.find("a2")]);

@@ -26,25 +26,38 @@ inline json empty_model() {
 
 inline json column(const std::string& name, const std::string& type, bool not_null = false,
                    json default_expr = nullptr) {
-  return json{{"name", name},         {"type", type},         {"not_null", not_null}, {"default", default_expr},
+  return json{{"name", name},         {"type", type},        {"not_null", not_null}, {"default", default_expr},
               {"generated", nullptr}, {"identity", nullptr}, {"collation", nullptr}, {"comment", nullptr}};
 }
 
 inline json constraint(const std::string& name, const std::string& type, const std::string& definition,
                        json references = nullptr) {
-  return json{{"name", name},         {"type", type},           {"definition", definition}, {"columns", json::array()},
-              {"references", references}, {"deferrable", false}, {"deferred", false},     {"validated", true},
+  return json{{"name", name},
+              {"type", type},
+              {"definition", definition},
+              {"columns", json::array()},
+              {"references", references},
+              {"deferrable", false},
+              {"deferred", false},
+              {"validated", true},
               {"comment", nullptr}};
 }
 
 inline json table(const std::string& name, json columns, json constraints = json::array()) {
-  return json{{"schema", "public"},        {"name", name},
-              {"kind", "table"},           {"unlogged", false},
-              {"partition_by", nullptr},   {"partition_of", nullptr},
-              {"partition_bound", nullptr}, {"inherits", json::array()},
-              {"options", json::array()},  {"comment", nullptr},
-              {"columns", columns},        {"constraints", constraints},
-              {"indexes", json::array()},  {"triggers", json::array()}};
+  return json{{"schema", "public"},
+              {"name", name},
+              {"kind", "table"},
+              {"unlogged", false},
+              {"partition_by", nullptr},
+              {"partition_of", nullptr},
+              {"partition_bound", nullptr},
+              {"inherits", json::array()},
+              {"options", json::array()},
+              {"comment", nullptr},
+              {"columns", columns},
+              {"constraints", constraints},
+              {"indexes", json::array()},
+              {"triggers", json::array()}};
 }
 
 inline json enum_type(const std::string& name, std::vector<std::string> labels) {
@@ -52,7 +65,7 @@ inline json enum_type(const std::string& name, std::vector<std::string> labels) 
 }
 
 inline json view(const std::string& name, const std::string& definition) {
-  return json{{"schema", "public"},         {"name", name},       {"materialized", false}, {"definition", definition},
+  return json{{"schema", "public"},       {"name", name},       {"materialized", false},   {"definition", definition},
               {"options", json::array()}, {"comment", nullptr}, {"indexes", json::array()}};
 }
 
@@ -89,10 +102,10 @@ TEST(SchemaDiff, IdenticalModelsGiveNothing) {
 
 TEST(SchemaDiff, CreatesTableWithInlineConstraintsAndDropsIt) {
   json to = empty_model();
-  to["tables"] = json::array({table("account",
-                                    json::array({column("id", "bigint", true), column("email", "text", true),
-                                                 column("n", "integer", false, "0")}),
-                                    json::array({constraint("account_pkey", "primary key", "PRIMARY KEY (id)")}))});
+  to["tables"] = json::array({table(
+      "account",
+      json::array({column("id", "bigint", true), column("email", "text", true), column("n", "integer", false, "0")}),
+      json::array({constraint("account_pkey", "primary key", "PRIMARY KEY (id)")}))});
   json d = diff_models(empty_model(), to);
   ASSERT_EQ(d["upgrade"].size(), 1u);
   EXPECT_EQ(d["upgrade"][0],
@@ -118,8 +131,9 @@ json ordered_table(const std::string& name, std::vector<std::string> order) {
 TEST(SchemaDiff, NewTableHasTheDeclaredColumnOrder) {
   json to = empty_model();
   to["tables"] = json::array({ordered_table("t", {"zeta", "alpha", "mid"})});
-  EXPECT_EQ(upgrade(empty_model(), to),
-            std::vector<std::string>{"CREATE TABLE public.t (\n    zeta integer,\n    alpha integer,\n    mid integer\n)"});
+  EXPECT_EQ(
+      upgrade(empty_model(), to),
+      std::vector<std::string>{"CREATE TABLE public.t (\n    zeta integer,\n    alpha integer,\n    mid integer\n)"});
   EXPECT_TRUE(diff_models(empty_model(), to).at("column_order").empty());
 }
 
@@ -130,7 +144,8 @@ TEST(SchemaDiff, ColumnsAddedToAKeptTableFollowTheDeclaredOrderAndTheResultIsAnn
   const json d = diff_models(from, to);
   const auto up = d.at("upgrade").get<std::vector<std::string>>();
   ASSERT_GE(position_of(up, "ALTER TABLE public.t ADD COLUMN a_new"), 0);
-  EXPECT_LT(position_of(up, "ALTER TABLE public.t ADD COLUMN z_new"), position_of(up, "ALTER TABLE public.t ADD COLUMN a_new"));
+  EXPECT_LT(position_of(up, "ALTER TABLE public.t ADD COLUMN z_new"),
+            position_of(up, "ALTER TABLE public.t ADD COLUMN a_new"));
   ASSERT_EQ(d.at("column_order").size(), 1u);
   EXPECT_EQ(d["column_order"][0]["table"], "t");
   EXPECT_EQ(d["column_order"][0]["declared"], json::array({"id", "z_new", "b", "a_new"}));
@@ -155,7 +170,8 @@ TEST(SchemaDiff, FoldedDefaultsAreWrittenAsTheSchemaFileWroteThem) {
   json price = column("price", "numeric", false, "'0'::numeric");
   price["default_source"] = "0";
   to["tables"] = json::array({table("t", json::array({price}))});
-  EXPECT_EQ(upgrade(empty_model(), to), std::vector<std::string>{"CREATE TABLE public.t (\n    price numeric DEFAULT 0\n)"});
+  EXPECT_EQ(upgrade(empty_model(), to),
+            std::vector<std::string>{"CREATE TABLE public.t (\n    price numeric DEFAULT 0\n)"});
   // A default spelled otherwise but folding to the same is no change.
   json respelled = column("price", "numeric", false, "'0'::numeric");
   from["tables"] = json::array({table("t", json::array({respelled}))});
@@ -171,7 +187,9 @@ TEST(SchemaDiff, FoldedDefaultsAreWrittenAsTheSchemaFileWroteThem) {
 TEST(SchemaDiff, AddsAndDropsColumnsMarkingDataLoss) {
   json from = empty_model(), to = empty_model();
   from["tables"] = json::array({table("t", json::array({column("id", "integer"), column("old", "text")}))});
-  to["tables"] = json::array({table("t", json::array({column("id", "integer"), column("status", "character varying(32)", true, "'a'::character varying")}))});
+  to["tables"] =
+      json::array({table("t", json::array({column("id", "integer"), column("status", "character varying(32)", true,
+                                                                           "'a'::character varying")}))});
   json d = diff_models(from, to);
   EXPECT_EQ(d["upgrade"], json::array({"ALTER TABLE public.t DROP COLUMN old",
                                        "ALTER TABLE public.t ADD COLUMN status character varying(32) DEFAULT "
@@ -182,8 +200,10 @@ TEST(SchemaDiff, AddsAndDropsColumnsMarkingDataLoss) {
 
 TEST(SchemaDiff, TypeChangeUsesUsingOnlyWithoutAssignmentCast) {
   json from = empty_model(), to = empty_model();
-  from["tables"] = json::array({table("t", json::array({column("a", "integer"), column("b", "text"), column("c", "character varying(10)")}))});
-  to["tables"] = json::array({table("t", json::array({column("a", "bigint"), column("b", "integer"), column("c", "character varying(20)")}))});
+  from["tables"] = json::array(
+      {table("t", json::array({column("a", "integer"), column("b", "text"), column("c", "character varying(10)")}))});
+  to["tables"] = json::array(
+      {table("t", json::array({column("a", "bigint"), column("b", "integer"), column("c", "character varying(20)")}))});
   json d = diff_models(from, to);
   EXPECT_EQ(d["upgrade"], json::array({"ALTER TABLE public.t ALTER COLUMN a TYPE bigint",
                                        "ALTER TABLE public.t ALTER COLUMN b TYPE integer USING b::integer",
@@ -197,17 +217,18 @@ TEST(SchemaDiff, TypeChangeUsesUsingOnlyWithoutAssignmentCast) {
 
 TEST(SchemaDiff, ForeignKeyCycleAddsConstraintsAfterBothTables) {
   json to = empty_model();
-  to["tables"] = json::array(
-      {table("a", json::array({column("id", "integer", true), column("b_id", "integer")}),
-             json::array({constraint("a_pkey", "primary key", "PRIMARY KEY (id)"),
-                          constraint("a_b_fk", "foreign key", "FOREIGN KEY (b_id) REFERENCES public.b(id)",
-                                     {{"schema", "public"}, {"table", "b"}, {"columns", {"id"}}})})),
-       table("b", json::array({column("id", "integer", true), column("a_id", "integer")}),
-             json::array({constraint("b_pkey", "primary key", "PRIMARY KEY (id)"),
-                          constraint("b_a_fk", "foreign key", "FOREIGN KEY (a_id) REFERENCES public.a(id)",
-                                     {{"schema", "public"}, {"table", "a"}, {"columns", {"id"}}})}))});
-  to["dependencies"] = json::array({json::array({key({"constraint", "public", "a", "a_b_fk"}), key({"constraint", "public", "b", "b_pkey"})}),
-                                    json::array({key({"constraint", "public", "b", "b_a_fk"}), key({"constraint", "public", "a", "a_pkey"})})});
+  to["tables"] =
+      json::array({table("a", json::array({column("id", "integer", true), column("b_id", "integer")}),
+                         json::array({constraint("a_pkey", "primary key", "PRIMARY KEY (id)"),
+                                      constraint("a_b_fk", "foreign key", "FOREIGN KEY (b_id) REFERENCES public.b(id)",
+                                                 {{"schema", "public"}, {"table", "b"}, {"columns", {"id"}}})})),
+                   table("b", json::array({column("id", "integer", true), column("a_id", "integer")}),
+                         json::array({constraint("b_pkey", "primary key", "PRIMARY KEY (id)"),
+                                      constraint("b_a_fk", "foreign key", "FOREIGN KEY (a_id) REFERENCES public.a(id)",
+                                                 {{"schema", "public"}, {"table", "a"}, {"columns", {"id"}}})}))});
+  to["dependencies"] = json::array(
+      {json::array({key({"constraint", "public", "a", "a_b_fk"}), key({"constraint", "public", "b", "b_pkey"})}),
+       json::array({key({"constraint", "public", "b", "b_a_fk"}), key({"constraint", "public", "a", "a_pkey"})})});
   auto up = upgrade(empty_model(), to);
   ASSERT_EQ(up.size(), 4u);
   EXPECT_EQ(position_of(up, "CREATE TABLE public.a"), 0);
@@ -226,12 +247,11 @@ TEST(SchemaDiff, TypesComeBeforeColumnsAndGoAfterThem) {
   json to = empty_model();
   to["types"] = json::array({enum_type("mood", {"sad", "ok"})});
   to["tables"] = json::array({table("t", json::array({column("m", "public.mood")}))});
-  to["dependencies"] = json::array({json::array({key({"column", "public", "t", "m"}), key({"type", "public", "mood"})})});
-  EXPECT_EQ(upgrade(empty_model(), to),
-            (std::vector<std::string>{"CREATE TYPE public.mood AS ENUM ('sad', 'ok')",
-                                      "CREATE TABLE public.t (\n    m public.mood\n)"}));
-  EXPECT_EQ(downgrade(empty_model(), to),
-            (std::vector<std::string>{"DROP TABLE public.t", "DROP TYPE public.mood"}));
+  to["dependencies"] =
+      json::array({json::array({key({"column", "public", "t", "m"}), key({"type", "public", "mood"})})});
+  EXPECT_EQ(upgrade(empty_model(), to), (std::vector<std::string>{"CREATE TYPE public.mood AS ENUM ('sad', 'ok')",
+                                                                  "CREATE TABLE public.t (\n    m public.mood\n)"}));
+  EXPECT_EQ(downgrade(empty_model(), to), (std::vector<std::string>{"DROP TABLE public.t", "DROP TYPE public.mood"}));
 }
 
 TEST(SchemaDiff, EnumValuesAreAddedInPlaceAndRemovedByRecreatingTheType) {
@@ -240,8 +260,9 @@ TEST(SchemaDiff, EnumValuesAreAddedInPlaceAndRemovedByRecreatingTheType) {
   to["types"] = json::array({enum_type("mood", {"awful", "sad", "meh", "ok", "happy"})});
   for (json* m : {&from, &to}) {
     (*m)["tables"] = json::array({table("t", json::array({column("m", "public.mood", true, "'ok'::public.mood")}))});
-    (*m)["dependencies"] = json::array({json::array({key({"column", "public", "t", "m"}), key({"type", "public", "mood"})}),
-                                        json::array({key({"default", "public", "t", "m"}), key({"type", "public", "mood"})})});
+    (*m)["dependencies"] =
+        json::array({json::array({key({"column", "public", "t", "m"}), key({"type", "public", "mood"})}),
+                     json::array({key({"default", "public", "t", "m"}), key({"type", "public", "mood"})})});
   }
   EXPECT_EQ(upgrade(from, to), (std::vector<std::string>{
                                    "ALTER TYPE public.mood ADD VALUE 'awful' BEFORE 'sad'",
@@ -261,25 +282,27 @@ TEST(SchemaDiff, EnumValuesAreAddedInPlaceAndRemovedByRecreatingTheType) {
 
 TEST(SchemaDiff, DomainOverAReplacedEnumIsReplacedToo) {
   json from = empty_model(), to = empty_model();
-  json domain = {{"schema", "public"}, {"name", "warm"}, {"kind", "domain"}, {"base_type", "public.color"},
-                 {"not_null", false}, {"default", nullptr}, {"collation", nullptr},
-                 {"constraints", json::array()}, {"comment", nullptr}};
+  json domain = {{"schema", "public"}, {"name", "warm"},     {"kind", "domain"},     {"base_type", "public.color"},
+                 {"not_null", false},  {"default", nullptr}, {"collation", nullptr}, {"constraints", json::array()},
+                 {"comment", nullptr}};
   from["types"] = json::array({enum_type("color", {"red", "green", "blue"}), domain});
   to["types"] = json::array({enum_type("color", {"red", "green"}), domain});
   for (json* m : {&from, &to}) {
     (*m)["tables"] = json::array({table("paint", json::array({column("c", "public.warm")}))});
-    (*m)["dependencies"] = json::array({json::array({key({"type", "public", "warm"}), key({"type", "public", "color"})}),
-                                        json::array({key({"column", "public", "paint", "c"}), key({"type", "public", "warm"})})});
+    (*m)["dependencies"] =
+        json::array({json::array({key({"type", "public", "warm"}), key({"type", "public", "color"})}),
+                     json::array({key({"column", "public", "paint", "c"}), key({"type", "public", "warm"})})});
   }
-  EXPECT_EQ(upgrade(from, to), (std::vector<std::string>{
-                                   "ALTER DOMAIN public.warm RENAME TO warm__metamigrate_old",
-                                   "ALTER TYPE public.color RENAME TO color__metamigrate_old",
-                                   "CREATE TYPE public.color AS ENUM ('red', 'green')",
-                                   "CREATE DOMAIN public.warm AS public.color",
-                                   "ALTER TABLE public.paint ALTER COLUMN c TYPE public.warm USING c::text::public.warm",
-                                   "DROP DOMAIN public.warm__metamigrate_old",
-                                   "DROP TYPE public.color__metamigrate_old",
-                               }));
+  EXPECT_EQ(upgrade(from, to),
+            (std::vector<std::string>{
+                "ALTER DOMAIN public.warm RENAME TO warm__metamigrate_old",
+                "ALTER TYPE public.color RENAME TO color__metamigrate_old",
+                "CREATE TYPE public.color AS ENUM ('red', 'green')",
+                "CREATE DOMAIN public.warm AS public.color",
+                "ALTER TABLE public.paint ALTER COLUMN c TYPE public.warm USING c::text::public.warm",
+                "DROP DOMAIN public.warm__metamigrate_old",
+                "DROP TYPE public.color__metamigrate_old",
+            }));
   // Adding the label back is in place: the domain is untouched.
   EXPECT_EQ(downgrade(from, to), (std::vector<std::string>{"ALTER TYPE public.color ADD VALUE 'blue' AFTER 'green'"}));
 }
@@ -290,8 +313,9 @@ TEST(SchemaDiff, ViewIsRecreatedAroundATypeChangeOfAColumnItReads) {
   to["tables"] = json::array({table("t", json::array({column("a", "numeric"), column("b", "integer")}))});
   for (json* m : {&from, &to}) {
     (*m)["views"] = json::array({view("v", "SELECT t.a\n   FROM public.t"), view("w", "SELECT t.b\n   FROM public.t")});
-    (*m)["dependencies"] = json::array({json::array({key({"view", "public", "v"}), key({"column", "public", "t", "a"})}),
-                                        json::array({key({"view", "public", "w"}), key({"column", "public", "t", "b"})})});
+    (*m)["dependencies"] =
+        json::array({json::array({key({"view", "public", "v"}), key({"column", "public", "t", "a"})}),
+                     json::array({key({"view", "public", "w"}), key({"column", "public", "t", "b"})})});
   }
   EXPECT_EQ(upgrade(from, to), (std::vector<std::string>{
                                    "DROP VIEW public.v",
@@ -303,13 +327,16 @@ TEST(SchemaDiff, ViewIsRecreatedAroundATypeChangeOfAColumnItReads) {
 TEST(SchemaDiff, ViewsAreCreatedInDependencyOrderAndDroppedInReverse) {
   json to = empty_model();
   to["tables"] = json::array({table("t", json::array({column("a", "integer")}))});
-  to["views"] = json::array({view("a_top", "SELECT z_base.a FROM public.z_base"), view("z_base", "SELECT t.a FROM public.t")});
-  to["dependencies"] = json::array({json::array({key({"view", "public", "a_top"}), key({"view", "public", "z_base"})}),
-                                    json::array({key({"view", "public", "z_base"}), key({"column", "public", "t", "a"})})});
+  to["views"] =
+      json::array({view("a_top", "SELECT z_base.a FROM public.z_base"), view("z_base", "SELECT t.a FROM public.t")});
+  to["dependencies"] =
+      json::array({json::array({key({"view", "public", "a_top"}), key({"view", "public", "z_base"})}),
+                   json::array({key({"view", "public", "z_base"}), key({"column", "public", "t", "a"})})});
   auto up = upgrade(empty_model(), to);
   EXPECT_LT(position_of(up, "CREATE VIEW public.z_base"), position_of(up, "CREATE VIEW public.a_top"));
   auto down = downgrade(empty_model(), to);
-  EXPECT_EQ(down, (std::vector<std::string>{"DROP VIEW public.a_top", "DROP VIEW public.z_base", "DROP TABLE public.t"}));
+  EXPECT_EQ(down,
+            (std::vector<std::string>{"DROP VIEW public.a_top", "DROP VIEW public.z_base", "DROP TABLE public.t"}));
 }
 
 TEST(SchemaDiff, ConstraintThatDiffersOnlyByNameIsRenamed) {
@@ -338,18 +365,28 @@ TEST(SchemaDiff, ConstraintValidationAndDeferrability) {
                                       "ALTER TABLE public.c VALIDATE CONSTRAINT c_fk"}));
   // Becoming NOT VALID again needs a drop and an add.
   EXPECT_EQ(downgrade(from, to),
-            (std::vector<std::string>{"ALTER TABLE public.c DROP CONSTRAINT c_fk",
-                                      "ALTER TABLE public.c ADD CONSTRAINT c_fk FOREIGN KEY (p) REFERENCES public.p(id) NOT VALID"}));
+            (std::vector<std::string>{
+                "ALTER TABLE public.c DROP CONSTRAINT c_fk",
+                "ALTER TABLE public.c ADD CONSTRAINT c_fk FOREIGN KEY (p) REFERENCES public.p(id) NOT VALID"}));
 }
 
 TEST(SchemaDiff, SerialSequenceIsOwnedAfterTheTableAndDroppedWithIt) {
   json to = empty_model();
-  to["sequences"] = json::array({json{{"schema", "public"}, {"name", "t_id_seq"}, {"data_type", "integer"},
-                                      {"start", 1}, {"increment", 1}, {"min", 1}, {"max", 2147483647},
-                                      {"cache", 1}, {"cycle", false}, {"comment", nullptr},
+  to["sequences"] = json::array({json{{"schema", "public"},
+                                      {"name", "t_id_seq"},
+                                      {"data_type", "integer"},
+                                      {"start", 1},
+                                      {"increment", 1},
+                                      {"min", 1},
+                                      {"max", 2147483647},
+                                      {"cache", 1},
+                                      {"cycle", false},
+                                      {"comment", nullptr},
                                       {"owned_by", {{"schema", "public"}, {"table", "t"}, {"column", "id"}}}}});
-  to["tables"] = json::array({table("t", json::array({column("id", "integer", true, "nextval('public.t_id_seq'::regclass)")}))});
-  to["dependencies"] = json::array({json::array({key({"default", "public", "t", "id"}), key({"sequence", "public", "t_id_seq"})})});
+  to["tables"] =
+      json::array({table("t", json::array({column("id", "integer", true, "nextval('public.t_id_seq'::regclass)")}))});
+  to["dependencies"] =
+      json::array({json::array({key({"default", "public", "t", "id"}), key({"sequence", "public", "t_id_seq"})})});
   EXPECT_EQ(upgrade(empty_model(), to),
             (std::vector<std::string>{
                 "CREATE SEQUENCE public.t_id_seq AS integer",
@@ -360,8 +397,9 @@ TEST(SchemaDiff, SerialSequenceIsOwnedAfterTheTableAndDroppedWithIt) {
 }
 
 TEST(SchemaDiff, SequenceOptionsAreAltered) {
-  json seq = {{"schema", "public"}, {"name", "s"}, {"data_type", "bigint"}, {"start", 1}, {"increment", 1},
-              {"min", 1}, {"max", 9223372036854775807LL}, {"cache", 1}, {"cycle", false}, {"comment", nullptr}};
+  json seq = {{"schema", "public"}, {"name", "s"},       {"data_type", "bigint"},        {"start", 1},
+              {"increment", 1},     {"min", 1},          {"max", 9223372036854775807LL}, {"cache", 1},
+              {"cycle", false},     {"comment", nullptr}};
   json changed = seq;
   changed["increment"] = 5;
   changed["cycle"] = true;
@@ -373,12 +411,23 @@ TEST(SchemaDiff, SequenceOptionsAreAltered) {
 }
 
 TEST(SchemaDiff, FunctionBodyIsReplacedButSignatureChangeRecreates) {
-  json fn = {{"schema", "public"}, {"name", "f"}, {"identity_arguments", "x integer"}, {"kind", "function"},
-             {"arguments", "x integer"}, {"returns", "integer"}, {"language", "sql"}, {"volatility", "volatile"},
-             {"security_definer", false}, {"comment", nullptr},
-             {"definition", "CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT x $function$"}};
+  json fn = {{"schema", "public"},
+             {"name", "f"},
+             {"identity_arguments", "x integer"},
+             {"kind", "function"},
+             {"arguments", "x integer"},
+             {"returns", "integer"},
+             {"language", "sql"},
+             {"volatility", "volatile"},
+             {"security_definer", false},
+             {"comment", nullptr},
+             {"definition",
+              "CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT x "
+              "$function$"}};
   json body = fn;
-  body["definition"] = "CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT x + 1 $function$";
+  body["definition"] =
+      "CREATE OR REPLACE FUNCTION public.f(x integer)\n RETURNS integer\n LANGUAGE sql\nAS $function$ SELECT x + 1 "
+      "$function$";
   json result = body;
   result["returns"] = "bigint";
   json from = empty_model(), to = empty_model();
@@ -414,8 +463,8 @@ TEST(SchemaDiff, TableReplacedByViewOfTheSameNameDropsFirst) {
   json from = empty_model(), to = empty_model();
   from["tables"] = json::array({table("thing", json::array({column("id", "integer")}))});
   to["views"] = json::array({view("thing", "SELECT 1 AS id")});
-  EXPECT_EQ(upgrade(from, to), (std::vector<std::string>{"DROP TABLE public.thing",
-                                                          "CREATE VIEW public.thing AS\nSELECT 1 AS id"}));
+  EXPECT_EQ(upgrade(from, to),
+            (std::vector<std::string>{"DROP TABLE public.thing", "CREATE VIEW public.thing AS\nSELECT 1 AS id"}));
 }
 
 TEST(SchemaDiff, DependencyCycleIsReportedNotLooped) {

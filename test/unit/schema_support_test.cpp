@@ -16,8 +16,13 @@ using nlohmann::json;
 // Dependency edges arrive as JSON arrays (make_key) and must meet the keys
 // the catalog builds from names (key_of): both must write what dump() does.
 TEST(SchemaModel, KeysFromPartsMatchDumpedArrays) {
-  const std::vector<std::string> names = {"plain", "with \"quotes\" and \\", "tab\tnew\nline\r\b\f",
-                                          std::string("nul\0and\x1f", 8), "caf\xc3\xa9 \xe2\x82\xac", "del\x7f", ""};
+  const std::vector<std::string> names = {"plain",
+                                          "with \"quotes\" and \\",
+                                          "tab\tnew\nline\r\b\f",
+                                          std::string("nul\0and\x1f", 8),
+                                          "caf\xc3\xa9 \xe2\x82\xac",
+                                          "del\x7f",
+                                          ""};
   for (const std::string& name : names) {
     const json parts = json::array({"column", "public", name, "c"});
     EXPECT_EQ(key_of({"column", "public", name, "c"}), parts.dump()) << name;
@@ -90,13 +95,17 @@ TEST(SchemaNormalize, SplitsConstraintSuffixes) {
 }
 
 TEST(SchemaNormalize, SortsBytewiseAndDeduplicatesDependencies) {
-  json raw = {{"schemas", {{{"name", "b"}}, {{"name", "B"}}, {{"name", "a"}}}},
-              {"tables", nullptr},
-              {"views", {{{"schema", "public"}, {"name", "v"}, {"definition", " SELECT 1;"}, {"indexes", json::array()}}}},
-              {"functions", {{{"schema", "public"}, {"name", "f"}, {"identity_arguments", "b"}, {"definition", "x\n"}},
-                             {{"schema", "public"}, {"name", "f"}, {"identity_arguments", "a"}, {"definition", "y\n"}}}},
-              {"dependencies", {{{"view", "p", "v"}, {"table", "p", "t"}}, {{"view", "p", "v"}, {"table", "p", "t"}},
-                                {{"index", "p", "i"}, {"table", "p", "t"}}}}};
+  json raw = {
+      {"schemas", {{{"name", "b"}}, {{"name", "B"}}, {{"name", "a"}}}},
+      {"tables", nullptr},
+      {"views", {{{"schema", "public"}, {"name", "v"}, {"definition", " SELECT 1;"}, {"indexes", json::array()}}}},
+      {"functions",
+       {{{"schema", "public"}, {"name", "f"}, {"identity_arguments", "b"}, {"definition", "x\n"}},
+        {{"schema", "public"}, {"name", "f"}, {"identity_arguments", "a"}, {"definition", "y\n"}}}},
+      {"dependencies",
+       {{{"view", "p", "v"}, {"table", "p", "t"}},
+        {{"view", "p", "v"}, {"table", "p", "t"}},
+        {{"index", "p", "i"}, {"table", "p", "t"}}}}};
   json model = normalize_snapshot(raw);
   EXPECT_EQ(model["format"], "metamigrate.schema/1");
   EXPECT_EQ(model["schemas"][0]["name"], "B");
@@ -111,7 +120,10 @@ TEST(SchemaNormalize, SortsBytewiseAndDeduplicatesDependencies) {
 
 TEST(SchemaCompare, NamesPathsByObjectName) {
   json a = {{"tables", {{{"schema", "public"}, {"name", "t"}, {"columns", {{{"name", "id"}, {"type", "integer"}}}}}}}};
-  json b = {{"tables", {{{"schema", "public"}, {"name", "t"}, {"columns", {{{"name", "id"}, {"type", "bigint"}}, {{"name", "x"}, {"type", "text"}}}}}}}};
+  json b = {{"tables",
+             {{{"schema", "public"},
+               {"name", "t"},
+               {"columns", {{{"name", "id"}, {"type", "bigint"}}, {{"name", "x"}, {"type", "text"}}}}}}}};
   EXPECT_EQ(model_differences(a, b),
             (std::vector<std::string>{"tables[public.t].columns[id].type: \"integer\" -> \"bigint\"",
                                       "tables[public.t].columns[x]: only in to"}));

@@ -36,8 +36,8 @@ class ReplayLogin {
     if (!as_owner_) as_owner_ = logs_in_as(scratch_, manifest_.owner_role);
     if (*as_owner_) return scratch_;
     if (!login_) {
-      json issued = json_value(scratch_.query(sql::migration_connection(
-          migration_login_request(manifest_, scratch_, CredentialOptions{}.ttl_seconds))));
+      json issued = json_value(scratch_.query(
+          sql::migration_connection(migration_login_request(manifest_, scratch_, CredentialOptions{}.ttl_seconds))));
       login_ = connect_migration_login(issued, server_, scratch_.user(), out_);
       out_.detail("replaying non-transactional revisions as the temporary migration login " + login_->role);
     }
@@ -47,7 +47,7 @@ class ReplayLogin {
   void drop() noexcept {
     if (!login_) return;
     const std::string role = login_->role;
-    login_.reset();  // closing it cancels what still runs there
+    login_.reset();                // closing it cancels what still runs there
     scratch_.on_wait(nullptr, 0);  // no Interrupted out of a destructor
     try {
       scratch_.rollback_if_open();
@@ -79,7 +79,8 @@ std::string objects_in(const json& model) {
     for (const json& object : *it) {
       if (it.key() == "schemas" && object.value("name", "") == "public") continue;
       std::string name = object.value("name", "?");
-      if (object.contains("schema") && object["schema"].is_string()) name = object["schema"].get<std::string>() + "." + name;
+      if (object.contains("schema") && object["schema"].is_string())
+        name = object["schema"].get<std::string>() + "." + name;
       names += (names.empty() ? "" : ", ") + name;
     }
     if (!names.empty()) out += (out.empty() ? "" : "; ") + it.key() + ": " + names;
@@ -90,7 +91,8 @@ std::string objects_in(const json& model) {
 // snapshot_differences says "from"/"to"; the reader knows the two sides by name.
 std::string name_sides(std::string difference, const std::string& baseline) {
   auto replace_suffix = [&](const std::string& suffix, const std::string& by) {
-    if (difference.size() >= suffix.size() && difference.compare(difference.size() - suffix.size(), suffix.size(), suffix) == 0)
+    if (difference.size() >= suffix.size() &&
+        difference.compare(difference.size() - suffix.size(), suffix.size(), suffix) == 0)
       difference.replace(difference.size() - suffix.size(), suffix.size(), by);
   };
   replace_suffix(": only in from", ": only in " + baseline);
@@ -121,9 +123,9 @@ void add_comparison_options(cxxopts::Options& options) {
       "dev-url",
       "load the schema files into this existing, empty database (with the extension) instead of a scratch database "
       "the client creates and drops; they run in a transaction that is rolled back, so it stays empty",
-      cxxopts::value<std::string>(), "DSN")(
-      "from-revisions",
-      "compare with the local revisions replayed in a scratch database instead of with the target database");
+      cxxopts::value<std::string>(),
+      "DSN")("from-revisions",
+             "compare with the local revisions replayed in a scratch database instead of with the target database");
 }
 
 ComparisonOptions comparison_options(const CommandLine& cl) {
@@ -143,7 +145,8 @@ SchemaComparison::SchemaComparison(const CommandLine& cl, const ProviderDir& pro
   std::string baseline_model;
   if (options.from_revisions) {
     baseline_model = baseline_from_revisions(cl, options.revisions_target);
-    baseline_description_ = "the local revisions replayed to " + (options.revisions_target.empty() ? std::string("base") : options.revisions_target);
+    baseline_description_ = "the local revisions replayed to " +
+                            (options.revisions_target.empty() ? std::string("base") : options.revisions_target);
   } else {
     baseline_model = baseline_from_database(cl, options);
   }
@@ -153,9 +156,9 @@ SchemaComparison::SchemaComparison(const CommandLine& cl, const ProviderDir& pro
   SignalGuard::throw_if_received();
 
   out_.detail("server: metamigrate.diff and snapshot_differences of the two models");
-  diff_ = SchemaDiff::from_json(
-      json::parse(desired_conn_->query("SELECT metamigrate.diff($1::jsonb, $2::jsonb)::text", {baseline_model, desired_model})
-                      .text(0, 0)));
+  diff_ = SchemaDiff::from_json(json::parse(
+      desired_conn_->query("SELECT metamigrate.diff($1::jsonb, $2::jsonb)::text", {baseline_model, desired_model})
+          .text(0, 0)));
   const PgResult paths = desired_conn_->query(
       "SELECT difference FROM metamigrate.snapshot_differences($1::jsonb, $2::jsonb)", {baseline_model, desired_model});
   const std::string baseline_side = options.from_revisions ? "the revisions" : "the database";
@@ -198,8 +201,8 @@ std::string SchemaComparison::baseline_from_database(const CommandLine& cl, cons
 
 std::string SchemaComparison::baseline_from_revisions(const CommandLine& cl, const std::string& target) {
   const Manifest& m = provider_.manifest();
-  baseline_scratch_ = std::make_unique<ScratchDatabase>(resolve_connect_target(cl.globals().dsn), out_,
-                                                        "the local revisions");
+  baseline_scratch_ =
+      std::make_unique<ScratchDatabase>(resolve_connect_target(cl.globals().dsn), out_, "the local revisions");
   Connection& conn = baseline_scratch_->conn();
   if (conn.query("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = $1", {m.owner_role}).rows() == 0)
     throw OperationError("the owner role \"" + m.owner_role + "\" does not exist on " + conn.describe() +
@@ -211,7 +214,8 @@ std::string SchemaComparison::baseline_from_revisions(const CommandLine& cl, con
   std::string grants = "GRANT USAGE ON SCHEMA metamigrate TO " + owner + "; GRANT CREATE ON DATABASE " +
                        quote_identifier(baseline_scratch_->name()) + " TO " + owner + ";";
   if (m.version_table.schema != "public")
-    grants += " CREATE SCHEMA IF NOT EXISTS " + quote_identifier(m.version_table.schema) + " AUTHORIZATION " + owner + ";";
+    grants +=
+        " CREATE SCHEMA IF NOT EXISTS " + quote_identifier(m.version_table.schema) + " AUTHORIZATION " + owner + ";";
   for (const std::string& schema : m.schemas)
     if (schema == m.version_table.schema || schema == "public" ||
         conn.query("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1", {schema}).rows() > 0)
@@ -269,10 +273,10 @@ std::string SchemaComparison::desired_in_dev_database(const std::string& dsn) {
   const std::string before = snapshot(*dev_, "the --dev-url database");
   const std::string objects = objects_in(json::parse(before));
   if (!objects.empty())
-    throw OperationError("the --dev-url database " + dev_->describe() + " is not empty in the compared schemas (" +
-                             objects + ")",
-                         "Give an empty database: the schema files are loaded into it to read the desired state "
-                         "(and rolled back). Or omit --dev-url to use a scratch database.");
+    throw OperationError(
+        "the --dev-url database " + dev_->describe() + " is not empty in the compared schemas (" + objects + ")",
+        "Give an empty database: the schema files are loaded into it to read the desired state "
+        "(and rolled back). Or omit --dev-url to use a scratch database.");
   out_.detail("loading " + describe_schema_files(files_) + " into " + dev_->describe() + " (rolled back afterwards)");
   load_schema_files(*dev_, files_, true);
   return snapshot(*dev_, "the --dev-url database");

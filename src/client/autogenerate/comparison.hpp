@@ -24,8 +24,8 @@ namespace mmc {
 class CommandLine;
 
 struct ComparisonOptions {
-  std::optional<std::string> dev_url;  // an empty database for the desired state
-  bool from_revisions = false;         // baseline: the local revisions replayed in a scratch database
+  std::optional<std::string> dev_url;      // an empty database for the desired state
+  bool from_revisions = false;             // baseline: the local revisions replayed in a scratch database
   std::string revisions_target = "heads";  // how far they are replayed ("" = not at all: base)
   // Without --from-revisions: the version table must hold exactly these
   // heads (a new revision continues the database's history), checked

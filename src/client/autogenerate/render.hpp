@@ -10,9 +10,9 @@
 namespace mmc {
 
 struct SchemaDiff {
-  std::vector<std::string> upgrade;             // statements, without ';'
+  std::vector<std::string> upgrade;  // statements, without ';'
   std::vector<std::string> downgrade;
-  std::vector<std::size_t> upgrade_data_loss;   // indexes into upgrade
+  std::vector<std::size_t> upgrade_data_loss;  // indexes into upgrade
   std::vector<std::size_t> downgrade_data_loss;
   // Kept tables whose columns will not end up in the declared order
   // ([{"schema", "table", "declared", "result"}]); information only.

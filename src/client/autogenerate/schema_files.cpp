@@ -56,7 +56,8 @@ InputError statement_error(const SchemaFile& file, const std::string& statement,
 
 std::vector<SchemaFile> read_schema_files(const ProviderDir& provider) {
   const Manifest& m = provider.manifest();
-  if (m.schema_files.empty()) fail_on_manifest(m, "\"schema_files\" lists no file: autogenerate needs the desired schema");
+  if (m.schema_files.empty())
+    fail_on_manifest(m, "\"schema_files\" lists no file: autogenerate needs the desired schema");
   std::vector<SchemaFile> files;
   std::set<std::string> seen;
   for (const std::string& pattern : m.schema_files) {
@@ -71,7 +72,8 @@ std::vector<SchemaFile> read_schema_files(const ProviderDir& provider) {
       file.path = path;
       file.display = relative ? provider.display(fs::path(path).lexically_relative(provider.dir())) : path;
       std::error_code ec;
-      if (!fs::is_regular_file(path, ec)) throw InputError(file.display, 0, "not a regular file (a SQL schema file is expected)");
+      if (!fs::is_regular_file(path, ec))
+        throw InputError(file.display, 0, "not a regular file (a SQL schema file is expected)");
       file.text = read_text_file(path, file.display);
       files.push_back(std::move(file));
     }

@@ -20,7 +20,9 @@ std::string locale_options(const Connection& conn) {
                  "pg_catalog.pg_encoding_to_char(d.encoding)) FROM pg_catalog.pg_database d "
                  "WHERE d.datname = pg_catalog.current_database()")
           .text(0, 0));
-  auto text = [&](const char* key) { return db.contains(key) && db[key].is_string() ? db[key].get<std::string>() : ""; };
+  auto text = [&](const char* key) {
+    return db.contains(key) && db[key].is_string() ? db[key].get<std::string>() : "";
+  };
   std::string out = " ENCODING " + quote_literal(text("encoding_name"));
   if (!text("datcollate").empty()) out += " LC_COLLATE " + quote_literal(text("datcollate"));
   if (!text("datctype").empty()) out += " LC_CTYPE " + quote_literal(text("datctype"));
@@ -56,8 +58,8 @@ void ScratchDatabase::create(const std::string& purpose) {
   try {
     maintenance_->run_statement("CREATE DATABASE " + quote_identifier(name_) + " TEMPLATE template0" + options);
   } catch (const ServerError& e) {
-    throw OperationError("cannot create a scratch database for " + purpose + " on " + maintenance_->describe() +
-                             ": " + e.what() + " [" + e.sqlstate() + "]",
+    throw OperationError("cannot create a scratch database for " + purpose + " on " + maintenance_->describe() + ": " +
+                             e.what() + " [" + e.sqlstate() + "]",
                          "The client creates (and drops) a throwaway database on the target's server, which needs "
                          "the CREATEDB privilege; or give an empty database with the extension as --dev-url DSN.");
   }

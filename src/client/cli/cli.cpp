@@ -11,16 +11,13 @@
 namespace mmc {
 
 void add_global_options(cxxopts::Options& options) {
-  options.add_options("Global")
-      ("dsn", "database: URI or key=value conninfo (default: $METAMIGRATE_DSN, $DATABASE_URL, then libpq's PG* defaults)",
-       cxxopts::value<std::string>(), "DSN")
-      ("provider", "provider directory", cxxopts::value<std::string>(), "DIR")
-      ("tenant", "with a \"tenant_schemas\" manifest: only this tenant schema", cxxopts::value<std::string>(),
-       "SCHEMA")
-      ("json", "print a JSON document instead of text")
-      ("q,quiet", "print only results and errors")
-      ("v,verbose", "print what is done (connection target, server calls)")
-      ("h,help", "show this help");
+  options.add_options("Global")(
+      "dsn",
+      "database: URI or key=value conninfo (default: $METAMIGRATE_DSN, $DATABASE_URL, then libpq's PG* defaults)",
+      cxxopts::value<std::string>(), "DSN")("provider", "provider directory", cxxopts::value<std::string>(), "DIR")(
+      "tenant", "with a \"tenant_schemas\" manifest: only this tenant schema", cxxopts::value<std::string>(), "SCHEMA")(
+      "json", "print a JSON document instead of text")("q,quiet", "print only results and errors")(
+      "v,verbose", "print what is done (connection target, server calls)")("h,help", "show this help");
 }
 
 void apply_global_options(const cxxopts::ParseResult& parsed, GlobalOptions& globals) {

@@ -17,11 +17,17 @@ const std::vector<CommandInfo>& all_commands() {
       {"stamp", "set the version table to a revision without running SQL", cmd_stamp, true},
       {"lint", "check revision SQL for statements that fail or risk an outage", cmd_lint, true},
       {"repair", "resolve an interrupted non-transactional revision (resume, mark applied, forget)", cmd_repair, true},
-      {"check", "compare the desired schema (schema_files) with the database; exit 1 when they differ", cmd_check, true},
+      {"check", "compare the desired schema (schema_files) with the database; exit 1 when they differ", cmd_check,
+       true},
       {"verify", "compare the live schema with the state stored after the last migration (drift)", cmd_verify, true},
       {"reap", "drop expired temporary migration logins (--all: of the whole cluster)", cmd_reap, true},
-      {"adopt-ownership", "hand objects another role owns in the provider's schemas to the owner role (--sql: print the script)", cmd_adopt_ownership, true},
-      {"import", "write revisions from dbmate, golang-migrate, diesel, flyway, sqitch or Alembic migrations (--adopt: stamp from their history)", cmd_import, true},
+      {"adopt-ownership",
+       "hand objects another role owns in the provider's schemas to the owner role (--sql: print the script)",
+       cmd_adopt_ownership, true},
+      {"import",
+       "write revisions from dbmate, golang-migrate, diesel, flyway, sqitch or Alembic migrations (--adopt: stamp from "
+       "their history)",
+       cmd_import, true},
   };
   return commands;
 }

@@ -11,7 +11,8 @@ namespace mmc {
 namespace {
 
 void print_general_help() {
-  std::cout << "metamigrate " METAMIGRATE_VERSION " - schema migrations run inside PostgreSQL\n\n"
+  std::cout << "metamigrate " METAMIGRATE_VERSION
+               " - schema migrations run inside PostgreSQL\n\n"
                "Usage: metamigrate [--dsn DSN] [--provider DIR] [--json] [-q|-v] COMMAND [ARGS...]\n\n"
                "Commands:\n";
   std::string later;

@@ -37,15 +37,16 @@ int cmd_adopt_ownership(CommandLine& cl) {
   }
   if (out.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (const ForeignOwned& object : objects) list.push_back({{"statement", object.statement}, {"owner", object.owner}});
+    for (const ForeignOwned& object : objects)
+      list.push_back({{"statement", object.statement}, {"owner", object.owner}});
     out.result_json({{"provider", manifest.key()}, {"owner_role", manifest.owner_role}, {"changed", list}});
   } else if (objects.empty()) {
     out.result("every object in " + manifest.key() + "'s schemas already belongs to " + manifest.owner_role +
                "; nothing to do");
   } else {
     for (const ForeignOwned& object : objects) out.detail(object.statement);
-    out.result("handed " + std::to_string(objects.size()) + " object(s) to " + manifest.owner_role + " (they belonged to " +
-               owners_summary(objects) + ")");
+    out.result("handed " + std::to_string(objects.size()) + " object(s) to " + manifest.owner_role +
+               " (they belonged to " + owners_summary(objects) + ")");
   }
   return kExitOk;
 }

@@ -79,8 +79,8 @@ int cmd_check(CommandLine& cl) {
       out.result_json(doc);
     } else {
       const std::string what = provider.manifest().key() + ": " + comparison.baseline_description();
-      const std::string scope = " (" + describe_schema_files(comparison.files()) + "; schemas: " +
-                                mm::join(provider.manifest().schemas) + ")";
+      const std::string scope = " (" + describe_schema_files(comparison.files()) +
+                                "; schemas: " + mm::join(provider.manifest().schemas) + ")";
       if (clean) {
         out.result("check " + what + " matches the desired schema" + scope);
       } else {

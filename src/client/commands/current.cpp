@@ -101,7 +101,9 @@ int cmd_current(CommandLine& cl) {
     const std::size_t node = graph.find(id);
     const bool known = node != mm::RevisionGraph::npos;
     const bool head = known && is_head(graph, node);
-    revisions.push_back({{"revision", id}, {"is_head", head}, {"in_local_files", known},
+    revisions.push_back({{"revision", id},
+                         {"is_head", head},
+                         {"in_local_files", known},
                          {"message", known ? graph.at(node).message : ""}});
     std::string line = id;
     if (head) line += " (head)";
@@ -128,9 +130,11 @@ int cmd_current(CommandLine& cl) {
     out.detail("provider " + key + " in " + conn->describe() + "; version table catalog row " +
                version_row.value("uid", "?") + " (" + version_row.value("status", "?") + ")");
   if (interrupted) out.warning(interrupted->describe());
-  if (heads->empty()) out.note("no revision of " + key + " is applied in this database yet");
-  else if (!up_to_date) out.note("local head(s): " + (local_heads.empty() ? std::string("none") : mm::join(local_heads)) +
-                                 "; run 'metamigrate upgrade' to apply what is missing");
+  if (heads->empty())
+    out.note("no revision of " + key + " is applied in this database yet");
+  else if (!up_to_date)
+    out.note("local head(s): " + (local_heads.empty() ? std::string("none") : mm::join(local_heads)) +
+             "; run 'metamigrate upgrade' to apply what is missing");
   return kExitOk;
 }
 

@@ -150,7 +150,8 @@ int cmd_history(CommandLine& cl) {
 
 int cmd_show(CommandLine& cl) {
   cxxopts::Options o = cl.options("Show one revision: header, file and both SQL sections.", "REV");
-  o.add_options("Arguments")("revision", "id, unique prefix, head or label@head", cxxopts::value<std::vector<std::string>>());
+  o.add_options("Arguments")("revision", "id, unique prefix, head or label@head",
+                             cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"revision"});
   if (!cl.parse(o, "  metamigrate show head\n  metamigrate show 3f2a\n  metamigrate --json show reporting@head\n"))
     return kExitOk;

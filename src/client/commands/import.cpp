@@ -50,8 +50,8 @@ Written write_revisions(const ProviderDir& provider, const import::ImportSet& se
   for (const RevisionFile& f : provider.files()) graph.push_back(f.revision);
   for (const import::ImportedMigration& m : set.migrations) {
     const std::string text = file_text(m, set.tool);
-    const fs::path relative =
-        fs::path("versions") / provider.manifest().namespace_ / (m.revision.id + "_" + slug_of(m.revision.message) + ".sql");
+    const fs::path relative = fs::path("versions") / provider.manifest().namespace_ /
+                              (m.revision.id + "_" + slug_of(m.revision.message) + ".sql");
     const RevisionFile normalized = parse_revision_file(text, provider.display(relative), relative.generic_string());
     if (const RevisionFile* existing = provider.find_file(m.revision.id)) {
       if (existing->revision.id == m.revision.id && same_revision(existing->revision, normalized.revision)) {
@@ -88,7 +88,7 @@ struct Adoption {
   std::vector<std::string> targets;
   std::vector<std::string> before;
   bool stamped = false;
-  std::vector<ForeignOwned> foreign_owned;  // objects revisions cannot alter as the owner role
+  std::vector<ForeignOwned> foreign_owned;   // objects revisions cannot alter as the owner role
   std::vector<std::string> ignored_missing;  // --ignore-missing: recorded versions the source lacks
 };
 
@@ -130,17 +130,18 @@ Adoption adopt(CommandLine& cl, const import::ImportSet& set, const std::string&
   adoption.targets =
       import::adopt_targets(set, state, {cl.parsed().count("ignore-missing") > 0, &adoption.ignored_missing});
   for (const std::string& version : adoption.ignored_missing)
-    cl.out().warning(state.table + " records version " + version + ", which the source no longer has; "
+    cl.out().warning(state.table + " records version " + version +
+                     ", which the source no longer has; "
                      "left out (--ignore-missing)");
   adoption.before = column_values(session.login().query(sql::current(provider.manifest().key())));
   std::sort(adoption.before.begin(), adoption.before.end());
   if (adoption.before == adoption.targets) return adoption;  // adopted before (or one table for both tools)
   if (!adoption.before.empty())
-    throw OperationError("cannot adopt: metamigrate's version table already holds " + mm::join(adoption.before) +
-                             " (" + state.table + " says " +
-                             (adoption.targets.empty() ? std::string("nothing is applied") : mm::join(adoption.targets)) +
-                             "); nothing was stamped",
-                         "Adoption only sets an empty version table; use 'metamigrate stamp' to move it deliberately.");
+    throw OperationError(
+        "cannot adopt: metamigrate's version table already holds " + mm::join(adoption.before) + " (" + state.table +
+            " says " + (adoption.targets.empty() ? std::string("nothing is applied") : mm::join(adoption.targets)) +
+            "); nothing was stamped",
+        "Adoption only sets an empty version table; use 'metamigrate stamp' to move it deliberately.");
   if (adoption.targets.empty()) return adoption;
   MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
                          [&session]() -> Connection& { return session.top_level(); });
@@ -158,51 +159,53 @@ Adoption adopt(CommandLine& cl, const import::ImportSet& set, const std::string&
 
 // --alembic-metadata / --naming-convention, checked here so that a typo
 // is a usage error before Alembic runs.
-import::AlembicOptions alembic_options(const CommandLine& cl, const std::string& tool) {
-  import::AlembicOptions options;
-  const auto metadata = cl.optional_string("alembic-metadata");
-  const auto convention = cl.optional_string("naming-convention");
-  if ((metadata || convention) && tool != "alembic")
-    throw UsageError("--alembic-metadata and --naming-convention only apply with --from alembic");
-  if (metadata && convention)
-    throw UsageError("give either --alembic-metadata or --naming-convention, not both");
-  if (metadata) {
-    static const std::regex reference(R"(^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*$)");
-    if (!std::regex_match(*metadata, reference))
-      throw UsageError("--alembic-metadata \"" + *metadata + "\" is not MODULE:ATTR (e.g. myapp.models:Base.metadata)");
-    options.metadata = *metadata;
-  }
-  if (convention) {
-    const bool inline_json = !convention->empty() && convention->front() == '{';
-    const std::string where = inline_json ? std::string("--naming-convention") : *convention;
-    std::error_code ec;
-    if (!inline_json && !fs::is_regular_file(*convention, ec))
-      throw UsageError("--naming-convention \"" + *convention + "\" is neither a JSON object nor a file");
-    const std::string text = inline_json ? *convention : read_text_file(*convention, *convention);
-    nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object() || doc.empty())
-      throw UsageError(where + ": the naming convention must be a JSON object of templates, e.g. "
-                       "{\"fk\": \"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\"}");
-    for (const auto& [key, value] : doc.items())
-      if (!value.is_string()) throw UsageError(where + ": the template for \"" + key + "\" must be a string");
-    options.naming_convention = doc.dump();
-  }
-  return options;
+import::AlembicOptions alembic_options(const CommandLine& cl, const std::string& tool){import::AlembicOptions options;
+const auto metadata = cl.optional_string("alembic-metadata");
+const auto convention = cl.optional_string("naming-convention");
+if ((metadata || convention) && tool != "alembic")
+  throw UsageError("--alembic-metadata and --naming-convention only apply with --from alembic");
+if (metadata && convention) throw UsageError("give either --alembic-metadata or --naming-convention, not both");
+if (metadata) {
+  static const std::regex reference(R"(^[A-Za-z_][A-Za-z0-9_.]*:[A-Za-z_][A-Za-z0-9_.]*$)");
+  if (!std::regex_match(*metadata, reference))
+    throw UsageError("--alembic-metadata \"" + *metadata + "\" is not MODULE:ATTR (e.g. myapp.models:Base.metadata)");
+  options.metadata = *metadata;
 }
+if (convention) {
+  const bool inline_json = !convention->empty() && convention->front() == '{';
+  const std::string where = inline_json ? std::string("--naming-convention") : *convention;
+  std::error_code ec;
+  if (!inline_json && !fs::is_regular_file(*convention, ec))
+    throw UsageError("--naming-convention \"" + *convention + "\" is neither a JSON object nor a file");
+  const std::string text = inline_json ? *convention : read_text_file(*convention, *convention);
+  nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+  if (doc.is_discarded() || !doc.is_object() || doc.empty())
+    throw UsageError(where +
+                     ": the naming convention must be a JSON object of templates, e.g. "
+                     "{\"fk\": \"fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s\"}");
+  for (const auto& [key, value] : doc.items())
+    if (!value.is_string()) throw UsageError(where + ": the template for \"" + key + "\" must be a string");
+  options.naming_convention = doc.dump();
+}
+return options;
+}  // namespace
 
 void warn_foreign_owned(const Output& out, const Manifest& manifest, const std::vector<ForeignOwned>& objects) {
   if (objects.empty()) return;
   constexpr std::size_t kShown = 5;
-  out.warning(std::to_string(objects.size()) + " object(s) in " + manifest.key() + "'s schemas belong to roles other "
-              "than the owner role " + manifest.owner_role + " (" + owners_summary(objects) + "): revisions run as " +
-              manifest.owner_role + ", so one that alters or drops them fails with \"must be owner of ...\". Hand "
-              "them over as a superuser: 'metamigrate adopt-ownership' (or review 'metamigrate adopt-ownership --sql'). "
-              "The statements:");
+  out.warning(
+      std::to_string(objects.size()) + " object(s) in " + manifest.key() +
+      "'s schemas belong to roles other "
+      "than the owner role " +
+      manifest.owner_role + " (" + owners_summary(objects) + "): revisions run as " + manifest.owner_role +
+      ", so one that alters or drops them fails with \"must be owner of ...\". Hand "
+      "them over as a superuser: 'metamigrate adopt-ownership' (or review 'metamigrate adopt-ownership --sql'). "
+      "The statements:");
   for (std::size_t i = 0; i < objects.size() && i < kShown; ++i) out.warning("  " + objects[i].statement + ";");
   if (objects.size() > kShown) out.warning("  ... and " + std::to_string(objects.size() - kShown) + " more");
 }
 
-}  // namespace
+}  // namespace mmc
 
 int cmd_import(CommandLine& cl) {
   std::string tools;
@@ -211,16 +214,19 @@ int cmd_import(CommandLine& cl) {
       "Write revision files into the provider from another tool's migrations in SRC (its native layout), chained in "
       "the tool's order, with ids derived from the tool's versions. Existing revisions are never overwritten (an "
       "identical one is kept). Down migrations that do not exist become empty downgrade sections with a warning "
-      "comment.\n\nTOOL: " + tools + ". alembic takes each revision's SQL from Alembic's offline mode (`alembic` must "
-      "be on PATH).\n\nWith --adopt, also read the tool's history table in the database (schema_migrations, "
-      "flyway_schema_history, __diesel_schema_migrations, sqitch.changes, alembic_version) and stamp the version table "
-      "to match, without running SQL, so that 'upgrade' runs only what the tool had not applied.\n",
+      "comment.\n\nTOOL: " +
+          tools +
+          ". alembic takes each revision's SQL from Alembic's offline mode (`alembic` must "
+          "be on PATH).\n\nWith --adopt, also read the tool's history table in the database (schema_migrations, "
+          "flyway_schema_history, __diesel_schema_migrations, sqitch.changes, alembic_version) and stamp the version "
+          "table "
+          "to match, without running SQL, so that 'upgrade' runs only what the tool had not applied.\n",
       "--from TOOL SRC");
   o.add_options()("from", "the tool that wrote SRC: " + tools, cxxopts::value<std::string>(), "TOOL")(
       "adopt", "also stamp the version table to what the tool's history table in the database records")(
       "history-table", "the tool's history table (sqitch: registry schema) when not the default",
-      cxxopts::value<std::string>(), "NAME")(
-      "no-wait", "with --adopt: fail at once when another migration of the provider is in progress")(
+      cxxopts::value<std::string>(),
+      "NAME")("no-wait", "with --adopt: fail at once when another migration of the provider is in progress")(
       "ignore-missing",
       "with --adopt: leave out versions the history table records that the source no longer has (migrations "
       "deleted on purpose; Flyway's ignoreMigrationPatterns \"*:missing\"), each named in a warning");
@@ -228,11 +234,14 @@ int cmd_import(CommandLine& cl) {
       "alembic-metadata",
       "the project's MetaData whose naming convention names unnamed constraints as the project's env.py does "
       "(imported with the project's directory on sys.path)",
-      cxxopts::value<std::string>(), "MODULE:ATTR")(
-      "naming-convention", "that naming convention itself: a JSON object ({\"fk\": \"fk_%(table_name)s_...\", ...}) or a "
-      "file holding one", cxxopts::value<std::string>(), "JSON|FILE");
+      cxxopts::value<std::string>(),
+      "MODULE:ATTR")("naming-convention",
+                     "that naming convention itself: a JSON object ({\"fk\": \"fk_%(table_name)s_...\", ...}) or a "
+                     "file holding one",
+                     cxxopts::value<std::string>(), "JSON|FILE");
   add_credential_options(o);
-  o.add_options("Arguments")("source", "the other tool's migration directory", cxxopts::value<std::vector<std::string>>());
+  o.add_options("Arguments")("source", "the other tool's migration directory",
+                             cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"source"});
   if (!cl.parse(o,
                 "  metamigrate import --from dbmate db/migrations\n"
@@ -247,7 +256,8 @@ int cmd_import(CommandLine& cl) {
   if (!tool) throw UsageError("import needs --from TOOL (see 'metamigrate import --help')");
   const std::string source = cl.positionals("source", 1, 1)[0];
   const bool adopting = cl.parsed().count("adopt") > 0;
-  if (!adopting && (cl.parsed().count("history-table") || cl.parsed().count("no-wait") || cl.parsed().count("ignore-missing")))
+  if (!adopting &&
+      (cl.parsed().count("history-table") || cl.parsed().count("no-wait") || cl.parsed().count("ignore-missing")))
     throw UsageError("--history-table, --no-wait and --ignore-missing only apply with --adopt");
   const std::string history_table = cl.optional_string("history-table").value_or(default_history_table(*tool));
 
@@ -263,13 +273,17 @@ int cmd_import(CommandLine& cl) {
     nlohmann::json revisions = nlohmann::json::array();
     for (const auto& m : set.migrations)
       revisions.push_back({{"revision", m.revision.id}, {"version", m.version}, {"source", m.source}});
-    nlohmann::json doc{{"tool", set.tool},      {"source", source},         {"provider", provider.manifest().key()},
+    nlohmann::json doc{{"tool", set.tool},       {"source", source},         {"provider", provider.manifest().key()},
                        {"revisions", revisions}, {"written", written.paths}, {"unchanged", written.unchanged}};
     if (adoption) {
       nlohmann::json foreign = nlohmann::json::array();
-      for (const ForeignOwned& f : adoption->foreign_owned) foreign.push_back({{"statement", f.statement}, {"owner", f.owner}});
-      doc["adopt"] = {{"history_table", adoption->table}, {"stamped", adoption->stamped}, {"heads", adoption->targets},
-                      {"foreign_owned", foreign}, {"ignored_missing", adoption->ignored_missing}};
+      for (const ForeignOwned& f : adoption->foreign_owned)
+        foreign.push_back({{"statement", f.statement}, {"owner", f.owner}});
+      doc["adopt"] = {{"history_table", adoption->table},
+                      {"stamped", adoption->stamped},
+                      {"heads", adoption->targets},
+                      {"foreign_owned", foreign},
+                      {"ignored_missing", adoption->ignored_missing}};
     }
     out.result_json(doc);
     return kExitOk;

@@ -20,8 +20,9 @@ int cmd_lint(CommandLine& cl) {
       "any finding; 0 otherwise.",
       "[FILE...]");
   o.add_options()("strict", "exit 1 on warnings too")(
-      "lock-timeout", "lint as for migrations run with this lock timeout (default: the manifest's \"lock_timeout\"): "
-                      "missing-lock-timeout is then silent",
+      "lock-timeout",
+      "lint as for migrations run with this lock timeout (default: the manifest's \"lock_timeout\"): "
+      "missing-lock-timeout is then silent",
       cxxopts::value<std::string>(), "DURATION");
   o.add_options("Arguments")("files", "revision files", cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"files"});
@@ -34,7 +35,8 @@ int cmd_lint(CommandLine& cl) {
   const Output& out = cl.out();
 
   bool lock_timeout_set = false;
-  if (const auto v = cl.optional_string("lock-timeout")) lock_timeout_set = parse_duration_ms(*v, "--lock-timeout") != "0";
+  if (const auto v = cl.optional_string("lock-timeout"))
+    lock_timeout_set = parse_duration_ms(*v, "--lock-timeout") != "0";
   std::vector<RevisionFile> given;
   std::optional<ProviderDir> provider;
   if (paths.empty()) {
@@ -64,8 +66,10 @@ int cmd_lint(CommandLine& cl) {
     try {
       conn = cl.connect();
     } catch (const OperationError& e) {
-      throw OperationError(e.what(), "lint runs inside PostgreSQL (its own parser and catalog): it needs a database "
-                                     "with the metamigrate extension. " + e.hint());
+      throw OperationError(e.what(),
+                           "lint runs inside PostgreSQL (its own parser and catalog): it needs a database "
+                           "with the metamigrate extension. " +
+                               e.hint());
     }
     findings = lint_sections(*conn, sections, lock_timeout_set);
   }

@@ -107,32 +107,37 @@ int run_migration_command(CommandLine& cl, Operation op) {
                   "--strict-lint refuses). Revisions marked 'transactional: false' are run by the client outside a "
                   "transaction; the parts around them then run as separate transactions (so does "
                   "--transaction-per-revision), with finalize after the last part.";
-  summary += "\n\nTARGET: head, heads, base, a revision id or unique prefix, label@head, label@base, +N, -N, REV+N, REV-N";
+  summary +=
+      "\n\nTARGET: head, heads, base, a revision id or unique prefix, label@head, label@base, +N, -N, REV+N, REV-N";
   if (!stamp)
-    summary += "; with --sql also FROM:TO, FROM being base or revision ids (without FROM the database's version "
-               "table is read).";
-  summary += "\n\nRuns as a temporary migration login the server issues (never printed) unless --no-temp-credential; "
-             "the statements of non-transactional revisions always do. Ctrl-C or SIGTERM cancels the statement "
-             "running on the server before the client exits.\n";
+    summary +=
+        "; with --sql also FROM:TO, FROM being base or revision ids (without FROM the database's version "
+        "table is read).";
+  summary +=
+      "\n\nRuns as a temporary migration login the server issues (never printed) unless --no-temp-credential; "
+      "the statements of non-transactional revisions always do. Ctrl-C or SIGTERM cancels the statement "
+      "running on the server before the client exits.\n";
   cxxopts::Options o = cl.options(summary, stamp ? "TARGET" : op == Operation::Upgrade ? "[TARGET]" : "TARGET");
-  o.add_options("Arguments")("target",
-                  "head, heads, base, an id or prefix, label@head, +N/-N, REV+N/REV-N; with --sql also FROM:TO",
-                  cxxopts::value<std::vector<std::string>>());
-  o.add_options()("no-wait", "fail at once (exit 1, naming the other session) when another migration of the "
-                             "provider is in progress, instead of waiting for it");
+  o.add_options("Arguments")(
+      "target", "head, heads, base, an id or prefix, label@head, +N/-N, REV+N/REV-N; with --sql also FROM:TO",
+      cxxopts::value<std::vector<std::string>>());
+  o.add_options()("no-wait",
+                  "fail at once (exit 1, naming the other session) when another migration of the "
+                  "provider is in progress, instead of waiting for it");
   add_credential_options(o);
   add_fleet_options(o);
   if (stamp) {
     o.add_options()("purge", "ignore (and replace) the rows the version table has now");
   } else {
-    o.add_options()("sql", "print a psql script for [FROM:]TO instead of running it (FROM defaults to the "
-                           "database's version table)")(
-        "no-owner", "with --sql: no SET ROLE to the owner role in the script")(
+    o.add_options()("sql",
+                    "print a psql script for [FROM:]TO instead of running it (FROM defaults to the "
+                    "database's version table)")("no-owner", "with --sql: no SET ROLE to the owner role in the script")(
         "lock-timeout", "give up when a lock is not granted within DURATION (SET LOCAL lock_timeout)",
-        cxxopts::value<std::string>(), "DURATION")(
-        "statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
-        cxxopts::value<std::string>(), "DURATION")(
-        "strict-lint", "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
+        cxxopts::value<std::string>(),
+        "DURATION")("statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
+                    cxxopts::value<std::string>(), "DURATION")(
+        "strict-lint",
+        "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
         "no-lint", "do not lint the revisions about to run")(
         "transaction-per-revision",
         "commit after every revision (server procedure): a failure keeps the revisions before it (manifest default: "
@@ -168,10 +173,12 @@ int run_migration_command(CommandLine& cl, Operation op) {
   request.no_wait = cl.parsed().count("no-wait") > 0;
   const CredentialOptions credential = credential_options(cl);
   if (!stamp) {
-    if (const auto v = cl.optional_string("lock-timeout")) request.lock_timeout_ms = parse_duration_ms(*v, "--lock-timeout");
+    if (const auto v = cl.optional_string("lock-timeout"))
+      request.lock_timeout_ms = parse_duration_ms(*v, "--lock-timeout");
     if (const auto v = cl.optional_string("statement-timeout"))
       request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
-    if (cl.parsed().count("no-owner") && !cl.parsed().count("sql")) throw UsageError("--no-owner only applies with --sql");
+    if (cl.parsed().count("no-owner") && !cl.parsed().count("sql"))
+      throw UsageError("--no-owner only applies with --sql");
     request.strict_lint = cl.parsed().count("strict-lint") > 0;
     request.lint = !cl.parsed().count("no-lint");
     if (request.strict_lint && !request.lint) throw UsageError("--strict-lint and --no-lint exclude each other");

@@ -16,8 +16,9 @@ int cmd_repair(CommandLine& cl) {
       "--forget.");
   o.add_options()("resume", "run the failed statement and the ones after it, then record the revision")(
       "mark-applied", "record the revision as applied (or reverted) without running SQL: you finished it by hand")(
-      "forget", "drop the record without touching the database: you undid the committed statements by hand, so the "
-                "next upgrade runs the revision from statement 1")(
+      "forget",
+      "drop the record without touching the database: you undid the committed statements by hand, so the "
+      "next upgrade runs the revision from statement 1")(
       "lock-timeout", "with --resume: SET lock_timeout for its statements", cxxopts::value<std::string>(), "DURATION")(
       "statement-timeout", "with --resume: SET statement_timeout for its statements", cxxopts::value<std::string>(),
       "DURATION")("no-wait", "fail at once when another migration of the provider is in progress");
@@ -28,16 +29,19 @@ int cmd_repair(CommandLine& cl) {
                 "  metamigrate repair --mark-applied      # after finishing the statements by hand\n"
                 "  metamigrate repair --forget            # after undoing the committed statements by hand\n"))
     return kExitOk;
-  const int chosen = static_cast<int>(cl.parsed().count("resume") + cl.parsed().count("mark-applied") +
-                                      cl.parsed().count("forget"));
-  if (chosen != 1) throw UsageError("repair needs exactly one of --resume, --mark-applied, --forget (see 'metamigrate repair --help')");
+  const int chosen =
+      static_cast<int>(cl.parsed().count("resume") + cl.parsed().count("mark-applied") + cl.parsed().count("forget"));
+  if (chosen != 1)
+    throw UsageError(
+        "repair needs exactly one of --resume, --mark-applied, --forget (see 'metamigrate repair --help')");
   MigrationRequest request;
   request.no_wait = cl.parsed().count("no-wait") > 0;
   const ProviderDir provider = cl.load_provider();
   provider.check_uploadable();
   request.lock_timeout_ms = provider.manifest().defaults.lock_timeout_ms;
   request.statement_timeout_ms = provider.manifest().defaults.statement_timeout_ms;
-  if (const auto v = cl.optional_string("lock-timeout")) request.lock_timeout_ms = parse_duration_ms(*v, "--lock-timeout");
+  if (const auto v = cl.optional_string("lock-timeout"))
+    request.lock_timeout_ms = parse_duration_ms(*v, "--lock-timeout");
   if (const auto v = cl.optional_string("statement-timeout"))
     request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
   const CredentialOptions credential = credential_options(cl);
@@ -52,21 +56,24 @@ int cmd_repair(CommandLine& cl) {
       if (out.json())
         out.result_json({{"provider", provider.manifest().key()}, {"interrupted", nullptr}, {"action", nullptr}});
       else
-        out.result("no interrupted revision of " + provider.manifest().key() + " is recorded for this database; "
+        out.result("no interrupted revision of " + provider.manifest().key() +
+                   " is recorded for this database; "
                    "nothing to repair");
       return kExitOk;
     }
     if (cl.parsed().count("forget")) {
       runner.forget(*interrupted);
       if (out.json())
-        out.result_json({{"provider", provider.manifest().key()}, {"interrupted", interrupted->to_json()}, {"action", "forget"}});
+        out.result_json(
+            {{"provider", provider.manifest().key()}, {"interrupted", interrupted->to_json()}, {"action", "forget"}});
       else
         out.result("forgot the interruption of " + interrupted->revision + " (" + interrupted->direction +
                    "); the next " + interrupted->direction + " runs it from statement 1");
       return kExitOk;
     }
     const bool resume = cl.parsed().count("resume") > 0;
-    const MigrationReport report = resume ? runner.resume(request, *interrupted) : runner.mark_applied(request, *interrupted);
+    const MigrationReport report =
+        resume ? runner.resume(request, *interrupted) : runner.mark_applied(request, *interrupted);
     if (out.json()) {
       nlohmann::json doc = report.to_json();
       doc["interrupted"] = interrupted->to_json();
@@ -74,7 +81,9 @@ int cmd_repair(CommandLine& cl) {
       out.result_json(doc);
       return kExitOk;
     }
-    const auto heads = [](const std::vector<std::string>& h) { return h.empty() ? std::string("(base)") : mm::join(h); };
+    const auto heads = [](const std::vector<std::string>& h) {
+      return h.empty() ? std::string("(base)") : mm::join(h);
+    };
     out.result(std::string(resume ? "resumed " : "marked ") + interrupted->revision + " (" + interrupted->direction +
                (resume ? "): ran statements " + std::to_string(interrupted->failed_statement) + "-" +
                              std::to_string(interrupted->statements) + " and recorded it"

@@ -76,12 +76,12 @@ int report(const CommandLine& cl, const mm::Revision& revision, const std::strin
 }  // namespace
 
 int cmd_revision(CommandLine& cl) {
-  cxxopts::Options o = cl.options(
-      "Write a new revision file in versions/<namespace>/ whose down_revision is the current local head.");
+  cxxopts::Options o =
+      cl.options("Write a new revision file in versions/<namespace>/ whose down_revision is the current local head.");
   add_common_options(o);
   o.add_options()("head", "parent revision: an id or prefix, label@head, or base for a new root",
-                  cxxopts::value<std::string>(), "REV")(
-      "splice", "allow --head to name a revision that is not a head (starts a branch)")(
+                  cxxopts::value<std::string>(),
+                  "REV")("splice", "allow --head to name a revision that is not a head (starts a branch)")(
       "depends-on", "revision(s) this one depends on (ordering only)", cxxopts::value<std::vector<std::string>>(),
       "REV")("autogenerate",
              "fill both sections from the difference between the database and the desired schema (the manifest's "
@@ -128,12 +128,11 @@ int cmd_revision(CommandLine& cl) {
 }
 
 int cmd_merge(CommandLine& cl) {
-  cxxopts::Options o =
-      cl.options("Write a revision whose down_revision lists several revisions (usually heads), joining branches.",
-                 "REV...");
+  cxxopts::Options o = cl.options(
+      "Write a revision whose down_revision lists several revisions (usually heads), joining branches.", "REV...");
   add_common_options(o);
   o.add_options("Arguments")("revisions", "revisions to merge (ids, prefixes, label@head, or heads)",
-                  cxxopts::value<std::vector<std::string>>());
+                             cxxopts::value<std::vector<std::string>>());
   o.parse_positional({"revisions"});
   if (!cl.parse(o,
                 "  metamigrate merge -m \"merge branches\" heads\n"
@@ -153,8 +152,7 @@ int cmd_merge(CommandLine& cl) {
   for (std::size_t a : nodes) {
     const mm::NodeSet below = graph.ancestors({a});
     for (std::size_t b : nodes)
-      if (a != b && below[b])
-        throw UsageError("cannot merge " + graph.id(b) + " with its descendant " + graph.id(a));
+      if (a != b && below[b]) throw UsageError("cannot merge " + graph.id(b) + " with its descendant " + graph.id(a));
   }
   revision.down_revisions = graph.ids(nodes);
   revision.branch_labels = list_option(cl, "branch-label");

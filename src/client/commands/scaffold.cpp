@@ -22,23 +22,28 @@ void write_file(const fs::path& path, const std::string& text) {
 }  // namespace
 
 int cmd_scaffold(CommandLine& cl) {
-  cxxopts::Options o = cl.options("Create a provider directory (manifest, schema/, versions/<namespace>/) and print "
-                                  "the SQL a DBA runs once in each database.");
+  cxxopts::Options o = cl.options(
+      "Create a provider directory (manifest, schema/, versions/<namespace>/) and print "
+      "the SQL a DBA runs once in each database.");
   o.add_options()("package", "package name (letters, digits, _ - .)", cxxopts::value<std::string>(), "P")(
       "namespace", "namespace of the provider (also the versions/ subdirectory)", cxxopts::value<std::string>(), "N")(
       "owner-role", "role that owns the provider's objects (default: <package>_owner)", cxxopts::value<std::string>(),
       "R")("dir", "directory to create (default: --provider, ./migrations)", cxxopts::value<std::string>(), "D")(
-      "schema", "a schema the provider's revisions manage (repeat for several; default: public); the setup SQL "
-      "grants what they need", cxxopts::value<std::vector<std::string>>(), "S");
-  if (!cl.parse(o,
-                "  metamigrate scaffold --package sdk_examples --namespace sdk-examples --owner-role sdk_examples_owner\n"
-                "  metamigrate scaffold --package app --namespace main --dir db/migrations > setup.sql\n"
-                "  metamigrate scaffold --package app --namespace main --schema public --schema billing > setup.sql\n"
-                "  psql -v ON_ERROR_STOP=1 -d mydb -f setup.sql     # as a superuser, once per database\n"))
+      "schema",
+      "a schema the provider's revisions manage (repeat for several; default: public); the setup SQL "
+      "grants what they need",
+      cxxopts::value<std::vector<std::string>>(), "S");
+  if (!cl.parse(
+          o,
+          "  metamigrate scaffold --package sdk_examples --namespace sdk-examples --owner-role sdk_examples_owner\n"
+          "  metamigrate scaffold --package app --namespace main --dir db/migrations > setup.sql\n"
+          "  metamigrate scaffold --package app --namespace main --schema public --schema billing > setup.sql\n"
+          "  psql -v ON_ERROR_STOP=1 -d mydb -f setup.sql     # as a superuser, once per database\n"))
     return kExitOk;
   const auto package = cl.optional_string("package");
   const auto namespace_ = cl.optional_string("namespace");
-  if (!package || !namespace_) throw UsageError("scaffold needs --package and --namespace (see 'metamigrate scaffold --help')");
+  if (!package || !namespace_)
+    throw UsageError("scaffold needs --package and --namespace (see 'metamigrate scaffold --help')");
   validate_key_part(*package, "--package");
   validate_key_part(*namespace_, "--namespace");
   const std::string version_table = default_manifest(*package, *namespace_, "").version_table.name;

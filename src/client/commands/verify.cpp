@@ -21,10 +21,14 @@ VerifyFindings classify(const PgResult& rows) {
   VerifyFindings findings;
   for (int i = 0; i < rows.rows(); ++i) {
     const std::string kind = rows.text(i, 0), detail = rows.text(i, 1);
-    if (kind == "drift") findings.drift.push_back(detail);
-    else if (kind == "stale") findings.stale.push_back(detail);
-    else if (kind == "ddl_event") findings.ddl_events.push_back(detail);
-    else findings.errors.push_back(kind + ": " + detail);
+    if (kind == "drift")
+      findings.drift.push_back(detail);
+    else if (kind == "stale")
+      findings.stale.push_back(detail);
+    else if (kind == "ddl_event")
+      findings.ddl_events.push_back(detail);
+    else
+      findings.errors.push_back(kind + ": " + detail);
   }
   return findings;
 }
@@ -99,7 +103,8 @@ int cmd_verify(CommandLine& cl) {
   }
   std::string summary = key + ": ";
   if (!findings.drift.empty())
-    summary += std::to_string(findings.drift.size()) + " difference(s) from the state stored after the last migration; " +
+    summary += std::to_string(findings.drift.size()) +
+               " difference(s) from the state stored after the last migration; " +
                "write a revision for wanted changes (or 'metamigrate stamp' to accept the live schema), undo the rest";
   else if (!findings.stale.empty() || !findings.errors.empty())
     summary += "the stored state cannot vouch for the schema; run 'metamigrate stamp' to take a new baseline";

@@ -13,8 +13,8 @@ namespace {
 
 // Options the child must not see (fleet options, the connection, the
 // output mode), by whether they take a value.
-const std::set<std::string> kDroppedWithValue{"--targets", "--targets-query", "--jobs", "--dsn", "--provider",
-                                              "--tenant"};
+const std::set<std::string> kDroppedWithValue{"--targets", "--targets-query", "--jobs",
+                                              "--dsn",     "--provider",      "--tenant"};
 const std::set<std::string> kDroppedFlags{"--fail-fast", "--json", "-q", "--quiet", "-v", "--verbose"};
 
 std::vector<std::string> strings_of(const nlohmann::json& value) {
@@ -79,8 +79,7 @@ std::vector<std::string> child_arguments(const CommandLine& cl, const std::optio
 std::vector<std::string> child_environment(const std::string& conninfo) {
   std::vector<std::string> env;
   for (char** entry = environ; entry && *entry; ++entry) {
-    if (std::strncmp(*entry, "METAMIGRATE_DSN=", 16) == 0 || std::strncmp(*entry, "DATABASE_URL=", 13) == 0)
-      continue;
+    if (std::strncmp(*entry, "METAMIGRATE_DSN=", 16) == 0 || std::strncmp(*entry, "DATABASE_URL=", 13) == 0) continue;
     env.emplace_back(*entry);
   }
   if (!conninfo.empty()) env.push_back("METAMIGRATE_DSN=" + conninfo);

@@ -10,9 +10,9 @@
 namespace mmc {
 
 struct ChildResult {
-  int exit_code = -1;        // the child's status; 128+N when killed by signal N; -1 when it did not start
-  std::string out, err;      // its stdout and stderr (capped, see kMaxCapture)
-  std::string failure;       // why it could not be started or waited for
+  int exit_code = -1;    // the child's status; 128+N when killed by signal N; -1 when it did not start
+  std::string out, err;  // its stdout and stderr (capped, see kMaxCapture)
+  std::string failure;   // why it could not be started or waited for
 };
 
 // The path of the running executable (/proc/self/exe).

@@ -69,7 +69,8 @@ class FleetRun {
 
   int run() {
     program_ = self_executable();
-    if (program_.empty()) throw OperationError("cannot find the metamigrate executable (/proc/self/exe) to run targets");
+    if (program_.empty())
+      throw OperationError("cannot find the metamigrate executable (/proc/self/exe) to run targets");
     targets_ = resolve_targets();
     if (targets_.empty()) {
       out_.note(cl_.command() + ": --targets-query returned no target; nothing to do");
@@ -183,8 +184,7 @@ class FleetRun {
     const ChildResult child =
         run_child(program_, child_arguments(cl_, unit.tenant), child_environment(unit.target->conninfo));
     read_child_outcome(child, secret, result);
-    result.duration_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    result.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     relay_verbose(result, scrub(child.err, secret));
     report(result);
   }
@@ -230,8 +230,8 @@ void add_fleet_options(cxxopts::Options& options) {
       "targets", "run on every database of FILE: one connection string per line, '#' comments (docs/fleet.md)",
       cxxopts::value<std::string>(), "FILE")(
       "targets-query", "run on every database whose connection string SQL (run on --dsn) returns in its first column",
-      cxxopts::value<std::string>(), "SQL")(
-      "jobs", "targets run at once (default 4; each uses up to 2 connections)", cxxopts::value<std::string>(), "N")(
+      cxxopts::value<std::string>(), "SQL")("jobs", "targets run at once (default 4; each uses up to 2 connections)",
+                                            cxxopts::value<std::string>(), "N")(
       "fail-fast", "start no further target after the first failure (default: run all, exit 1 if any failed)");
 }
 

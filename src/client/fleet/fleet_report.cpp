@@ -97,8 +97,8 @@ nlohmann::json fleet_json(const std::string& command, const std::vector<UnitResu
   }
   return {{"command", command},
           {"targets", targets},
-          {"summary", {{"total", units.size()}, {"ok", ok}, {"changed", changed}, {"failed", failed},
-                       {"skipped", skipped}}}};
+          {"summary",
+           {{"total", units.size()}, {"ok", ok}, {"changed", changed}, {"failed", failed}, {"skipped", skipped}}}};
 }
 
 }  // namespace mmc

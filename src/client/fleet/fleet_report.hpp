@@ -19,11 +19,11 @@ struct UnitResult {
   std::string origin;                 // FILE:LINE, --targets-query row N, or --dsn
   std::optional<std::string> tenant;  // the tenant schema, in tenant mode
   UnitStatus status = UnitStatus::Skipped;
-  bool changed = false;               // the version table moved
+  bool changed = false;  // the version table moved
   std::vector<std::string> from, to;
   double duration_ms = 0;
-  std::string error;                  // secrets scrubbed; empty when ok
-  nlohmann::json result;              // the single-target --json document, if any
+  std::string error;      // secrets scrubbed; empty when ok
+  nlohmann::json result;  // the single-target --json document, if any
 
   bool ok() const { return status == UnitStatus::Ok; }
   // "db=... [tenant acme]"

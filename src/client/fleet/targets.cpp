@@ -50,9 +50,10 @@ std::string target_label(const std::string& conninfo) {
 std::vector<FleetTarget> read_targets_file(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec))
-    throw InputError(path, 0, ec && ec != std::errc::no_such_file_or_directory
-                                  ? "cannot read the targets file: " + ec.message()
-                                  : "targets file not found (or not a regular file)");
+    throw InputError(path, 0,
+                     ec && ec != std::errc::no_such_file_or_directory
+                         ? "cannot read the targets file: " + ec.message()
+                         : "targets file not found (or not a regular file)");
   const std::string text = read_text_file(path, path, kMaxManifestBytes);
   std::vector<FleetTarget> targets;
   std::map<std::string, int> seen;  // connection string -> line
@@ -69,8 +70,10 @@ std::vector<FleetTarget> read_targets_file(const std::string& path) {
     if (!problem.empty()) throw InputError(path, line, "not a connection string (URI or key=value): " + problem);
     const auto [it, inserted] = seen.emplace(entry, line);
     if (!inserted)
-      throw InputError(path, line, "the same target as line " + std::to_string(it->second) + " (a database is "
-                                   "migrated once per run)");
+      throw InputError(path, line,
+                       "the same target as line " + std::to_string(it->second) +
+                           " (a database is "
+                           "migrated once per run)");
     targets.push_back({entry, target_label(entry), path + ":" + std::to_string(line)});
   }
   if (targets.empty()) throw InputError(path, 0, "no targets (one connection string per line, '#' comments)");

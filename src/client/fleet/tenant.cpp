@@ -19,8 +19,8 @@ void validate_tenant_name(const std::string& tenant) {
   if (tenant.empty()) throw UsageError("a tenant schema name must not be empty");
   if (tenant.size() > 63) throw UsageError("tenant schema \"" + tenant + "\" is longer than 63 bytes");
   for (char c : tenant) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     if (!ok)
       throw UsageError("tenant schema \"" + tenant +
                        "\" cannot be part of a provider namespace: use letters, digits, '_', '-' and '.' only");
@@ -44,7 +44,8 @@ ProviderDir tenant_provider(const ProviderDir& base, const std::string& tenant) 
     table.identifier = replace_all(table.identifier, placeholder, tenant);
   }
   const std::string identifier = quote_identifier(tenant);
-  return base.rewritten(std::move(t), [&](const std::string& sql) { return replace_all(sql, placeholder, identifier); });
+  return base.rewritten(std::move(t),
+                        [&](const std::string& sql) { return replace_all(sql, placeholder, identifier); });
 }
 
 }  // namespace mmc

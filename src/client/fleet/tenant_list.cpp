@@ -38,8 +38,7 @@ std::vector<std::string> list_tenant_schemas(const std::string& conninfo, const 
     if (PQgetisnull(result.get(), row, 0))
       throw OperationError("the tenant_schemas query returned NULL in row " + std::to_string(row + 1));
     std::string name = PQgetvalue(result.get(), row, 0);
-    if (!seen.insert(name).second)
-      throw OperationError("the tenant_schemas query returned \"" + name + "\" twice");
+    if (!seen.insert(name).second) throw OperationError("the tenant_schemas query returned \"" + name + "\" twice");
     tenants.push_back(std::move(name));
   }
   return tenants;

@@ -13,8 +13,8 @@ namespace {
 // golang-migrate bigint 1 matches "000001" and Flyway's "1.1" its "1_1").
 std::size_t index_of(const ImportSet& set, const std::string& version) {
   for (std::size_t i = 0; i < set.migrations.size(); ++i)
-    if (set.migrations[i].version == version || (set.tool != "sqitch" && set.tool != "alembic" &&
-                                                 compare_versions(set.migrations[i].version, version) == 0))
+    if (set.migrations[i].version == version ||
+        (set.tool != "sqitch" && set.tool != "alembic" && compare_versions(set.migrations[i].version, version) == 0))
       return i;
   return set.migrations.size();
 }
@@ -39,7 +39,8 @@ HistoryState flyway_state(const std::vector<FlywayRow>& rows, const ImportSet& s
   state.table = table;
   for (const FlywayRow& row : rows) {
     if (!row.success) {
-      state.problem = table + " records a failed migration (" + (row.version.empty() ? row.script : "version " + row.version) +
+      state.problem = table + " records a failed migration (" +
+                      (row.version.empty() ? row.script : "version " + row.version) +
                       "); run `flyway repair` after fixing the database, then adopt";
       return state;
     }
@@ -47,8 +48,9 @@ HistoryState flyway_state(const std::vector<FlywayRow>& rows, const ImportSet& s
     const auto matches = [&](const std::string& v) { return compare_versions(v, row.version) == 0; };
     if (row.type == "BASELINE") {
       for (const ImportedMigration& m : set.migrations)
-        if (compare_versions(m.version, row.version) <= 0 && std::none_of(state.applied.begin(), state.applied.end(),
-                                                                          [&](const auto& v) { return compare_versions(v, m.version) == 0; }))
+        if (compare_versions(m.version, row.version) <= 0 &&
+            std::none_of(state.applied.begin(), state.applied.end(),
+                         [&](const auto& v) { return compare_versions(v, m.version) == 0; }))
           state.applied.push_back(m.version);
     } else if (row.type == "UNDO_SQL" || row.type == "UNDO_SPRING_JDBC") {
       state.applied.erase(std::remove_if(state.applied.begin(), state.applied.end(), matches), state.applied.end());
@@ -61,7 +63,8 @@ HistoryState flyway_state(const std::vector<FlywayRow>& rows, const ImportSet& s
 
 std::vector<std::string> adopt_targets(const ImportSet& set, const HistoryState& state, MissingVersions missing) {
   if (!state.problem.empty())
-    throw OperationError("cannot adopt: " + state.problem, "Nothing was stamped; metamigrate's version table is unchanged.");
+    throw OperationError("cannot adopt: " + state.problem,
+                         "Nothing was stamped; metamigrate's version table is unchanged.");
   if (set.tool == "alembic") {
     for (const std::string& head : state.heads)
       if (index_of(set, head) == set.migrations.size()) unknown_version(set, state, head, false);

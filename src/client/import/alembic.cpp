@@ -89,8 +89,7 @@ std::string last_lines(const std::string& text, std::size_t count) {
   for (const std::string& line : split_lines(text))
     if (!trim(line).empty()) lines.push_back(line);
   std::string out;
-  for (std::size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i)
-    out += "\n  " + lines[i];
+  for (std::size_t i = lines.size() > count ? lines.size() - count : 0; i < lines.size(); ++i) out += "\n  " + lines[i];
   return out;
 }
 
@@ -112,13 +111,15 @@ InputError offline_failure(const fs::path& versions, const std::string& command,
   const bool reads_database = err.find("get_bind") != std::string::npos || err.find("NoneType") != std::string::npos ||
                               err.find("fetch") != std::string::npos || err.find("scalar") != std::string::npos;
   std::string why = reads_database
-                        ? "its " + function + "() reads from the database (op.get_bind(), a query's result), and "
+                        ? "its " + function +
+                              "() reads from the database (op.get_bind(), a query's result), and "
                               "Alembic's offline mode, which renders revisions as SQL, has no database to read. "
                               "Write that part as SQL (op.execute(\"UPDATE ... SELECT ...\")), or move the data "
                               "step out of the history, then import again"
-                        : "its " + function + "() raised an error while Alembic rendered it as SQL (offline mode). "
-                              "Fix the revision so that 'alembic " + std::string(function) +
-                              " --sql' runs, then import again";
+                        : "its " + function +
+                              "() raised an error while Alembic rendered it as SQL (offline mode). "
+                              "Fix the revision so that 'alembic " +
+                              std::string(function) + " --sql' runs, then import again";
   return InputError(shown, std::stoi(last[3].str()), "cannot import this revision: " + why + said);
 }
 
@@ -194,17 +195,21 @@ ImportSet read_alembic(const fs::path& src, const AlembicOptions& options) {
   for (const ImportedMigration& m : set.migrations) ids.insert(m.revision.id);
   for (const ImportedMigration& m : set.migrations) {
     for (const std::string& parent : m.revision.down_revisions)
-      if (!ids.count(parent)) throw InputError(m.source, 0, "down_revision \"" + parent + "\" is not a revision in " + versions.generic_string());
+      if (!ids.count(parent))
+        throw InputError(m.source, 0,
+                         "down_revision \"" + parent + "\" is not a revision in " + versions.generic_string());
     for (const std::string& dep : m.revision.depends_on)
       if (!ids.count(dep))
-        throw InputError(m.source, 0, "depends_on \"" + dep + "\" is not a revision id in " + versions.generic_string() +
-                                          " (branch labels in depends_on are not supported)");
+        throw InputError(m.source, 0,
+                         "depends_on \"" + dep + "\" is not a revision id in " + versions.generic_string() +
+                             " (branch labels in depends_on are not supported)");
   }
 
   if (find_on_path("alembic").empty())
-    throw UsageError("importing from Alembic needs the `alembic` command on PATH: each revision's SQL is taken "
-                     "from Alembic's offline mode (install it, e.g. apt-get install python3-alembic or pip install "
-                     "alembic); nothing was written");
+    throw UsageError(
+        "importing from Alembic needs the `alembic` command on PATH: each revision's SQL is taken "
+        "from Alembic's offline mode (install it, e.g. apt-get install python3-alembic or pip install "
+        "alembic); nothing was written");
   if (options.metadata.empty() && options.naming_convention.empty()) warn_if_env_sets_metadata(set, versions);
   const auto ups = run_offline(versions, {"upgrade", "heads", "--sql"}, true, options);
   const auto downs = run_offline(versions, {"downgrade", "heads:base", "--sql"}, false, options);
@@ -213,7 +218,8 @@ ImportSet read_alembic(const fs::path& src, const AlembicOptions& options) {
     auto up = ups.find(m.revision.id);
     if (up == ups.end())
       throw InputError(m.source, 0, "Alembic's offline upgrade did not run revision " + m.revision.id);
-    m.revision.upgrade_sql = up->second.empty() ? std::string("-- no SQL: Alembic's upgrade() emitted none\n") : up->second;
+    m.revision.upgrade_sql =
+        up->second.empty() ? std::string("-- no SQL: Alembic's upgrade() emitted none\n") : up->second;
     auto down = downs.find(m.revision.id);
     std::string down_sql = down == downs.end() ? std::string() : down->second;
     if (down_sql.empty() && !merge) down_sql = note_missing_downgrade(set, m.source);

@@ -33,7 +33,8 @@ Blocks parse_dbmate_file(const std::string& text, const std::string& shown) {
         throw InputError(shown, line, "unknown dbmate marker \"-- migrate:" + kind + "\" (expected up or down)");
       bool& seen = kind == "up" ? blocks.has_up : blocks.has_down;
       if (seen) throw InputError(shown, line, "\"-- migrate:" + kind + "\" appears twice");
-      if (kind == "down" && !blocks.has_up) throw InputError(shown, line, "\"-- migrate:down\" before \"-- migrate:up\"");
+      if (kind == "down" && !blocks.has_up)
+        throw InputError(shown, line, "\"-- migrate:down\" before \"-- migrate:up\"");
       seen = true;
       current = kind == "up" ? &blocks.up : &blocks.down;
       // Options: "transaction:false" (dbmate's only one that changes how SQL runs).
@@ -87,15 +88,14 @@ ImportSet read_dbmate(const std::filesystem::path& src) {
     mig.revision.upgrade_sql = tidy_sql(blocks.up);
     mig.revision.transactional = blocks.transactional;
     if (mig.revision.upgrade_sql.empty()) mig.revision.upgrade_sql = note_empty_migration(set, shown);
-    mig.revision.downgrade_sql = blocks.has_down && !tidy_sql(blocks.down).empty() ? tidy_sql(blocks.down)
-                                                                                   : note_missing_downgrade(set, shown);
+    mig.revision.downgrade_sql =
+        blocks.has_down && !tidy_sql(blocks.down).empty() ? tidy_sql(blocks.down) : note_missing_downgrade(set, shown);
     set.migrations.push_back(std::move(mig));
   }
   // dbmate applies in version order (numeric strings of equal length
   // sort alike; compare_versions handles unequal lengths).
-  std::stable_sort(set.migrations.begin(), set.migrations.end(), [](const auto& a, const auto& b) {
-    return compare_versions(a.version, b.version) < 0;
-  });
+  std::stable_sort(set.migrations.begin(), set.migrations.end(),
+                   [](const auto& a, const auto& b) { return compare_versions(a.version, b.version) < 0; });
   chain_in_order(set);
   return set;
 }

@@ -33,7 +33,8 @@ ImportSet read_diesel(const fs::path& src) {
     std::error_code ec;
     if (!std::regex_match(name, m, name_pattern) || !fs::is_directory(src / name, ec)) continue;
     const std::string up_shown = shown_path(src, fs::path(name) / "up.sql");
-    if (!fs::exists(src / name / "up.sql", ec)) throw InputError(up_shown, 0, "missing (a diesel migration needs up.sql)");
+    if (!fs::exists(src / name / "up.sql", ec))
+      throw InputError(up_shown, 0, "missing (a diesel migration needs up.sql)");
     ImportedMigration mig;
     mig.version = m[1].str();
     mig.version.erase(std::remove(mig.version.begin(), mig.version.end(), '-'), mig.version.end());

@@ -65,7 +65,8 @@ ImportSet read_flyway(const fs::path& src) {
     auto& scripts = kind == "V" ? versioned : undo;
     for (const auto& [other, script] : scripts)
       if (compare_versions(other, version) == 0)
-        throw InputError(shown, 0, "version " + version + " appears twice (also " + shown_path(src, script.relative) + ")");
+        throw InputError(shown, 0,
+                         "version " + version + " appears twice (also " + shown_path(src, script.relative) + ")");
     std::string description = m[3].str();
     std::replace(description.begin(), description.end(), '_', ' ');
     scripts[version] = Script{relative, description};
@@ -74,7 +75,8 @@ ImportSet read_flyway(const fs::path& src) {
     const bool has_versioned = std::any_of(versioned.begin(), versioned.end(),
                                            [&](const auto& v) { return compare_versions(v.first, version) == 0; });
     if (!has_versioned)
-      throw InputError(shown_path(src, script.relative), 0, "undo script for version " + version + " without a V script");
+      throw InputError(shown_path(src, script.relative), 0,
+                       "undo script for version " + version + " without a V script");
   }
   std::vector<std::string> order;
   for (const auto& entry : versioned) order.push_back(entry.first);
@@ -96,8 +98,7 @@ ImportSet read_flyway(const fs::path& src) {
     fs::path conf = src / script.relative;
     conf += ".conf";
     std::error_code ec;
-    if (fs::exists(conf, ec))
-      mig.revision.transactional = read_execute_in_transaction(conf, mig.source + ".conf");
+    if (fs::exists(conf, ec)) mig.revision.transactional = read_execute_in_transaction(conf, mig.source + ".conf");
     set.migrations.push_back(std::move(mig));
   }
   chain_in_order(set);

@@ -34,7 +34,8 @@ ImportSet read_golang_migrate(const std::filesystem::path& src) {
     std::smatch m;
     if (!std::regex_match(name, m, name_pattern)) continue;
     const std::string version = canonical_number(m[1].str());
-    if (version.size() > 20) throw InputError(shown_path(src, name), 0, "version does not fit an unsigned 64-bit integer");
+    if (version.size() > 20)
+      throw InputError(shown_path(src, name), 0, "version does not fit an unsigned 64-bit integer");
     Pair& pair = by_version[version];
     std::string& slot = m[3].str() == "up" ? pair.up : pair.down;
     if (!slot.empty())
@@ -61,7 +62,8 @@ ImportSet read_golang_migrate(const std::filesystem::path& src) {
     mig.revision.upgrade_sql = tidy_sql(strip_transaction_wrapper(read_source(src / pair.up, mig.source)));
     if (mig.revision.upgrade_sql.empty()) mig.revision.upgrade_sql = note_empty_migration(set, mig.source);
     std::string down;
-    if (!pair.down.empty()) down = tidy_sql(strip_transaction_wrapper(read_source(src / pair.down, shown_path(src, pair.down))));
+    if (!pair.down.empty())
+      down = tidy_sql(strip_transaction_wrapper(read_source(src / pair.down, shown_path(src, pair.down))));
     mig.revision.downgrade_sql = down.empty() ? note_missing_downgrade(set, mig.source) : down;
     set.migrations.push_back(std::move(mig));
   }

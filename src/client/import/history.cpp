@@ -63,8 +63,9 @@ HistoryState read_sqitch(const Connection& conn, const import::ImportSet& set, c
   // database is not in a state the plan describes until it is redeployed.
   const std::string events = resolve_table(conn, quote_identifier(registry) + ".events");
   if (!events.empty()) {
-    const PgResult last = conn.query(
-        "SELECT event, change FROM " + events + " WHERE project = $1 ORDER BY committed_at DESC LIMIT 1", {set.project});
+    const PgResult last =
+        conn.query("SELECT event, change FROM " + events + " WHERE project = $1 ORDER BY committed_at DESC LIMIT 1",
+                   {set.project});
     if (last.rows() == 1 && last.text(0, 0) == "fail")
       state.problem = registry + ".events: the last sqitch deploy of project " + set.project + " failed (change " +
                       last.text(0, 1) + "); deploy or revert with sqitch until it succeeds, then adopt";
@@ -83,8 +84,9 @@ HistoryState read_history(const Connection& conn, const import::ImportSet& set, 
   state.table = table;
   if (set.tool == "golang-migrate") {
     if (!columns.count("dirty"))
-      throw OperationError(table + " has no \"dirty\" column: that is dbmate's shape (one row per version), not "
-                                   "golang-migrate's; use --from dbmate");
+      throw OperationError(table +
+                           " has no \"dirty\" column: that is dbmate's shape (one row per version), not "
+                           "golang-migrate's; use --from dbmate");
     const PgResult r = conn.query("SELECT version::text, dirty FROM " + table);
     if (r.rows() > 1)
       state.problem = table + " has " + std::to_string(r.rows()) + " rows; golang-migrate keeps exactly one";
@@ -95,8 +97,9 @@ HistoryState read_history(const Connection& conn, const import::ImportSet& set, 
       state.current = r.text(0, 0);
   } else if (set.tool == "dbmate") {
     if (columns.count("dirty"))
-      throw OperationError(table + " has a \"dirty\" column: that is golang-migrate's shape (one row), not dbmate's; "
-                                   "use --from golang-migrate");
+      throw OperationError(table +
+                           " has a \"dirty\" column: that is golang-migrate's shape (one row), not dbmate's; "
+                           "use --from golang-migrate");
     require_columns(columns, {"version"}, table, "dbmate");
     state.applied = first_column(conn.query("SELECT version::text FROM " + table));
   } else if (set.tool == "diesel") {
@@ -104,8 +107,8 @@ HistoryState read_history(const Connection& conn, const import::ImportSet& set, 
     state.applied = first_column(conn.query("SELECT version::text FROM " + table));
   } else if (set.tool == "flyway") {
     require_columns(columns, {"installed_rank", "version", "type", "script", "success"}, table, "flyway");
-    const PgResult r = conn.query("SELECT coalesce(version, ''), type, script, success FROM " + table +
-                                  " ORDER BY installed_rank");
+    const PgResult r =
+        conn.query("SELECT coalesce(version, ''), type, script, success FROM " + table + " ORDER BY installed_rank");
     std::vector<import::FlywayRow> rows;
     for (int i = 0; i < r.rows(); ++i) rows.push_back({r.text(i, 0), r.text(i, 1), r.text(i, 2), r.text(i, 3) == "t"});
     return import::flyway_state(rows, set, table);

@@ -31,7 +31,8 @@ struct Plan {
 
 Plan parse_plan(const std::string& text, const std::string& shown) {
   // name [deps] planned_at planner <email> # note
-  static const std::regex change(R"(^\+?([^\s\[@#:%+-][^\s\[@#:]*)\s*(?:\[([^\]]*)\])?\s*(\S+)\s+([^<#]*?)\s*(<[^>]*>)?\s*(?:#\s?(.*))?$)");
+  static const std::regex change(
+      R"(^\+?([^\s\[@#:%+-][^\s\[@#:]*)\s*(?:\[([^\]]*)\])?\s*(\S+)\s+([^<#]*?)\s*(<[^>]*>)?\s*(?:#\s?(.*))?$)");
   static const std::regex pragma(R"(^%\s*([A-Za-z_-]+)\s*=\s*(.*?)\s*$)");
   Plan plan;
   std::set<std::string> seen;
@@ -53,8 +54,9 @@ Plan parse_plan(const std::string& text, const std::string& shown) {
     c.note = trim(m[6].str());
     c.line = line;
     if (!seen.insert(c.name).second)
-      throw InputError(shown, line,
-                       "change \"" + c.name + "\" is reworked (planned twice); reworked Sqitch changes are not supported");
+      throw InputError(
+          shown, line,
+          "change \"" + c.name + "\" is reworked (planned twice); reworked Sqitch changes are not supported");
     std::string deps = m[2].str();
     static const std::regex word(R"(\S+)");
     for (std::sregex_iterator it(deps.begin(), deps.end(), word), end; it != end; ++it) {
@@ -65,10 +67,12 @@ Plan parse_plan(const std::string& text, const std::string& shown) {
       }
       if (dep.find(':') != std::string::npos || dep.find('@') != std::string::npos)
         throw InputError(shown, line,
-                         "requirement \"" + dep + "\" names another project or a tagged version; only changes of "
-                         "this plan can become depends_on");
+                         "requirement \"" + dep +
+                             "\" names another project or a tagged version; only changes of "
+                             "this plan can become depends_on");
       if (!seen.count(dep))
-        throw InputError(shown, line, "\"" + c.name + "\" requires \"" + dep + "\", which the plan does not list before it");
+        throw InputError(shown, line,
+                         "\"" + c.name + "\" requires \"" + dep + "\", which the plan does not list before it");
       c.requires_.push_back(dep);
     }
     plan.changes.push_back(std::move(c));
@@ -114,7 +118,8 @@ ImportSet read_sqitch(const fs::path& src) {
       mig.revision.upgrade_sql += verify_comment(tidy_sql(read_source(src / verify, shown)), shown);
     }
     std::string down;
-    if (fs::exists(src / revert, ec)) down = tidy_sql(strip_transaction_wrapper(read_source(src / revert, shown_path(src, revert))));
+    if (fs::exists(src / revert, ec))
+      down = tidy_sql(strip_transaction_wrapper(read_source(src / revert, shown_path(src, revert))));
     mig.revision.downgrade_sql = down.empty() ? note_missing_downgrade(set, mig.source) : down;
     set.migrations.push_back(std::move(mig));
   }

@@ -40,9 +40,7 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 namespace {
 
-bool is_id_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
-}
+bool is_id_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
 
 std::string id_chars(const std::string& text) {
   std::string out;
@@ -77,8 +75,8 @@ std::string revision_id_for(const std::string& version, const std::string& name,
   if (base.size() > mm::kMaxRevisionIdLength)
     throw InputError(source, 0,
                      "version \"" + version + "\" is " + std::to_string(version.size()) +
-                         " characters long; a revision id holds at most " +
-                         std::to_string(mm::kMaxRevisionIdLength) + " (Alembic's varchar(32)) and keeps the whole version");
+                         " characters long; a revision id holds at most " + std::to_string(mm::kMaxRevisionIdLength) +
+                         " (Alembic's varchar(32)) and keeps the whole version");
   std::string id = base;
   const std::string rest = slug(name);
   if (!rest.empty() && base.size() + 1 < mm::kMaxRevisionIdLength) {
@@ -137,8 +135,10 @@ std::string note_missing_downgrade(ImportSet& set, const std::string& source) {
 }
 
 std::string note_empty_migration(ImportSet& set, const std::string& source) {
-  set.warnings.push_back(source + ": empty; imported as a revision that changes nothing but records its version, "
-                                  "as " + set.tool + " does");
+  set.warnings.push_back(source +
+                         ": empty; imported as a revision that changes nothing but records its version, "
+                         "as " +
+                         set.tool + " does");
   return "-- no SQL: " + source + " is empty in the " + set.tool + " history (" + set.tool +
          " applies and records it; so does this revision)\n";
 }
@@ -165,7 +165,8 @@ std::string strip_transaction_wrapper(const std::string& sql) {
   if (!std::regex_match(words(first.text), begin) || !std::regex_match(words(last.text), commit)) return sql;
   std::string out = sql;
   const auto replace = [&](const SqlStatement& s) {
-    out.replace(s.offset, s.text.size(), "-- " + trim(s.text) + "  (removed by import: each revision runs in a transaction)");
+    out.replace(s.offset, s.text.size(),
+                "-- " + trim(s.text) + "  (removed by import: each revision runs in a transaction)");
   };
   replace(last);  // back to front keeps the first offset valid
   replace(first);
@@ -185,8 +186,9 @@ std::string tidy_sql(const std::string& sql) {
 std::vector<std::string> list_dir(const fs::path& dir, const std::string& shown) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    throw InputError(shown, 0, ec && ec != std::errc::no_such_file_or_directory ? "cannot read: " + ec.message()
-                                                                               : "no such directory");
+    throw InputError(
+        shown, 0,
+        ec && ec != std::errc::no_such_file_or_directory ? "cannot read: " + ec.message() : "no such directory");
   std::vector<std::string> names;
   fs::directory_iterator it(dir, ec);
   if (ec) throw InputError(shown, 0, "cannot read the directory: " + ec.message());
@@ -198,9 +200,7 @@ std::vector<std::string> list_dir(const fs::path& dir, const std::string& shown)
   return names;
 }
 
-std::string read_source(const fs::path& path, const std::string& shown) {
-  return read_text_file(path.string(), shown);
-}
+std::string read_source(const fs::path& path, const std::string& shown) { return read_text_file(path.string(), shown); }
 
 std::string shown_path(const fs::path& src, const fs::path& relative) {
   return (src / relative).lexically_normal().generic_string();
@@ -210,7 +210,8 @@ std::string date_from_timestamp(const std::string& digits) {
   static const std::regex stamp(R"(^(\d{4})-?(\d{2})-?(\d{2})[-_T]?(\d{2})(\d{2})(\d{2})$)");
   std::smatch m;
   if (!std::regex_match(digits, m, stamp)) return {};
-  return m[1].str() + "-" + m[2].str() + "-" + m[3].str() + "T" + m[4].str() + ":" + m[5].str() + ":" + m[6].str() + "Z";
+  return m[1].str() + "-" + m[2].str() + "-" + m[3].str() + "T" + m[4].str() + ":" + m[5].str() + ":" + m[6].str() +
+         "Z";
 }
 
 int compare_versions(const std::string& a, const std::string& b) {

@@ -55,14 +55,15 @@ Interruption Interruption::from_json(const nlohmann::json& doc) {
 std::string Interruption::describe() const {
   const int done = failed_statement - 1;
   std::string out = "revision " + revision + " (" + direction + ", non-transactional) was interrupted at " + at + ": ";
-  out += done == 0 ? std::string("none of its ") + std::to_string(statements) + " statements ran"
-                   : "statements 1-" + std::to_string(done) + " of " + std::to_string(statements) +
-                         " ran and are committed";
+  out += done == 0
+             ? std::string("none of its ") + std::to_string(statements) + " statements ran"
+             : "statements 1-" + std::to_string(done) + " of " + std::to_string(statements) + " ran and are committed";
   if (state == "running")
     out += "; the client stopped (killed, crashed or lost its connection) while statement " +
            std::to_string(failed_statement) + " (" + location + ") ran: it may or may not have completed";
   else
-    out += "; statement " + std::to_string(failed_statement) + " (" + location + ") failed: [" + sqlstate + "] " + error;
+    out +=
+        "; statement " + std::to_string(failed_statement) + " (" + location + ") failed: [" + sqlstate + "] " + error;
   out += "\n  it is not recorded as applied. Resolve it with one of:";
   out += "\n    metamigrate repair --resume        run statements " + std::to_string(failed_statement) + "-" +
          std::to_string(statements) + " now and record the revision";
@@ -125,7 +126,8 @@ void InterruptionJournal::save(const nlohmann::json& doc, const Output& out) con
   fs::create_directories(dir_, ec);
   const fs::path ignore = dir_ / ".gitignore";
   if (!ec && !fs::exists(ignore, ec)) std::ofstream(ignore) << "# local state of the metamigrate client\n*\n";
-  const fs::path target = dir_ / kFile, temporary = dir_ / (std::string(kFile) + "." + std::to_string(::getpid()) + ".tmp");
+  const fs::path target = dir_ / kFile,
+                 temporary = dir_ / (std::string(kFile) + "." + std::to_string(::getpid()) + ".tmp");
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
     file << doc.dump(2) << "\n";

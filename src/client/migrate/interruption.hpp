@@ -27,13 +27,13 @@ struct Interruption {
   std::string database;         // user@host:port/db, for messages (no password)
   std::string provider;
   std::string revision;
-  std::string direction;        // upgrade / downgrade
-  int statements = 0;           // in the section
-  int failed_statement = 0;     // 1-based; statements before it are committed
-  std::string location;         // file:line of the failed statement
+  std::string direction;     // upgrade / downgrade
+  int statements = 0;        // in the section
+  int failed_statement = 0;  // 1-based; statements before it are committed
+  std::string location;      // file:line of the failed statement
   std::string sqlstate;
-  std::string error;            // empty while the statement runs
-  std::string at;               // UTC time
+  std::string error;  // empty while the statement runs
+  std::string at;     // UTC time
   // Written *before* each statement runs ("running") and replaced by the
   // outcome ("failed") or removed once the revision is recorded, so that
   // a client killed mid-statement (or a lost connection) leaves a record

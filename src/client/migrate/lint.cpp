@@ -9,8 +9,8 @@ std::string LintFinding::text() const {
 }
 
 nlohmann::json LintFinding::to_json() const {
-  return {{"file", file},         {"line", line},       {"rule", rule},      {"severity", severity},
-          {"message", message},   {"revision", revision}, {"section", section}};
+  return {{"file", file},       {"line", line},         {"rule", rule},      {"severity", severity},
+          {"message", message}, {"revision", revision}, {"section", section}};
 }
 
 std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector<LintSection>& sections,
@@ -30,10 +30,10 @@ std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector
     results = conn.pipeline(queries);
   } catch (const ServerError& e) {
     if (e.sqlstate() == "3F000" || e.sqlstate() == "42883")
-      throw OperationError("lint runs inside PostgreSQL, and " + conn.describe() +
-                               " has no metamigrate extension (" + e.what() + ")",
-                           "Point --dsn (or METAMIGRATE_DSN, DATABASE_URL, PGHOST...) at a database where "
-                           "'CREATE EXTENSION metamigrate' was run; any such database will do, lint changes nothing.");
+      throw OperationError(
+          "lint runs inside PostgreSQL, and " + conn.describe() + " has no metamigrate extension (" + e.what() + ")",
+          "Point --dsn (or METAMIGRATE_DSN, DATABASE_URL, PGHOST...) at a database where "
+          "'CREATE EXTENSION metamigrate' was run; any such database will do, lint changes nothing.");
     throw;
   }
   for (std::size_t i = 0; i < sent.size(); ++i) {

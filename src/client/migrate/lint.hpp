@@ -14,13 +14,13 @@
 namespace mmc {
 
 struct LintFinding {
-  std::string file;      // as shown in messages
-  int line = 0;          // line in the file
+  std::string file;  // as shown in messages
+  int line = 0;      // line in the file
   std::string rule;
   std::string severity;  // "error" or "warning"
   std::string message;
   std::string revision;
-  std::string section;   // "upgrade" or "downgrade"
+  std::string section;  // "upgrade" or "downgrade"
 
   // "file:line: rule: message (severity)"
   std::string text() const;

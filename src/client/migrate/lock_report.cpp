@@ -47,8 +47,9 @@ void explain_lock_timeout(const Connection& observer, const ProviderDir& provide
   if (statement.empty()) return;
   const PgResult holders = observer.query(sql::lock_holders(statement));
   if (holders.rows() == 0) {
-    error.notes.push_back("could not tell which session blocked it: nobody holds a lock on the tables the failing "
-                          "statement names any more; run the command again (or with a longer --lock-timeout)");
+    error.notes.push_back(
+        "could not tell which session blocked it: nobody holds a lock on the tables the failing "
+        "statement names any more; run the command again (or with a longer --lock-timeout)");
     return;
   }
   for (int row = 0; row < holders.rows(); ++row) {

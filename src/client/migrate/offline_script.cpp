@@ -11,9 +11,7 @@ std::string qualified_table(const Manifest& m) {
   return quote_identifier(m.version_table.schema) + "." + quote_identifier(m.version_table.name);
 }
 
-std::string heads_text(const std::vector<std::string>& heads) {
-  return heads.empty() ? "(base)" : mm::join(heads);
-}
+std::string heads_text(const std::vector<std::string>& heads) { return heads.empty() ? "(base)" : mm::join(heads); }
 
 // Version-table changes of one step, as Alembic writes them: an UPDATE when
 // one row replaces another, else DELETEs and INSERTs.
@@ -44,8 +42,8 @@ std::string transaction_settings(const OfflineScriptOptions& o) {
 std::string version_table_ddl(const Manifest& m, bool if_not_exists) {
   return std::string("CREATE TABLE ") + (if_not_exists ? "IF NOT EXISTS " : "") + qualified_table(m) + " (" +
          quote_identifier(m.version_table.column) + " VARCHAR(32) NOT NULL, CONSTRAINT " +
-         quote_identifier(m.version_table.name + "_pkc") + " PRIMARY KEY (" +
-         quote_identifier(m.version_table.column) + "));\n";
+         quote_identifier(m.version_table.name + "_pkc") + " PRIMARY KEY (" + quote_identifier(m.version_table.column) +
+         "));\n";
 }
 
 std::string render_offline_script(const ProviderDir& provider, const mm::Plan& plan, const OfflineScriptOptions& o) {
@@ -53,10 +51,10 @@ std::string render_offline_script(const ProviderDir& provider, const mm::Plan& p
   const mm::RevisionGraph& graph = provider.graph();
   const char* verb = mm::to_string(o.direction);
   std::string out;
-  out += "-- metamigrate " METAMIGRATE_VERSION " offline " + std::string(verb) + " script for provider " + m.key() +
-         "\n";
-  out += "-- from: " + heads_text(plan.heads_before) + (o.from_description.empty() ? "" : " (" + o.from_description + ")") +
-         "\n";
+  out +=
+      "-- metamigrate " METAMIGRATE_VERSION " offline " + std::string(verb) + " script for provider " + m.key() + "\n";
+  out += "-- from: " + heads_text(plan.heads_before) +
+         (o.from_description.empty() ? "" : " (" + o.from_description + ")") + "\n";
   out += "-- to:   " + heads_text(plan.heads_after) + " (target " + o.target + ")\n";
   out += "-- steps: " + std::to_string(plan.steps.size()) + "\n";
   out += "-- Run it with plain psql, e.g.:  psql -v ON_ERROR_STOP=1 -d DBNAME -f this-file.sql\n";
@@ -67,7 +65,8 @@ std::string render_offline_script(const ProviderDir& provider, const mm::Plan& p
   // search_path; the script does the same so objects get the same owner.
   out += "SET search_path TO " + quote_identifier(m.version_table.schema) + ";\n";
   if (o.set_role)
-    out += "SET ROLE " + quote_identifier(m.owner_role) + ";  -- drop this line (or use --no-owner) to create objects as yourself\n";
+    out += "SET ROLE " + quote_identifier(m.owner_role) +
+           ";  -- drop this line (or use --no-owner) to create objects as yourself\n";
   out += "\nBEGIN;\n" + transaction_settings(o);
   if (plan.heads_before.empty() && !o.version_table_exists) out += "\n" + version_table_ddl(m, true);
 
@@ -78,7 +77,8 @@ std::string render_offline_script(const ProviderDir& provider, const mm::Plan& p
     const bool upgrade = step.direction == mm::Direction::Upgrade;
     const std::string& sql = upgrade ? rev.upgrade_sql : rev.downgrade_sql;
     const std::string parents = rev.down_revisions.empty() ? "<base>" : mm::join(rev.down_revisions);
-    out += "\n-- Running " + std::string(verb) + " " + (upgrade ? parents + " -> " + rev.id : rev.id + " -> " + parents) +
+    out += "\n-- Running " + std::string(verb) + " " +
+           (upgrade ? parents + " -> " + rev.id : rev.id + " -> " + parents) +
            (rev.message.empty() ? "" : ": " + rev.message) + "\n";
     out += "-- revision " + rev.id + " from " + file.source + (rev.transactional ? "" : " (non-transactional)") + "\n";
     if (!rev.transactional && in_transaction) {

@@ -117,9 +117,15 @@ nlohmann::json MigrationReport::to_json() const {
                           {"statements", s.statements},
                           {"duration_ms", s.duration_ms},
                           {"transactional", s.transactional}});
-  nlohmann::json doc = {{"provider", provider}, {"operation", operation},       {"target", target},
-                        {"mode", mode},         {"from", from},                 {"to", to},
-                        {"steps", steps_json},  {"transactions", transactions}, {"duration_ms", duration_ms}};
+  nlohmann::json doc = {{"provider", provider},
+                        {"operation", operation},
+                        {"target", target},
+                        {"mode", mode},
+                        {"from", from},
+                        {"to", to},
+                        {"steps", steps_json},
+                        {"transactions", transactions},
+                        {"duration_ms", duration_ms}};
   if (!catalog.is_null()) {
     nlohmann::json tables = nlohmann::json::array();
     for (const auto& t : catalog.value("tables", nlohmann::json::array()))
@@ -242,7 +248,8 @@ MigrationReport MigrationRunner::new_report(const MigrationRequest& request, con
 
 std::vector<Query> MigrationRunner::settings(const MigrationRequest& request, bool local) const {
   std::vector<Query> queries;
-  if (!request.lock_timeout_ms.empty()) queries.push_back(sql::set_config("lock_timeout", request.lock_timeout_ms, local));
+  if (!request.lock_timeout_ms.empty())
+    queries.push_back(sql::set_config("lock_timeout", request.lock_timeout_ms, local));
   if (!request.statement_timeout_ms.empty())
     queries.push_back(sql::set_config("statement_timeout", request.statement_timeout_ms, local));
   return queries;
@@ -307,12 +314,13 @@ MigrationReport MigrationRunner::run_in_one_transaction(const MigrationRequest& 
   OpenTransaction transaction(conn_);
   if (reserve_at) lifecycle_.reserved(json_value(opened[reserve_at]));
   if (plan_at) lint_plan(request, column_values(opened[plan_at]));
-  if (!conn_.in_transaction()) throw OperationError("the migration transaction ended unexpectedly; nothing was applied");
+  if (!conn_.in_transaction())
+    throw OperationError("the migration transaction ended unexpectedly; nothing was applied");
 
   // Round trip 2: migrate, finalize (+ hook), commit.
-  std::vector<PgResult> results = conn_.pipeline(
-      {sql::migrate(request.operation, key_, request.target), lifecycle_.finalize(operation_name(request.operation)),
-       sql::commit()});
+  std::vector<PgResult> results =
+      conn_.pipeline({sql::migrate(request.operation, key_, request.target),
+                      lifecycle_.finalize(operation_name(request.operation)), sql::commit()});
   const nlohmann::json result = json_value(results[0]);
   MigrationReport report = new_report(request, "one transaction");
   report.from = string_list(result.value("from", nlohmann::json::array()));
@@ -375,8 +383,8 @@ MigrationReport MigrationRunner::run_per_revision(const MigrationRequest& reques
     // rejects is left for the server to report.
     try {
       mm::Planner planner(provider_.graph(), heads);
-      const mm::Plan plan = request.operation == Operation::Upgrade ? planner.upgrade(request.target)
-                                                                    : planner.downgrade(request.target);
+      const mm::Plan plan =
+          request.operation == Operation::Upgrade ? planner.upgrade(request.target) : planner.downgrade(request.target);
       std::vector<std::string> revisions;
       for (const mm::PlanStep& step : plan.steps) revisions.push_back(provider_.graph().id(step.node));
       lint_plan(request, revisions);
@@ -397,8 +405,8 @@ MigrationReport MigrationRunner::run_per_revision(const MigrationRequest& reques
       // Reported by the caller's error already; the session ends soon.
     }
   };
-  out_.detail(std::string("server: CALL metamigrate.") + operation_name(request.operation) +
-              "_per_revision('" + request.target + "'), committing after every revision");
+  out_.detail(std::string("server: CALL metamigrate.") + operation_name(request.operation) + "_per_revision('" +
+              request.target + "'), committing after every revision");
   const std::vector<std::string> before = column_values(conn_.query(sql::current(key_)));
   nlohmann::json result;
   try {
@@ -408,11 +416,12 @@ MigrationReport MigrationRunner::run_per_revision(const MigrationRequest& reques
     try {
       const std::vector<std::string> now = column_values(conn_.query(sql::current(key_)));
       if (now != before)
-        e.notes.push_back("The revisions before the failing one are committed (one transaction per revision): the "
-                          "version table now holds " +
-                          (now.empty() ? std::string("no revision") : mm::join(now)) +
-                          ". Managed tables they created stay reserved until the next successful " +
-                          operation_name(request.operation) + " finalizes them.");
+        e.notes.push_back(
+            "The revisions before the failing one are committed (one transaction per revision): the "
+            "version table now holds " +
+            (now.empty() ? std::string("no revision") : mm::join(now)) +
+            ". Managed tables they created stay reserved until the next successful " +
+            operation_name(request.operation) + " finalizes them.");
       else
         e.notes.push_back("Nothing was committed: the version table still holds " +
                           (now.empty() ? std::string("no revision") : mm::join(now)) + ".");
@@ -509,8 +518,8 @@ MigrationReport MigrationRunner::run_in_parts(const MigrationRequest& request) {
   MigrationReport report = new_report(request, "in parts");
   report.from = plan.heads_before;
   progress_total_ = plan.steps.size();
-  out_.note("note: " + mm::join(top_level) + (top_level.size() == 1 ? " is" : " are") +
-            " non-transactional: this " + report.operation + " runs in " + std::to_string(parts.size()) +
+  out_.note("note: " + mm::join(top_level) + (top_level.size() == 1 ? " is" : " are") + " non-transactional: this " +
+            report.operation + " runs in " + std::to_string(parts.size()) +
             " parts, each committed on its own (transactional runs in their own transaction, " +
             "non-transactional statements outside any); a failure stops at that part and keeps the parts before it");
 
@@ -580,8 +589,8 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
   }
   top_level_conn_ = &session;
   out_.detail("client: running " + std::to_string(statements.size() - std::min(first, statements.size())) +
-              " statement(s) of " + file.revision.id + " outside a transaction, as role " + m.owner_role +
-              " (login " + session.user() + ")");
+              " statement(s) of " + file.revision.id + " outside a transaction, as role " + m.owner_role + " (login " +
+              session.user() + ")");
 
   // The same environment the server gives revision SQL: the owner role
   // (objects it creates belong to it) and the provider's search_path.
@@ -635,8 +644,8 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
     notes->push_back("Resolve it with 'metamigrate repair --resume' (runs statements " + std::to_string(i + 1) + "-" +
                      std::to_string(statements.size()) +
                      " and records the revision), 'metamigrate repair --mark-applied' (you finished it by hand) "
-                     "or 'metamigrate repair --forget' (you undid statements 1-" + std::to_string(ran ? i + 1 : i) +
-                     " by hand).");
+                     "or 'metamigrate repair --forget' (you undid statements 1-" +
+                     std::to_string(ran ? i + 1 : i) + " by hand).");
   };
   const auto started = Clock::now();
   for (std::size_t i = first; i < statements.size(); ++i) {
@@ -676,7 +685,8 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
                          : "; nothing of the revision ran"));
       } else if (outcome == Connection::CancelOutcome::Abandoned) {
         out_.warning("the server did not confirm the cancel of " + statement_name(i) + " (backend pid " + pid +
-                     "); it may still be running: SELECT pg_cancel_backend(" + pid + "); then see 'metamigrate current'");
+                     "); it may still be running: SELECT pg_cancel_backend(" + pid +
+                     "); then see 'metamigrate current'");
       } else {
         out_.note("note: " + statement_name(i) + " completed before the cancel reached it (recorded in " +
                   journal_.path() + " as running: see 'metamigrate current' and 'metamigrate repair')");
@@ -780,11 +790,10 @@ void MigrationRunner::check_interruption(const MigrationRequest& request) {
     journal_.clear(data_source_uid(), key_, out_);
     return;
   }
-  throw OperationError(std::string("refusing to ") + operation_name(request.operation) + " " + key_ + ": " +
-                           interrupted->describe(),
-                       "Running it again would repeat statements 1-" +
-                           std::to_string(interrupted->failed_statement - 1) + " of " + interrupted->revision +
-                           ", which are committed already.");
+  throw OperationError(
+      std::string("refusing to ") + operation_name(request.operation) + " " + key_ + ": " + interrupted->describe(),
+      "Running it again would repeat statements 1-" + std::to_string(interrupted->failed_statement - 1) + " of " +
+          interrupted->revision + ", which are committed already.");
 }
 
 void MigrationRunner::lint_plan(const MigrationRequest& request, const std::vector<std::string>& revisions) {
@@ -819,8 +828,8 @@ void MigrationRunner::lint_plan(const MigrationRequest& request, const std::vect
                    " before; 'metamigrate lint' lists them)");
   }
   if (request.strict_lint && !lint_findings_.empty())
-    throw OperationError(std::string("refusing to ") + operation_name(request.operation) + " " + key_ + ": lint found " +
-                             std::to_string(lint_findings_.size()) +
+    throw OperationError(std::string("refusing to ") + operation_name(request.operation) + " " + key_ +
+                             ": lint found " + std::to_string(lint_findings_.size()) +
                              (lint_findings_.size() == 1 ? " problem" : " problems") +
                              " in the revisions it would run (--strict-lint); nothing was applied",
                          "Fix them (docs/lint.md has the safe alternatives), or run without --strict-lint.");

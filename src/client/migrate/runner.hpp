@@ -43,13 +43,13 @@ namespace mmc {
 struct MigrationRequest {
   Operation operation = Operation::Upgrade;
   std::string target = "head";
-  bool purge = false;              // stamp --purge
-  std::string lock_timeout_ms;     // empty: leave the server's setting
+  bool purge = false;           // stamp --purge
+  std::string lock_timeout_ms;  // empty: leave the server's setting
   std::string statement_timeout_ms;
-  bool no_wait = false;            // fail at once when another migration of the provider runs
+  bool no_wait = false;  // fail at once when another migration of the provider runs
   bool transaction_per_revision = false;
-  bool lint = true;                // print lint findings of the revisions about to run
-  bool strict_lint = false;        // refuse to run when lint finds anything
+  bool lint = true;          // print lint findings of the revisions about to run
+  bool strict_lint = false;  // refuse to run when lint finds anything
 };
 
 struct AppliedStep {
@@ -72,9 +72,9 @@ struct MigrationReport {
   int transactions = 0;  // separate transactions the operation used
   double duration_ms = 0;
   std::vector<LintFinding> lint;  // findings in the revisions that ran
-  nlohmann::json catalog;  // finalize's result (null for stamp)
-  std::string hook;        // the after_register hook that ran, if any
-  std::string executed_by;  // the login that ran it (a temporary credential's role)
+  nlohmann::json catalog;         // finalize's result (null for stamp)
+  std::string hook;               // the after_register hook that ran, if any
+  std::string executed_by;        // the login that ran it (a temporary credential's role)
 
   nlohmann::json to_json() const;
 };
@@ -124,7 +124,7 @@ class MigrationRunner {
   bool server_reported_progress_ = false;
   bool holding_session_lock_ = false;
   InterruptionJournal journal_;
-  std::optional<LockWatcher> watcher_;  // when the observer is another connection
+  std::optional<LockWatcher> watcher_;            // when the observer is another connection
   std::optional<LockWatcher> top_level_watcher_;  // when non-transactional statements run on another session
   Connection* top_level_conn_ = nullptr;          // that session, once used
   const LockWatcher* explaining_ = nullptr;       // the watcher of the session whose call failed last

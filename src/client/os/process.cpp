@@ -86,7 +86,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const fs::path& 
 
 TempDir::TempDir() {
   std::string pattern = (fs::temp_directory_path() / "metamigrate-import.XXXXXX").string();
-  if (!mkdtemp(pattern.data())) throw OperationError(std::string("cannot create a temporary directory: ") + std::strerror(errno));
+  if (!mkdtemp(pattern.data()))
+    throw OperationError(std::string("cannot create a temporary directory: ") + std::strerror(errno));
   path_ = pattern;
 }
 

@@ -44,7 +44,8 @@ SignalGuard::SignalGuard() {
 }
 
 SignalGuard::~SignalGuard() {
-  for (std::size_t i = 0; i < std::size(kWatchedSignals); ++i) sigaction(kWatchedSignals[i], &previous_actions[i], nullptr);
+  for (std::size_t i = 0; i < std::size(kWatchedSignals); ++i)
+    sigaction(kWatchedSignals[i], &previous_actions[i], nullptr);
 }
 
 int SignalGuard::received() { return received_signal; }
@@ -53,7 +54,9 @@ void SignalGuard::throw_if_received() {
   if (received_signal != 0) throw Interrupted(received_signal);
 }
 
-void SignalGuard::watch(Connection& conn) { conn.on_wait(&SignalGuard::throw_if_received, SignalGuard::kPollIntervalMs); }
+void SignalGuard::watch(Connection& conn) {
+  conn.on_wait(&SignalGuard::throw_if_received, SignalGuard::kPollIntervalMs);
+}
 
 int run_interruptible(const std::function<int()>& body) {
   int signal_number = 0;

@@ -43,7 +43,11 @@ std::string parse_duration_ms(const std::string& text, const std::string& option
   if (!unit.empty() && unit != "ms" && unit != "s" && unit != "min" && unit != "h" && unit != "d") throw not_a_duration;
   const double value = std::strtod(number.c_str(), nullptr);  // HUGE_VAL when out of range
   if (unit.empty() && value != 0.0) throw not_a_duration;
-  const double factor = unit.empty() || unit == "ms" ? 1 : unit == "s" ? 1e3 : unit == "min" ? 6e4 : unit == "h" ? 3.6e6 : 8.64e7;
+  const double factor = unit.empty() || unit == "ms" ? 1
+                        : unit == "s"                ? 1e3
+                        : unit == "min"              ? 6e4
+                        : unit == "h"                ? 3.6e6
+                                                     : 8.64e7;
   const double ms = std::round(value * factor);
   if (ms > 2147483647.0) throw UsageError(option + " \"" + text + "\" is too long (at most about 24 days)");
   return std::to_string(static_cast<long long>(ms));

@@ -28,8 +28,8 @@ std::size_t resolve_revision(const mm::RevisionGraph& graph, const std::string& 
     for (std::size_t h : graph.heads())
       if (members[h]) heads.push_back(h);
     if (heads.size() != 1)
-      throw UsageError("branch \"" + label + "\" has " + std::to_string(heads.size()) + " heads: " +
-                       mm::join(graph.ids(heads)));
+      throw UsageError("branch \"" + label + "\" has " + std::to_string(heads.size()) +
+                       " heads: " + mm::join(graph.ids(heads)));
     return heads[0];
   }
   return graph.resolve_id(spec);

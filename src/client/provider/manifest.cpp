@@ -17,8 +17,8 @@ using nlohmann::json;
 bool is_key_part(const std::string& value) {
   if (value.empty()) return false;
   for (char c : value) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     if (!ok) return false;
   }
   return value != "." && value != "..";
@@ -38,8 +38,7 @@ std::size_t skip_json_space(const std::string& text, std::size_t i) {
 
 // Offset of the next `"key"` at or after `from` that is followed by blanks
 // and ':', with the offset after the ':' in *after; npos when none.
-std::size_t find_key(const std::string& text, const std::string& key, std::size_t from,
-                     std::size_t* after = nullptr) {
+std::size_t find_key(const std::string& text, const std::string& key, std::size_t from, std::size_t* after = nullptr) {
   const std::string quoted = "\"" + key + "\"";
   for (std::size_t at = text.find(quoted, from); at != std::string::npos; at = text.find(quoted, at + 1)) {
     const std::size_t colon = skip_json_space(text, at + quoted.size());
@@ -190,8 +189,7 @@ std::string short_parse_message(const std::string& what) {
 
 void validate_key_part(const std::string& value, const char* what) {
   if (!is_key_part(value))
-    throw UsageError(std::string(what) + " \"" + value +
-                     "\" is not valid: use letters, digits, '_', '-' and '.' only");
+    throw UsageError(std::string(what) + " \"" + value + "\" is not valid: use letters, digits, '_', '-' and '.' only");
 }
 
 Manifest default_manifest(const std::string& package, const std::string& namespace_, const std::string& owner_role) {
@@ -224,15 +222,14 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   }
   ManifestReader reader(text, display);
   if (!doc.is_object()) throw InputError(display, 1, "the manifest must be a JSON object");
-  reader.reject_unknown_keys(doc,
-                             {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files",
-                              "metatables", "after_register", "lock_timeout", "statement_timeout",
-                              "transaction_per_revision", "tenant_schemas"},
-                             "the manifest");
+  reader.reject_unknown_keys(
+      doc,
+      {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files", "metatables", "after_register",
+       "lock_timeout", "statement_timeout", "transaction_per_revision", "tenant_schemas"},
+      "the manifest");
   Manifest m;
   m.package = reader.required_string(doc, "package");
-  if (!is_key_part(m.package))
-    reader.fail("package", "\"package\" must use letters, digits, '_', '-' and '.' only");
+  if (!is_key_part(m.package)) reader.fail("package", "\"package\" must use letters, digits, '_', '-' and '.' only");
   m.namespace_ = reader.required_string(doc, "namespace");
   if (!is_key_part(m.namespace_))
     reader.fail("namespace", "\"namespace\" must use letters, digits, '_', '-' and '.' only");
@@ -252,7 +249,8 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
     if (!ts.contains("query"))
       reader.fail("tenant_schemas", "\"tenant_schemas\" lacks \"query\" (SQL returning the tenant schema names)");
     m.tenant_schemas.query = reader.string_value(ts["query"], "query");
-    if (ts.contains("placeholder")) m.tenant_schemas.placeholder = reader.string_value(ts["placeholder"], "placeholder");
+    if (ts.contains("placeholder"))
+      m.tenant_schemas.placeholder = reader.string_value(ts["placeholder"], "placeholder");
     m.version_table.schema = m.tenant_schemas.placeholder;
     m.schemas = {m.tenant_schemas.placeholder};
   }
@@ -320,14 +318,17 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   if (doc.contains("after_register")) {
     m.after_register = doc["after_register"];
     if (!m.after_register.is_null() && !m.after_register.is_string())
-      reader.fail("after_register", "\"after_register\" must be null or a function name (schema.function taking one jsonb)");
+      reader.fail("after_register",
+                  "\"after_register\" must be null or a function name (schema.function taking one jsonb)");
     if (m.after_register.is_string() && !is_function_name(m.after_register.get<std::string>()))
-      reader.fail("after_register", "\"after_register\" must name a function as schema.function (plain identifiers), not \"" +
-                                        m.after_register.get<std::string>() + "\"");
+      reader.fail("after_register",
+                  "\"after_register\" must name a function as schema.function (plain identifiers), not \"" +
+                      m.after_register.get<std::string>() + "\"");
   }
   for (const char* key : {"lock_timeout", "statement_timeout"}) {
     if (!doc.contains(key) || doc[key].is_null()) continue;
-    if (!doc[key].is_string()) reader.fail(key, std::string("\"") + key + "\" must be a duration string such as \"5s\"");
+    if (!doc[key].is_string())
+      reader.fail(key, std::string("\"") + key + "\" must be a duration string such as \"5s\"");
     std::string ms;
     try {
       ms = parse_duration_ms(doc[key].get<std::string>(), std::string("\"") + key + "\"");
@@ -362,9 +363,8 @@ std::string render_manifest(const Manifest& m) {
   doc["package"] = m.package;
   doc["namespace"] = m.namespace_;
   doc["owner_role"] = m.owner_role;
-  doc["version_table"] = {{"schema", m.version_table.schema},
-                          {"name", m.version_table.name},
-                          {"column", m.version_table.column}};
+  doc["version_table"] = {
+      {"schema", m.version_table.schema}, {"name", m.version_table.name}, {"column", m.version_table.column}};
   doc["schemas"] = m.schemas;
   doc["schema_files"] = m.schema_files;
   doc["metatables"] = nlohmann::ordered_json::parse(tables.dump());

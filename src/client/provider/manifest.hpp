@@ -23,7 +23,7 @@ struct MetaTableEntry {
   std::string schema;      // default: the version table's schema (where unqualified revision SQL creates tables)
   std::string identifier;  // logical identifier; default: the table name
   std::string kind = "meta_table";  // or "time_index_meta_table"
-  std::string namespace_;  // catalog namespace; default: the package (server side)
+  std::string namespace_;           // catalog namespace; default: the package (server side)
 };
 
 // Defaults of `upgrade`/`downgrade` that the command line may override.
@@ -37,7 +37,7 @@ struct MigrationDefaults {
 // returns (run on the target database), each as a provider of its own
 // (see docs/fleet.md and client/tenant.hpp).
 struct TenantSchemas {
-  std::string query;                    // empty: no tenant schemas
+  std::string query;                     // empty: no tenant schemas
   std::string placeholder = "{tenant}";  // replaced in revision SQL and manifest schema names
 
   bool enabled() const { return !query.empty(); }

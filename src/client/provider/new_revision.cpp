@@ -56,7 +56,8 @@ std::string write_new_revision(const ProviderDir& provider, const mm::Revision& 
   } catch (const mm::Error& e) {
     throw UsageError(e.what());
   }
-  const fs::path relative = fs::path("versions") / provider.manifest().namespace_ / (revision.id + "_" + slug_of(revision.message) + ".sql");
+  const fs::path relative =
+      fs::path("versions") / provider.manifest().namespace_ / (revision.id + "_" + slug_of(revision.message) + ".sql");
   const fs::path path = provider.dir() / relative;
   if (fs::exists(path)) throw UsageError(provider.display(relative) + " already exists");
   std::ofstream file(path, std::ios::binary);

@@ -67,8 +67,8 @@ std::vector<ListedFile> list_revision_files(const fs::path& dir, const fs::path&
     if (::fstatat(::dirfd(listing), file.name.c_str(), &file.status, 0) != 0) {
       const int error = errno;
       struct stat link;
-      const bool is_link = ::fstatat(::dirfd(listing), file.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 &&
-                           S_ISLNK(link.st_mode);
+      const bool is_link =
+          ::fstatat(::dirfd(listing), file.name.c_str(), &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode);
       throw InputError(shown_dir + file.name, 0,
                        std::string(is_link ? "broken symbolic link: " : "cannot read: ") + std::strerror(error));
     }
@@ -82,8 +82,8 @@ std::vector<ListedFile> list_revision_files(const fs::path& dir, const fs::path&
 // One revision file: from the header cache when it is unchanged (header
 // only), else read and parsed. `stamp` receives the status it was read with.
 RevisionFile load_revision_file(const ListedFile& listed, const std::string& read_path, const std::string& shown,
-                                const std::string& source, ProviderDir::Contents contents,
-                                RevisionHeaderCache& cache, FileStamp* stamp, ProviderDir::LoadStats& stats) {
+                                const std::string& source, ProviderDir::Contents contents, RevisionHeaderCache& cache,
+                                FileStamp* stamp, ProviderDir::LoadStats& stats) {
   *stamp = FileStamp::of(listed.status);
   if (contents == ProviderDir::Contents::HeadersOnly) {
     if (std::optional<RevisionFile> cached = cache.take(listed.name, *stamp)) {

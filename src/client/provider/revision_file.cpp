@@ -89,8 +89,7 @@ std::vector<std::string> split_lines(const std::string& text) {
 
 class Parser {
  public:
-  Parser(const std::string& text, const std::string& path, const std::string& source)
-      : lines_(split_lines(text)) {
+  Parser(const std::string& text, const std::string& path, const std::string& source) : lines_(split_lines(text)) {
     file_.path = path;
     file_.source = source;
   }
@@ -145,8 +144,8 @@ class Parser {
                     "\" (known keys: revision, down_revision, branch_labels, depends_on, message, create_date, "
                     "transactional)");
       if (file_.key_lines[index])
-        fail(i, "header key \"" + key + "\" appears twice (first on line " +
-                    std::to_string(file_.key_lines[index]) + ")");
+        fail(i,
+             "header key \"" + key + "\" appears twice (first on line " + std::to_string(file_.key_lines[index]) + ")");
       file_.key_lines[index] = static_cast<int>(i) + 1;
       apply_header(i, key, trim(value));
     }
@@ -166,7 +165,8 @@ class Parser {
     std::size_t start = 0;
     while (true) {
       const std::size_t comma = value.find(',', start);
-      const std::string item = trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+      const std::string item =
+          trim(value.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
       if (item.empty()) fail(line, std::string("empty entry in ") + what + " list");
       validate_id(line, item, what);
       out.push_back(item);
@@ -218,8 +218,8 @@ class Parser {
       if (marker == "upgrade") return i;
       if (lines_[i].compare(0, kImported.size(), kImported) == 0) {
         const std::size_t colon = lines_[i].find(':', kImported.size());
-        file_.imported_from = trim(lines_[i].substr(kImported.size(), colon == std::string::npos ? std::string::npos
-                                                                                                 : colon - kImported.size()));
+        file_.imported_from = trim(lines_[i].substr(
+            kImported.size(), colon == std::string::npos ? std::string::npos : colon - kImported.size()));
       }
       if (!marker.empty()) fail(i, "expected '-- metamigrate:upgrade' before '" + trim(lines_[i]) + "'");
       if (!is_blank(lines_[i]) && !is_comment(lines_[i]))

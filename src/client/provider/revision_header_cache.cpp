@@ -31,7 +31,9 @@ std::int64_t nanoseconds(const struct timespec& t) {
   return static_cast<std::int64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec;
 }
 
-std::string format_line() { return "metamigrate revision headers " + std::to_string(kFormat) + " " METAMIGRATE_VERSION; }
+std::string format_line() {
+  return "metamigrate revision headers " + std::to_string(kFormat) + " " METAMIGRATE_VERSION;
+}
 
 // FNV-1a: a stable file name per revision directory.
 std::string hash_name(const std::string& text) {
@@ -54,8 +56,10 @@ bool read_own_file(const fs::path& path, std::string* bytes, struct stat* st) {
     while (ok && done < bytes->size()) {
       const ssize_t got = ::read(fd, &(*bytes)[done], bytes->size() - done);
       if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) ok = false;
-      else done += static_cast<std::size_t>(got);
+      if (got <= 0)
+        ok = false;
+      else
+        done += static_cast<std::size_t>(got);
     }
   }
   ::close(fd);
@@ -204,8 +208,7 @@ void RevisionHeaderCache::load() {
     e.header.create_date = std::string(date);
   }
   if (!in.next("end", &value)) return;  // truncated
-  if (!std::is_sorted(entries.begin(), entries.end(),
-                      [](const Entry& a, const Entry& b) { return a.name < b.name; }))
+  if (!std::is_sorted(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; }))
     return;
   loaded_ = std::move(entries);
   written_ns_ = nanoseconds(st.st_mtim);

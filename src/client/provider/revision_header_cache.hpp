@@ -30,8 +30,7 @@ struct FileStamp {
 
   static FileStamp of(const struct stat& st);
   bool operator==(const FileStamp& o) const {
-    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns &&
-           ctime_ns == o.ctime_ns;
+    return device == o.device && inode == o.inode && size == o.size && mtime_ns == o.mtime_ns && ctime_ns == o.ctime_ns;
   }
   bool operator!=(const FileStamp& o) const { return !(*this == o); }
 };

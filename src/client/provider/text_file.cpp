@@ -92,11 +92,12 @@ std::string read_text_file(const std::string& path, const std::string& display, 
     char text[64];
     std::snprintf(text, sizeof text, "%.1f MiB; at most %.0f MiB", static_cast<double>(size) / (1 << 20),
                   static_cast<double>(max_bytes) / (1 << 20));
-    throw InputError(display, 0, std::string("file too large (") + text + ")" +
-                                     (max_bytes == kMaxRevisionFileBytes
-                                          ? ": keep bulk data out of revisions (COPY from a file, or batches in "
-                                            "the application)"
-                                          : ""));
+    throw InputError(
+        display, 0,
+        std::string("file too large (") + text + ")" +
+            (max_bytes == kMaxRevisionFileBytes ? ": keep bulk data out of revisions (COPY from a file, or batches in "
+                                                  "the application)"
+                                                : ""));
   };
   const auto size = static_cast<std::uintmax_t>(st.st_size);
   if (size > max_bytes) too_large(size);

@@ -86,8 +86,9 @@ Connection::Connection(const ConnectTarget& target, const Output& out) : out_(ou
     }
     PQconninfoFree(parsed);
   }
-  const std::string shown = target.conninfo.empty() ? std::string("libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, ...)")
-                                                    : mask_dsn(target.conninfo) + " (from " + target.origin + ")";
+  const std::string shown = target.conninfo.empty()
+                                ? std::string("libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, ...)")
+                                : mask_dsn(target.conninfo) + " (from " + target.origin + ")";
   out_.detail(role.empty() ? "connecting to " + shown
                            : "connecting as " + target.origin + " " + role + " (password not shown) to " + where);
   // expand_dbname: the first dbname slot carries the whole URI/conninfo,
@@ -188,7 +189,8 @@ PgResult Connection::query(const std::string& sql, const std::vector<Param>& par
     throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
   PgResult result(next_result());
   while (PGresult* extra = next_result()) PQclear(extra);
-  if (!result.get()) throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  if (!result.get())
+    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
   if (failed(result.get())) throw ServerError(result.get());
   return result;
 }

@@ -162,15 +162,18 @@ Connection& SchemaSession::top_level() {
         login_->query(sql::migration_connection(migration_login_request(manifest, *login_, options_.ttl_seconds))));
   } catch (ServerError& e) {
     annotate_server_error(e, &provider_);
-    e.notes.push_back("Non-transactional revisions always run as a temporary migration login (a member of the owner "
-                      "role \"" + manifest.owner_role + "\" and nothing else), also with --no-temp-credential.");
+    e.notes.push_back(
+        "Non-transactional revisions always run as a temporary migration login (a member of the owner "
+        "role \"" +
+        manifest.owner_role + "\" and nothing else), also with --no-temp-credential.");
     throw;
   }
   MigrationLogin login = connect_migration_login(
       issued, resolve_connect_target(dsn_), login_->user(), out_,
       "The statements of non-transactional revisions always run as a temporary migration login (a member of the "
       "owner role only), also with --no-temp-credential: admit the mm_tmp_* roles in pg_hba.conf, or connect as "
-      "the owner role \"" + manifest.owner_role + "\" itself.");
+      "the owner role \"" +
+          manifest.owner_role + "\" itself.");
   top_level_ = std::move(login.connection);
   top_level_role_ = login.role;
   out_.note("note: the statements of non-transactional revisions run as the temporary migration login " + login.role +

@@ -32,9 +32,9 @@ Query begin() { return {"BEGIN", {}}; }
 Query commit() { return {"COMMIT", {}}; }
 
 Query register_provider(const Manifest& m) {
-  return {"SELECT metamigrate.register_provider($1, $2, $3, $4, $5, $6)",
-          {m.package, m.namespace_, m.owner_role, m.version_table.schema, m.version_table.name,
-           m.version_table.column}};
+  return {
+      "SELECT metamigrate.register_provider($1, $2, $3, $4, $5, $6)",
+      {m.package, m.namespace_, m.owner_role, m.version_table.schema, m.version_table.name, m.version_table.column}};
 }
 
 // After register_provider, before anything else writes the provider row
@@ -52,9 +52,7 @@ Query set_provider_schemas(const Manifest& m) {
 
 Query data_source_uid() { return {"SELECT metamigrate.data_source_uid()::text", {}}; }
 
-Query verify(const std::string& key) {
-  return {"SELECT kind, detail FROM metamigrate.verify($1)", {key}};
-}
+Query verify(const std::string& key) { return {"SELECT kind, detail FROM metamigrate.verify($1)", {key}}; }
 
 Query upload_revisions(const ProviderDir& provider) {
   return {"SELECT metamigrate.upload_revisions($1, $2::jsonb, true)",
@@ -120,15 +118,17 @@ Query finalize(const std::string& key, const nlohmann::json& request, const std:
 }
 
 Query lint(const std::string& sql_text, bool transactional, bool lock_timeout_set) {
-  return {"SELECT rule, severity, line, message FROM metamigrate.lint($1, $2::boolean, $3::boolean) "
-          "ORDER BY line, rule",
-          {sql_text, std::string(transactional ? "true" : "false"), std::string(lock_timeout_set ? "true" : "false")}};
+  return {
+      "SELECT rule, severity, line, message FROM metamigrate.lint($1, $2::boolean, $3::boolean) "
+      "ORDER BY line, rule",
+      {sql_text, std::string(transactional ? "true" : "false"), std::string(lock_timeout_set ? "true" : "false")}};
 }
 
 Query lock_holders(const std::string& statement) {
-  return {"SELECT relation, pid::text, usename::text, mode, state, xact_start::text, query "
-          "FROM metamigrate.lock_holders($1)",
-          {statement}};
+  return {
+      "SELECT relation, pid::text, usename::text, mode, state, xact_start::text, query "
+      "FROM metamigrate.lock_holders($1)",
+      {statement}};
 }
 
 Query apply_step(const std::string& key, const std::string& revision, const std::string& direction) {
@@ -145,32 +145,30 @@ Query set_config(const std::string& name, const std::string& value, bool local) 
   return {"SELECT pg_catalog.set_config($1, $2, $3::boolean)", {name, value, std::string(local ? "true" : "false")}};
 }
 
-Query lock_provider(const std::string& key) {
-  return {"SELECT metamigrate.lock_provider_session($1)", {key}};
-}
+Query lock_provider(const std::string& key) { return {"SELECT metamigrate.lock_provider_session($1)", {key}}; }
 
-Query unlock_provider(const std::string& key) {
-  return {"SELECT metamigrate.unlock_provider_session($1)", {key}};
-}
+Query unlock_provider(const std::string& key) { return {"SELECT metamigrate.unlock_provider_session($1)", {key}}; }
 
 Query provider_lock_holder(const std::string& key) {
   return {std::string("SELECT a.pid::text, a.usename::text, COALESCE(a.xact_start, a.backend_start)::text, "
                       "COALESCE(a.application_name, '') FROM pg_catalog.pg_locks l "
                       "JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid "
                       "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ") +
-              kLockClass +
-              "::pg_catalog.oid AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = " + kLockSpace +
-              " AND l.pid <> pg_catalog.pg_backend_pid() LIMIT 1",
+              kLockClass + "::pg_catalog.oid AND l.objid = pg_catalog.hashtext($1)::pg_catalog.oid AND l.objsubid = " +
+              kLockSpace + " AND l.pid <> pg_catalog.pg_backend_pid() LIMIT 1",
           {key}};
 }
 
 }  // namespace sql
 
 bool registered_as(const nlohmann::json& state, const Manifest& m, bool version_row) {
-  const auto text = [&](const char* key) { return state.value(key, nlohmann::json()).is_string() ? state[key].get<std::string>() : ""; };
+  const auto text = [&](const char* key) {
+    return state.value(key, nlohmann::json()).is_string() ? state[key].get<std::string>() : "";
+  };
   return state.value("registered", false) && text("owner_role") == m.owner_role &&
          text("version_schema") == m.version_table.schema && text("version_table") == m.version_table.name &&
-         text("version_column") == m.version_table.column && state.value("schemas", nlohmann::json()) == nlohmann::json(m.schemas) &&
+         text("version_column") == m.version_table.column &&
+         state.value("schemas", nlohmann::json()) == nlohmann::json(m.schemas) &&
          (!version_row || state.value("version_meta_table", nlohmann::json()).is_object()) &&
          state.value("heads", nlohmann::json()).is_array();
 }
@@ -209,7 +207,8 @@ void annotate_server_error(ServerError& error, const ProviderDir* provider) {
     if (error.sqlstate() == "MM002" || error.sqlstate() == "MM003") error.input_refusal = true;
     return;
   }
-  static const std::regex context_pattern(R"(revision (\S+) \((upgrade|downgrade)\), (?:statement (\d+), )?(?:parsing, )?line (\d+))");
+  static const std::regex context_pattern(
+      R"(revision (\S+) \((upgrade|downgrade)\), (?:statement (\d+), )?(?:parsing, )?line (\d+))");
   std::smatch match;
   const std::string context = error.context();
   if (std::regex_search(context, match, context_pattern)) {

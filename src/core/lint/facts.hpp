@@ -56,20 +56,20 @@ struct AlterAction {
 struct StatementFacts {
   int line = 1;
   StatementKind kind = StatementKind::Other;
-  std::string relation;                 // table the statement works on (name as written, unqualified)
-  std::vector<std::string> relations;   // DROP TABLE / TRUNCATE lists
-  bool concurrent = false;              // CREATE INDEX CONCURRENTLY
-  std::vector<AlterAction> actions;     // ALTER TABLE sub-commands
-  std::string variable;                 // SET/RESET name, lower case
-  std::string enum_type;                // ALTER TYPE ... ADD VALUE
+  std::string relation;                // table the statement works on (name as written, unqualified)
+  std::vector<std::string> relations;  // DROP TABLE / TRUNCATE lists
+  bool concurrent = false;             // CREATE INDEX CONCURRENTLY
+  std::vector<AlterAction> actions;    // ALTER TABLE sub-commands
+  std::string variable;                // SET/RESET name, lower case
+  std::string enum_type;               // ALTER TYPE ... ADD VALUE
   std::string enum_value;
-  std::string old_name, new_name;       // renames
+  std::string old_name, new_name;            // renames
   std::vector<std::string> string_literals;  // string constants, from the scanner
-  std::string syntax_error;             // set when the SQL does not parse
+  std::string syntax_error;                  // set when the SQL does not parse
 };
 
 struct LintOptions {
-  bool transactional = true;     // the revision runs inside a transaction
+  bool transactional = true;      // the revision runs inside a transaction
   bool lock_timeout_set = false;  // the migration sets lock_timeout itself (client flag)
 };
 

@@ -95,7 +95,8 @@ class Linter {
       case StatementKind::DropTable:
         for (const auto& table : s.relations) {
           if (is_new(table)) continue;
-          add(s, "data-loss", "warning", "DROP TABLE " + table + " deletes its data; make sure nothing still uses it and it is backed up");
+          add(s, "data-loss", "warning",
+              "DROP TABLE " + table + " deletes its data; make sure nothing still uses it and it is backed up");
           needs_lock_timeout(s, table);
         }
         break;
@@ -155,17 +156,15 @@ class Linter {
         case AlterAction::Kind::AlterColumnType:
           if (existing && !is_safe_type_widening(a.old_type, a.new_type))
             add(s, "table-rewrite-type-change", "warning",
-                "changing " + column + " " + (a.old_type.empty() ? std::string() : "from " + a.old_type + " ") +
-                    "to " + a.new_type +
-                    " rewrites the table under an exclusive lock; add a new column, backfill, and swap");
+                "changing " + column + " " + (a.old_type.empty() ? std::string() : "from " + a.old_type + " ") + "to " +
+                    a.new_type + " rewrites the table under an exclusive lock; add a new column, backfill, and swap");
           locks = true;
           break;
         case AlterAction::Kind::SetNotNull:
           if (existing && !a.catalog_has_validated_not_null_check && !validated_not_null_.count(column))
             add(s, "set-not-null-scan", "warning",
-                "SET NOT NULL on " + column +
-                    " scans the whole table under an exclusive lock; first add CHECK (" + a.name +
-                    " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL");
+                "SET NOT NULL on " + column + " scans the whole table under an exclusive lock; first add CHECK (" +
+                    a.name + " IS NOT NULL) NOT VALID, VALIDATE CONSTRAINT it, then SET NOT NULL");
           locks = true;
           break;
         case AlterAction::Kind::AddForeignKey:

@@ -23,8 +23,7 @@ json parse_object(const std::string& text, const char* what) {
 
 std::string optional_string(const json& obj, const char* key, const std::string& where) {
   if (!obj.contains(key) || obj[key].is_null()) return {};
-  if (!obj[key].is_string())
-    throw Error(sqlstate::kInvalidParameter, where + ": \"" + key + "\" must be a string");
+  if (!obj[key].is_string()) throw Error(sqlstate::kInvalidParameter, where + ": \"" + key + "\" must be a string");
   return obj[key].get<std::string>();
 }
 
@@ -123,8 +122,7 @@ ReserveMatch match_reservation(const TableReservation& request, const std::strin
   for (const auto& row : candidates) {
     const bool same_name = row.schema_name == request.schema_name && row.table_name == request.table_name;
     if (row.status == "retired") {
-      if (same_name && row.provider_key == provider_key && row.identifier == request.identifier)
-        retired_match = &row;
+      if (same_name && row.provider_key == provider_key && row.identifier == request.identifier) retired_match = &row;
       continue;
     }
     if (same_name) {
@@ -137,11 +135,10 @@ ReserveMatch match_reservation(const TableReservation& request, const std::strin
         throw Error(sqlstate::kDuplicateObject,
                     "table " + request.schema_name + "." + request.table_name + " is reserved for identifier \"" +
                         row.identifier + "\", not \"" + request.identifier + "\"",
-                    "Provider \"" + provider_key + "\" owns it.",
-                    "Keep each identifier on its own physical table.");
+                    "Provider \"" + provider_key + "\" owns it.", "Keep each identifier on its own physical table.");
       if (row.kind != request.kind)
-        throw Error(sqlstate::kDuplicateObject, "table " + request.table_name + " is registered as kind " + row.kind +
-                                                    ", not " + request.kind);
+        throw Error(sqlstate::kDuplicateObject,
+                    "table " + request.table_name + " is registered as kind " + row.kind + ", not " + request.kind);
       return {ReserveOutcome::Reuse, row.uid, "physical_table_name"};
     }
     if (row.identifier == request.identifier && row.provider_key == provider_key)

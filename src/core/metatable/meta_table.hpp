@@ -23,8 +23,8 @@ struct TableReservation {
 struct ProviderFields {
   std::string package;
   std::string namespace_;
-  std::string provider_key;              // package:namespace
-  std::string version_meta_table_uid;    // optional
+  std::string provider_key;            // package:namespace
+  std::string version_meta_table_uid;  // optional
 };
 
 struct ReserveRequest {

@@ -22,8 +22,7 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
   auto resolve_edge = [&](const Revision& rev, const std::string& target, const char* kind) {
     auto it = index_.find(target);
     if (it == index_.end())
-      throw Error(sqlstate::kInvalidGraph,
-                  "revision \"" + rev.id + "\" names unknown " + kind + " \"" + target + "\"",
+      throw Error(sqlstate::kInvalidGraph, "revision \"" + rev.id + "\" names unknown " + kind + " \"" + target + "\"",
                   {}, "Upload the missing revision too, or fix the revision's header.");
     if (it->second == index_.at(rev.id))
       throw Error(sqlstate::kInvalidGraph, "revision \"" + rev.id + "\" names itself as its " + kind);
@@ -34,8 +33,7 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
     for (const auto& p : rev.down_revisions) {
       std::size_t j = resolve_edge(rev, p, "down_revision");
       if (std::find(parents_[i].begin(), parents_[i].end(), j) != parents_[i].end())
-        throw Error(sqlstate::kInvalidGraph,
-                    "revision \"" + rev.id + "\" lists down_revision \"" + p + "\" twice");
+        throw Error(sqlstate::kInvalidGraph, "revision \"" + rev.id + "\" lists down_revision \"" + p + "\" twice");
       parents_[i].push_back(j);
       children_[j].push_back(i);
     }
@@ -48,8 +46,8 @@ RevisionGraph::RevisionGraph(std::vector<Revision> revisions) : revisions_(std::
     for (const auto& label : rev.branch_labels) {
       validate_revision_id(label, "branch label");
       if (index_.count(label))
-        throw Error(sqlstate::kInvalidGraph, "branch label \"" + label + "\" of revision \"" + rev.id +
-                                                 "\" is also a revision id");
+        throw Error(sqlstate::kInvalidGraph,
+                    "branch label \"" + label + "\" of revision \"" + rev.id + "\" is also a revision id");
       auto [it, inserted] = label_owner_.emplace(label, i);
       if (!inserted && it->second != i)
         throw Error(sqlstate::kInvalidGraph, "branch label \"" + label + "\" is used by revisions \"" +
@@ -82,8 +80,8 @@ void RevisionGraph::check_acyclic() const {
   for (std::size_t i = 0; i < n; ++i)
     if (pending[i] != 0) cyclic.push_back(revisions_[i].id);
   std::sort(cyclic.begin(), cyclic.end());
-  throw Error(sqlstate::kInvalidGraph, "revision graph has a cycle through: " + join(cyclic),
-              {}, "Each revision's down_revision and depends_on must point to older revisions.");
+  throw Error(sqlstate::kInvalidGraph, "revision graph has a cycle through: " + join(cyclic), {},
+              "Each revision's down_revision and depends_on must point to older revisions.");
 }
 
 std::size_t RevisionGraph::find(const std::string& id) const {
@@ -104,12 +102,11 @@ std::size_t RevisionGraph::resolve_id(const std::string& id_or_prefix) const {
       }
   }
   if (matches.size() == 1) return match;
-  if (matches.empty())
-    throw Error(sqlstate::kUndefinedObject, "no revision matches \"" + id_or_prefix + "\"");
+  if (matches.empty()) throw Error(sqlstate::kUndefinedObject, "no revision matches \"" + id_or_prefix + "\"");
   std::sort(matches.begin(), matches.end());
   throw Error(sqlstate::kAmbiguousTarget,
-              "revision prefix \"" + id_or_prefix + "\" is ambiguous; candidates: " + join(matches),
-              {}, "Give more characters of the revision id.");
+              "revision prefix \"" + id_or_prefix + "\" is ambiguous; candidates: " + join(matches), {},
+              "Give more characters of the revision id.");
 }
 
 std::vector<std::size_t> RevisionGraph::heads() const {

@@ -50,8 +50,7 @@ class RevisionGraph {
   // dependents. Traversal starts at `roots_first` (in order) then the rest
   // of the subset by index, visiting parents before dependencies, so one
   // branch is completed before the next as Alembic does.
-  std::vector<std::size_t> dependency_order(const NodeSet& subset,
-                                            const std::vector<std::size_t>& roots_first) const;
+  std::vector<std::size_t> dependency_order(const NodeSet& subset, const std::vector<std::size_t>& roots_first) const;
 
   // Revisions carrying branch label `label` (declared on them, their
   // descendants, and their own ancestors up to the branch point).

@@ -12,8 +12,7 @@ const char* to_string(Direction d) { return d == Direction::Upgrade ? "upgrade" 
 Direction parse_direction(const std::string& text) {
   if (text == "upgrade" || text == "up") return Direction::Upgrade;
   if (text == "downgrade" || text == "down") return Direction::Downgrade;
-  throw Error(sqlstate::kInvalidParameter,
-              "direction must be \"upgrade\" or \"downgrade\", not \"" + text + "\"");
+  throw Error(sqlstate::kInvalidParameter, "direction must be \"upgrade\" or \"downgrade\", not \"" + text + "\"");
 }
 
 bool parse_relative(const std::string& target, RelativeTarget* out) {
@@ -46,8 +45,7 @@ Planner::Planner(const RevisionGraph& graph, const std::vector<std::string>& cur
       current_.push_back(node);
   }
   if (!unknown.empty())
-    throw Error(sqlstate::kInconsistentState,
-                "version table names revisions that are not uploaded: " + join(unknown),
+    throw Error(sqlstate::kInconsistentState, "version table names revisions that are not uploaded: " + join(unknown),
                 {}, "Upload the revision files that produced this database, or stamp it.");
   applied_ = graph.ancestors(current_);
 }
@@ -65,14 +63,13 @@ std::vector<std::string> Planner::heads_of(const NodeSet& applied) const {
   return out;
 }
 
-std::size_t Planner::single_current_head(const std::string& target,
-                                         const std::vector<std::size_t>& heads) const {
+std::size_t Planner::single_current_head(const std::string& target, const std::vector<std::size_t>& heads) const {
   if (heads.size() > 1) {
     std::vector<std::string> ids = graph_.ids(heads);
     std::sort(ids.begin(), ids.end());
     throw Error(sqlstate::kAmbiguousTarget,
-                "relative target \"" + target + "\" is ambiguous: the database has several heads: " + join(ids),
-                {}, "Use REV+N or REV-N with one of these heads.");
+                "relative target \"" + target + "\" is ambiguous: the database has several heads: " + join(ids), {},
+                "Use REV+N or REV-N with one of these heads.");
   }
   return heads.empty() ? RevisionGraph::npos : heads[0];
 }
@@ -87,16 +84,16 @@ std::size_t Planner::walk_up(std::size_t from, long steps, const std::string& ta
       next = graph_.children(node);
     }
     if (next.empty())
-      throw Error(sqlstate::kInvalidTarget,
-                  "relative target \"" + target + "\" goes past the head: only " + std::to_string(taken) +
-                      " revision(s) above " + (node == RevisionGraph::npos ? "base" : graph_.id(node)));
+      throw Error(sqlstate::kInvalidTarget, "relative target \"" + target + "\" goes past the head: only " +
+                                                std::to_string(taken) + " revision(s) above " +
+                                                (node == RevisionGraph::npos ? "base" : graph_.id(node)));
     if (next.size() > 1) {
       std::vector<std::string> ids = graph_.ids(next);
       std::sort(ids.begin(), ids.end());
       throw Error(sqlstate::kAmbiguousTarget,
                   "relative target \"" + target + "\" is ambiguous at " +
-                      (node == RevisionGraph::npos ? std::string("base") : graph_.id(node)) +
-                      ": it branches into " + join(ids),
+                      (node == RevisionGraph::npos ? std::string("base") : graph_.id(node)) + ": it branches into " +
+                      join(ids),
                   {}, "Name the branch revision explicitly.");
     }
     node = next[0];
@@ -136,8 +133,8 @@ std::vector<std::size_t> Planner::resolve_upgrade_target(const std::string& targ
     auto hs = graph_.heads();
     if (hs.size() > 1)
       throw Error(sqlstate::kAmbiguousTarget,
-                  "target \"head\" is ambiguous: the revision graph has several heads: " + join(graph_.ids(hs)),
-                  {}, "Use \"heads\", a label@head, a revision id, or merge the branches.");
+                  "target \"head\" is ambiguous: the revision graph has several heads: " + join(graph_.ids(hs)), {},
+                  "Use \"heads\", a label@head, a revision id, or merge the branches.");
     return hs;
   }
   std::size_t exact = graph_.find(target);
@@ -155,16 +152,15 @@ std::vector<std::size_t> Planner::resolve_upgrade_target(const std::string& targ
       return out;
     }
     if (suffix == "base")
-      throw Error(sqlstate::kInvalidTarget, "\"" + target + "\" is a downgrade target",
-                  {}, "Use \"" + name + "@head\" to upgrade a branch.");
-    throw Error(sqlstate::kInvalidParameter, "invalid target \"" + target + "\"",
-                {}, "After '@' use \"head\" or \"base\".");
+      throw Error(sqlstate::kInvalidTarget, "\"" + target + "\" is a downgrade target", {},
+                  "Use \"" + name + "@head\" to upgrade a branch.");
+    throw Error(sqlstate::kInvalidParameter, "invalid target \"" + target + "\"", {},
+                "After '@' use \"head\" or \"base\".");
   }
   RelativeTarget rel;
   if (parse_relative(target, &rel)) {
     if (rel.base.empty()) {
-      if (rel.delta < 0)
-        throw Error(sqlstate::kInvalidTarget, "\"" + target + "\" is a downgrade target");
+      if (rel.delta < 0) throw Error(sqlstate::kInvalidTarget, "\"" + target + "\" is a downgrade target");
       const std::size_t node = walk_up(single_current_head(target, heads), rel.delta, target);
       // "+0" with nothing applied stays at base: no revision to reach.
       if (node == RevisionGraph::npos) return {};
@@ -188,9 +184,8 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
     // them. A revision that only depends_on `keep` stays, as in Alembic:
     // `keep` remains applied, which is all it needs.
     if (!applied[keep])
-      throw Error(sqlstate::kInvalidTarget,
-                  "cannot downgrade to \"" + graph_.id(keep) + "\": it is not applied",
-                  {}, "Current heads: " + join(heads_of(applied)));
+      throw Error(sqlstate::kInvalidTarget, "cannot downgrade to \"" + graph_.id(keep) + "\": it is not applied", {},
+                  "Current heads: " + join(heads_of(applied)));
     NodeSet desc = graph_.descendants(graph_.children(keep));
     for (std::size_t i = 0; i < graph_.size(); ++i) removal[i] = desc[i] && applied[i];
   };
@@ -202,8 +197,7 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
     removal = applied;
     return removal;
   }
-  if (target == "heads")
-    throw Error(sqlstate::kInvalidTarget, "\"heads\" is not a downgrade target");
+  if (target == "heads") throw Error(sqlstate::kInvalidTarget, "\"heads\" is not a downgrade target");
   if (target == "head") {
     auto hs = graph_.heads();
     if (hs.size() != 1)
@@ -243,8 +237,8 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
       remove_above(out[0]);
       return removal;
     }
-    throw Error(sqlstate::kInvalidParameter, "invalid target \"" + target + "\"",
-                {}, "After '@' use \"head\" or \"base\".");
+    throw Error(sqlstate::kInvalidParameter, "invalid target \"" + target + "\"", {},
+                "After '@' use \"head\" or \"base\".");
   }
   RelativeTarget rel;
   if (parse_relative(target, &rel)) {
@@ -266,11 +260,13 @@ NodeSet Planner::resolve_downgrade_removal(const std::string& target, const Node
       throw Error(sqlstate::kAmbiguousTarget,
                   "relative target \"" + target + "\" is ambiguous at merge " + graph_.id(lowest) +
                       ", which has down revisions " + join(ids),
-                  {}, "Name the parent to go back to, e.g. downgrade " + ids[0] + " (that un-merges: " + join(ids) +
-                         " become heads again).");
+                  {},
+                  "Name the parent to go back to, e.g. downgrade " + ids[0] + " (that un-merges: " + join(ids) +
+                      " become heads again).");
     }
     if (!applied[lowest])
-      throw Error(sqlstate::kInvalidTarget, "cannot downgrade " + target + ": " + graph_.id(lowest) + " is not applied");
+      throw Error(sqlstate::kInvalidTarget,
+                  "cannot downgrade " + target + ": " + graph_.id(lowest) + " is not applied");
     remove_from({lowest});
     return removal;
   }
@@ -352,8 +348,7 @@ Plan Planner::stamp(const std::string& target, bool purge) const {
   const bool relative = graph_.find(target) == RevisionGraph::npos && parse_relative(target, &rel);
   const bool at_base = target.size() > 5 && target.compare(target.size() - 5, 5, "@base") == 0;
   std::vector<std::size_t> dests;
-  if (!at_base && !(relative && rel.base.empty() && rel.delta < 0))
-    dests = resolve_upgrade_target(target, start_heads);
+  if (!at_base && !(relative && rel.base.empty() && rel.delta < 0)) dests = resolve_upgrade_target(target, start_heads);
   if (dests.empty()) {
     // Targets that only make sense downwards (-N, label@base, REV-N below
     // base): trim the applied set as a downgrade would.
@@ -378,11 +373,10 @@ Plan Planner::stamp(const std::string& target, bool purge) const {
     if (replaced.empty())
       for (std::size_t h : start_heads)
         if (below[h]) replaced.push_back(h);
-    rows.erase(std::remove_if(rows.begin(), rows.end(),
-                              [&](std::size_t r) {
-                                return std::find(replaced.begin(), replaced.end(), r) != replaced.end();
-                              }),
-               rows.end());
+    rows.erase(
+        std::remove_if(rows.begin(), rows.end(),
+                       [&](std::size_t r) { return std::find(replaced.begin(), replaced.end(), r) != replaced.end(); }),
+        rows.end());
     if (std::find(rows.begin(), rows.end(), dest) == rows.end()) rows.push_back(dest);
   }
   plan.heads_after = graph_.ids(rows);
@@ -400,8 +394,7 @@ Plan Planner::single_step(const std::string& id, Direction direction) const {
       for (std::size_t p : *edges)
         if (!applied_[p]) missing.push_back(graph_.id(p));
     if (!missing.empty())
-      throw Error(sqlstate::kInvalidTarget,
-                  "revision \"" + id + "\" cannot be applied before " + join(missing));
+      throw Error(sqlstate::kInvalidTarget, "revision \"" + id + "\" cannot be applied before " + join(missing));
     return build_upgrade(applied_, {node});
   }
   if (!applied_[node]) throw Error(sqlstate::kInvalidTarget, "revision \"" + id + "\" is not applied");

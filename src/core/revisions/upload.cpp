@@ -47,11 +47,9 @@ std::vector<UploadedRevision> parse_upload(const std::string& json_text) {
   } catch (const json::parse_error& e) {
     throw Error(sqlstate::kInvalidParameter, std::string("revisions is not valid JSON: ") + e.what());
   }
-  if (!doc.is_array())
-    throw Error(sqlstate::kInvalidParameter, "revisions must be a JSON array of revision objects");
-  static const std::set<std::string> known = {"revision",     "down_revision", "branch_labels", "depends_on",
-                                              "message",      "upgrade_sql",   "downgrade_sql", "transactional",
-                                              "create_date",  "source"};
+  if (!doc.is_array()) throw Error(sqlstate::kInvalidParameter, "revisions must be a JSON array of revision objects");
+  static const std::set<std::string> known = {"revision",    "down_revision", "branch_labels", "depends_on",  "message",
+                                              "upgrade_sql", "downgrade_sql", "transactional", "create_date", "source"};
   std::vector<UploadedRevision> out;
   out.reserve(doc.size());
   for (std::size_t i = 0; i < doc.size(); ++i) {
@@ -66,8 +64,7 @@ std::vector<UploadedRevision> parse_upload(const std::string& json_text) {
     rev.id = id.get<std::string>();
     const std::string at = where(i, rev.id, up.source);
     for (auto it = obj.begin(); it != obj.end(); ++it)
-      if (!known.count(it.key()))
-        throw Error(sqlstate::kInvalidParameter, at + ": unknown field \"" + it.key() + "\"");
+      if (!known.count(it.key())) throw Error(sqlstate::kInvalidParameter, at + ": unknown field \"" + it.key() + "\"");
     try {
       validate_revision_id(rev.id);
     } catch (const Error& e) {
@@ -81,8 +78,7 @@ std::vector<UploadedRevision> parse_upload(const std::string& json_text) {
       throw Error(sqlstate::kInvalidParameter, at + ": \"message\" must be a string");
     if (message.is_string()) rev.message = message.get<std::string>();
     const json up_sql = obj.value("upgrade_sql", json());
-    if (!up_sql.is_string())
-      throw Error(sqlstate::kInvalidParameter, at + ": \"upgrade_sql\" must be a string");
+    if (!up_sql.is_string()) throw Error(sqlstate::kInvalidParameter, at + ": \"upgrade_sql\" must be a string");
     rev.upgrade_sql = up_sql.get<std::string>();
     const json down_sql = obj.value("downgrade_sql", json(""));
     if (!down_sql.is_string() && !down_sql.is_null())
@@ -111,8 +107,8 @@ std::string checksum_material(const Revision& revision) {
 
 namespace {
 std::string graph_fields(const Revision& r) {
-  return "down_revision [" + join(r.down_revisions) + "], depends_on [" + join(r.depends_on) +
-         "], transactional " + (r.transactional ? "true" : "false");
+  return "down_revision [" + join(r.down_revisions) + "], depends_on [" + join(r.depends_on) + "], transactional " +
+         (r.transactional ? "true" : "false");
 }
 
 bool same_place_in_graph(const Revision& a, const Revision& b) {
@@ -133,9 +129,10 @@ UploadPlan plan_upload(const std::vector<StoredRevision>& stored, const std::vec
     const Revision& rev = uploaded[i].revision;
     auto [it, inserted] = seen.emplace(rev.id, i);
     if (!inserted)
-      throw Error(sqlstate::kInvalidGraph,
-                  "revision \"" + rev.id + "\" appears twice in the upload" +
-                      (uploaded[i].source.empty() ? "" : " (" + uploaded[it->second].source + " and " + uploaded[i].source + ")"));
+      throw Error(sqlstate::kInvalidGraph, "revision \"" + rev.id + "\" appears twice in the upload" +
+                                               (uploaded[i].source.empty() ? ""
+                                                                           : " (" + uploaded[it->second].source +
+                                                                                 " and " + uploaded[i].source + ")"));
     UploadDecision decision{i, UploadAction::Insert, sha256_hex(checksum_material(rev))};
     auto found = stored_index.find(rev.id);
     if (found != stored_index.end()) {
@@ -147,13 +144,13 @@ UploadPlan plan_upload(const std::vector<StoredRevision>& stored, const std::vec
       if (same_all) {
         decision.action = UploadAction::Unchanged;
       } else if (applied.count(rev.id) && !same_sql) {
-        throw Error(sqlstate::kChecksumMismatch,
-                    "revision \"" + rev.id + "\" is applied and its SQL has changed",
+        throw Error(sqlstate::kChecksumMismatch, "revision \"" + rev.id + "\" is applied and its SQL has changed",
                     "stored checksum " + old.checksum + ", uploaded checksum " + decision.checksum,
                     "Restore the original file, or write a new revision for the change.");
       } else if (applied.count(rev.id) && !same_graph) {
         throw Error(sqlstate::kChecksumMismatch,
-                    "revision \"" + rev.id + "\" is applied and its down_revision, depends_on or transactional flag has changed",
+                    "revision \"" + rev.id +
+                        "\" is applied and its down_revision, depends_on or transactional flag has changed",
                     "stored: " + graph_fields(old.revision) + "; uploaded: " + graph_fields(rev),
                     "Restore the original header, or write a new revision for the change.");
       } else {

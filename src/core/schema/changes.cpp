@@ -67,10 +67,14 @@ bool rebuilt_around_type_change(const Node& dependent) {
     case Kind::MaterializedView:
     case Kind::Trigger:
     case Kind::Function:
-    case Kind::Default: return true;
-    case Kind::Column: return dependent.spec.contains("generated") && !dependent.spec.at("generated").is_null();
-    case Kind::Constraint: return dependent.spec.value("type", std::string()) == "foreign key";
-    default: return false;
+    case Kind::Default:
+      return true;
+    case Kind::Column:
+      return dependent.spec.contains("generated") && !dependent.spec.at("generated").is_null();
+    case Kind::Constraint:
+      return dependent.spec.value("type", std::string()) == "foreign key";
+    default:
+      return false;
   }
 }
 
@@ -86,9 +90,9 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
     if (!target) {
       c.action = Action::Drop;
     } else if (node.spec != target->spec || node.kind != target->kind) {
-      c.action = needs_replace(node, *target) ? Action::Replace
+      c.action = needs_replace(node, *target)                                 ? Action::Replace
                  : needs_recreate(node, *target) || node.kind != target->kind ? Action::Recreate
-                                                                               : Action::Alter;
+                                                                              : Action::Alter;
     }
     changes.emplace(key, c);
   }

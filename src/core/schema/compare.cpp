@@ -32,8 +32,8 @@ bool all_named(const json& list) {
   return true;
 }
 
-void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
-             std::size_t limit, const DifferenceWording& w);
+void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out, std::size_t limit,
+             const DifferenceWording& w);
 
 // A column order is worth reporting only when the same columns moved: added
 // or dropped columns are reported as such.
@@ -66,8 +66,8 @@ void compare_matched(const Matched& members, const std::function<std::string(con
   }
 }
 
-void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out,
-             std::size_t limit, const DifferenceWording& w) {
+void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out, std::size_t limit,
+             const DifferenceWording& w) {
   if (out.size() >= limit || a == b) return;
   if (a.is_object() && b.is_object()) {
     Matched fields;
@@ -75,18 +75,19 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
     for (auto it = b.begin(); it != b.end(); ++it) fields[it.key()].second = &it.value();
     if (path.rfind("tables[", 0) == 0)
       for (const char* written : {"column_order", "default_source"})
-        if (auto it = fields.find(written); it != fields.end() && !(w.how_written && it->second.first &&
-                                                                    it->second.second && same_names(it->second)))
+        if (auto it = fields.find(written);
+            it != fields.end() && !(w.how_written && it->second.first && it->second.second && same_names(it->second)))
           fields.erase(it);
-    compare_matched(fields, [&](const std::string& key) { return path.empty() ? key : path + "." + key; }, out,
-                    limit, w);
+    compare_matched(
+        fields, [&](const std::string& key) { return path.empty() ? key : path + "." + key; }, out, limit, w);
     return;
   }
   if (a.is_array() && b.is_array() && all_named(a) && all_named(b)) {
     Matched items;
     for (const json& e : a) items[element_name(e)].first = &e;
     for (const json& e : b) items[element_name(e)].second = &e;
-    compare_matched(items, [&](const std::string& name) { return path + "[" + name + "]"; }, out, limit, w);
+    compare_matched(
+        items, [&](const std::string& name) { return path + "[" + name + "]"; }, out, limit, w);
     return;
   }
   if (a.is_array() && b.is_array() && path == "dependencies") {

@@ -70,7 +70,8 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
              relation.name,
              key,
              json{{"expression", std::move(column.at("default"))}}};
-      if (auto it = column.find("default_source"); it != column.end() && it->is_string()) d.written = it->get<std::string>();
+      if (auto it = column.find("default_source"); it != column.end() && it->is_string())
+        d.written = it->get<std::string>();
       catalog.add_dependency(d.key, key);
       catalog.add(std::move(d));
     }
@@ -86,8 +87,7 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
       const json& ref = constraint.at("references");
       catalog.add_dependency(key, relation_key(Kind::Table, text_field(ref, "schema"), text_field(ref, "table")));
     }
-    catalog.add(Node{key, Kind::Constraint, relation.schema, name, relation.name, relation.key,
-                     std::move(constraint)});
+    catalog.add(Node{key, Kind::Constraint, relation.schema, name, relation.name, relation.key, std::move(constraint)});
   }
   for (json& index : mutable_array_field(object, "indexes")) {
     const std::string name = text_field(index, "name");
@@ -120,13 +120,27 @@ void append_json_string(Key& out, std::string_view text) {
   for (const char c : text) {
     const auto byte = static_cast<unsigned char>(c);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (byte < 0x20) {
           out += "\\u00";
@@ -176,20 +190,34 @@ Key relation_key(Kind kind, const std::string& schema, const std::string& name) 
 
 const char* kind_name(Kind kind) {
   switch (kind) {
-    case Kind::Schema: return "schema";
-    case Kind::Extension: return "extension";
-    case Kind::Type: return "type";
-    case Kind::Sequence: return "sequence";
-    case Kind::SequenceOwner: return "sequence owner";
-    case Kind::Table: return "table";
-    case Kind::Column: return "column";
-    case Kind::Default: return "default";
-    case Kind::Constraint: return "constraint";
-    case Kind::Index: return "index";
-    case Kind::View: return "view";
-    case Kind::MaterializedView: return "materialized view";
-    case Kind::Function: return "function";
-    case Kind::Trigger: return "trigger";
+    case Kind::Schema:
+      return "schema";
+    case Kind::Extension:
+      return "extension";
+    case Kind::Type:
+      return "type";
+    case Kind::Sequence:
+      return "sequence";
+    case Kind::SequenceOwner:
+      return "sequence owner";
+    case Kind::Table:
+      return "table";
+    case Kind::Column:
+      return "column";
+    case Kind::Default:
+      return "default";
+    case Kind::Constraint:
+      return "constraint";
+    case Kind::Index:
+      return "index";
+    case Kind::View:
+      return "view";
+    case Kind::MaterializedView:
+      return "materialized view";
+    case Kind::Function:
+      return "function";
+    case Kind::Trigger:
+      return "trigger";
   }
   return "?";
 }
@@ -199,20 +227,34 @@ int kind_rank(Kind kind) {
   // reads a table (a dependency PostgreSQL does not record) finds it;
   // functions that tables or views do depend on move ahead through edges.
   switch (kind) {
-    case Kind::Schema: return 0;
-    case Kind::Extension: return 1;
-    case Kind::Type: return 2;
-    case Kind::Sequence: return 3;
-    case Kind::Table: return 4;
-    case Kind::Column: return 5;
-    case Kind::Default: return 6;
-    case Kind::SequenceOwner: return 7;
-    case Kind::Constraint: return 8;
-    case Kind::Index: return 9;
-    case Kind::View: return 10;
-    case Kind::MaterializedView: return 11;
-    case Kind::Function: return 12;
-    case Kind::Trigger: return 13;
+    case Kind::Schema:
+      return 0;
+    case Kind::Extension:
+      return 1;
+    case Kind::Type:
+      return 2;
+    case Kind::Sequence:
+      return 3;
+    case Kind::Table:
+      return 4;
+    case Kind::Column:
+      return 5;
+    case Kind::Default:
+      return 6;
+    case Kind::SequenceOwner:
+      return 7;
+    case Kind::Constraint:
+      return 8;
+    case Kind::Index:
+      return 9;
+    case Kind::View:
+      return 10;
+    case Kind::MaterializedView:
+      return 11;
+    case Kind::Function:
+      return 12;
+    case Kind::Trigger:
+      return 13;
   }
   return 99;
 }
@@ -309,8 +351,8 @@ Catalog build_catalog(json model) {
   }
   for (json& f : mutable_array_field(model, "functions")) {
     const std::string schema = text_field(f, "schema"), name = text_field(f, "name");
-    add_top_level(catalog, Node{key_of({"function", schema, name, text_field(f, "identity_arguments")}),
-                                Kind::Function, schema, name, "", "", std::move(f)});
+    add_top_level(catalog, Node{key_of({"function", schema, name, text_field(f, "identity_arguments")}), Kind::Function,
+                                schema, name, "", "", std::move(f)});
   }
   for (const json& edge : array_field(model, "dependencies")) {
     if (!edge.is_array() || edge.size() != 2 || !edge[0].is_array() || !edge[1].is_array())

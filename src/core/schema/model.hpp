@@ -28,7 +28,7 @@ Key key_of(std::initializer_list<std::string_view> parts);
 enum class Kind {
   Schema,
   Extension,
-  Type,           // enum, domain or composite type
+  Type,  // enum, domain or composite type
   Sequence,
   SequenceOwner,  // ALTER SEQUENCE ... OWNED BY, kept apart to break the column <-> sequence cycle
   Table,
@@ -49,8 +49,14 @@ struct Node {
   Node() = default;
   Node(Key key_, Kind kind_, std::string schema_, std::string name_, std::string relation_, Key parent_, json spec_,
        int position_ = 0)
-      : key(std::move(key_)), kind(kind_), schema(std::move(schema_)), name(std::move(name_)),
-        relation(std::move(relation_)), parent(std::move(parent_)), spec(std::move(spec_)), position(position_) {}
+      : key(std::move(key_)),
+        kind(kind_),
+        schema(std::move(schema_)),
+        name(std::move(name_)),
+        relation(std::move(relation_)),
+        parent(std::move(parent_)),
+        spec(std::move(spec_)),
+        position(position_) {}
 
   Key key;
   Kind kind = Kind::Schema;

@@ -143,7 +143,8 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
   for (auto& table : raw["tables"]) {
     // The snapshot lists columns by attnum: keep that order before sorting.
     nlohmann::json order = nlohmann::json::array();
-    for (const auto& column : table.value("columns", nlohmann::json::array())) order.push_back(column.value("name", ""));
+    for (const auto& column : table.value("columns", nlohmann::json::array()))
+      order.push_back(column.value("name", ""));
     table["column_order"] = std::move(order);
     // Only folded defaults have a written form to keep.
     for (auto& column : table["columns"])
@@ -165,8 +166,9 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
     order.reserve(dependencies.size());
     for (std::size_t i = 0; i < dependencies.size(); ++i) order.emplace_back(dependencies[i].dump(), i);
     std::sort(order.begin(), order.end());
-    order.erase(std::unique(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-                order.end());
+    order.erase(
+        std::unique(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+        order.end());
   }
   dependencies = take_in_order(dependencies, order);
   return raw;

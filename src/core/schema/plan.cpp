@@ -33,7 +33,8 @@ std::map<Key, std::vector<const Node*>> columns_by_table(const Catalog& catalog)
     if (node.kind == Kind::Column && catalog.find(node.parent) && catalog.find(node.parent)->kind == Kind::Table)
       out[node.parent].push_back(&node);
   for (auto& [table, columns] : out)
-    std::stable_sort(columns.begin(), columns.end(), [](const Node* a, const Node* b) { return a->position < b->position; });
+    std::stable_sort(columns.begin(), columns.end(),
+                     [](const Node* a, const Node* b) { return a->position < b->position; });
   return out;
 }
 
@@ -50,7 +51,8 @@ std::vector<std::string> name_slots(const Node& n) {
     case Kind::MaterializedView:
     case Kind::Sequence:
     case Kind::Index:
-    case Kind::Type: return {slot({"relation", n.schema, n.name})};
+    case Kind::Type:
+      return {slot({"relation", n.schema, n.name})};
     case Kind::Constraint: {
       std::vector<std::string> out{slot({"constraint", n.schema, n.relation, n.name})};
       const std::string type = n.spec.value("type", std::string());
@@ -58,12 +60,18 @@ std::vector<std::string> name_slots(const Node& n) {
         out.push_back(slot({"relation", n.schema, n.name}));
       return out;
     }
-    case Kind::Column: return {slot({"column", n.schema, n.relation, n.name})};
-    case Kind::Trigger: return {slot({"trigger", n.schema, n.relation, n.name})};
-    case Kind::Function: return {slot({"function", n.schema, n.name, n.spec.value("identity_arguments", "")})};
-    case Kind::Schema: return {slot({"schema", n.name})};
-    case Kind::Extension: return {slot({"extension", n.name})};
-    default: return {};
+    case Kind::Column:
+      return {slot({"column", n.schema, n.relation, n.name})};
+    case Kind::Trigger:
+      return {slot({"trigger", n.schema, n.relation, n.name})};
+    case Kind::Function:
+      return {slot({"function", n.schema, n.name, n.spec.value("identity_arguments", "")})};
+    case Kind::Schema:
+      return {slot({"schema", n.name})};
+    case Kind::Extension:
+      return {slot({"extension", n.name})};
+    default:
+      return {};
   }
 }
 
@@ -115,7 +123,8 @@ class Planner {
       case Kind::Column:
       case Kind::Default:  // DROP COLUMN drops its default
       case Kind::Index:
-      case Kind::Trigger: return folded_into(n->parent);
+      case Kind::Trigger:
+        return folded_into(n->parent);
       case Kind::Constraint:
         // Foreign keys are always dropped on their own, so tables that
         // reference each other can be dropped in any order.
@@ -128,8 +137,10 @@ class Planner {
                                       render::text(owner->spec, "column"));
         return from_.find(column) && removes(action(column)) ? drop_home(column) : key;
       }
-      case Kind::SequenceOwner: return removes(action(n->parent)) ? drop_home(n->parent) : key;
-      default: return key;
+      case Kind::SequenceOwner:
+        return removes(action(n->parent)) ? drop_home(n->parent) : key;
+      default:
+        return key;
     }
   }
 
@@ -142,8 +153,10 @@ class Planner {
       return a == Action::Create || a == Action::Recreate;
     };
     switch (n->kind) {
-      case Kind::Column: return created(n->parent) ? create_home(n->parent) : key;
-      case Kind::Default: return created(n->parent) ? create_home(n->parent) : key;
+      case Kind::Column:
+        return created(n->parent) ? create_home(n->parent) : key;
+      case Kind::Default:
+        return created(n->parent) ? create_home(n->parent) : key;
       case Kind::Constraint: {
         const Node* table = to_.find(n->parent);
         const bool inline_ok = table && table->kind == Kind::Table && !render::present(table->spec, "partition_of") &&
@@ -151,7 +164,8 @@ class Planner {
                                render::flag(n->spec, "validated");
         return inline_ok && created(n->parent) ? create_home(n->parent) : key;
       }
-      default: return key;
+      default:
+        return key;
     }
   }
 
@@ -171,7 +185,8 @@ class Planner {
     for (const auto& [key, change] : changes_) {
       switch (change.action) {
         case Action::Keep:
-        case Action::RenamedAway: break;
+        case Action::RenamedAway:
+          break;
         case Action::Alter: {
           Statements s = alter_statements(*change.from, *change.to, facts_, change.retype);
           alter_op_[key] = add_op(Phase::Alter, *change.to, std::move(s));
@@ -190,7 +205,8 @@ class Planner {
           drop_old_op_[key] = add_op(Phase::Drop, *change.from, drop_replaced_type(*change.from));
           break;
         }
-        default: break;
+        default:
+          break;
       }
       if (removes(change.action) && drop_home_[key] == key)
         drop_op_[key] = add_op(Phase::Drop, *change.from, drop_statements(*change.from, from_));

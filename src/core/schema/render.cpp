@@ -86,7 +86,8 @@ Statements alter_domain(const Node& from, const Node& to) {
     out.push_back(ddl(domain + (present(t, "default") ? " SET DEFAULT " + text(t, "default") : " DROP DEFAULT")));
   if (flag(f, "not_null") != flag(t, "not_null"))
     out.push_back(ddl(domain + (flag(t, "not_null") ? " SET NOT NULL" : " DROP NOT NULL")));
-  const json old_constraints = f.value("constraints", json::array()), new_constraints = t.value("constraints", json::array());
+  const json old_constraints = f.value("constraints", json::array()),
+             new_constraints = t.value("constraints", json::array());
   auto contains = [](const json& list, const json& c) {
     for (const json& x : list)
       if (x == c) return true;
@@ -150,21 +151,32 @@ bool comment_differs(const Node& from, const Node& to) {
 
 std::string object_reference(const Node& node) {
   switch (node.kind) {
-    case Kind::Schema: return "SCHEMA " + quote_ident(node.name);
-    case Kind::Extension: return "EXTENSION " + quote_ident(node.name);
-    case Kind::Type: return type_keyword(node) + own_name(node);
+    case Kind::Schema:
+      return "SCHEMA " + quote_ident(node.name);
+    case Kind::Extension:
+      return "EXTENSION " + quote_ident(node.name);
+    case Kind::Type:
+      return type_keyword(node) + own_name(node);
     case Kind::Sequence:
-    case Kind::SequenceOwner: return "SEQUENCE " + own_name(node);
-    case Kind::Table: return "TABLE " + own_name(node);
+    case Kind::SequenceOwner:
+      return "SEQUENCE " + own_name(node);
+    case Kind::Table:
+      return "TABLE " + own_name(node);
     case Kind::Column:
-    case Kind::Default: return "COLUMN " + relation_name(node) + "." + quote_ident(node.name);
-    case Kind::Constraint: return "CONSTRAINT " + quote_ident(node.name) + " ON " + relation_name(node);
-    case Kind::Index: return "INDEX " + own_name(node);
-    case Kind::View: return "VIEW " + own_name(node);
-    case Kind::MaterializedView: return "MATERIALIZED VIEW " + own_name(node);
+    case Kind::Default:
+      return "COLUMN " + relation_name(node) + "." + quote_ident(node.name);
+    case Kind::Constraint:
+      return "CONSTRAINT " + quote_ident(node.name) + " ON " + relation_name(node);
+    case Kind::Index:
+      return "INDEX " + own_name(node);
+    case Kind::View:
+      return "VIEW " + own_name(node);
+    case Kind::MaterializedView:
+      return "MATERIALIZED VIEW " + own_name(node);
     case Kind::Function:
       return (text(node.spec, "kind") == "procedure" ? "PROCEDURE " : "FUNCTION ") + function_signature(node);
-    case Kind::Trigger: return "TRIGGER " + quote_ident(node.name) + " ON " + relation_name(node);
+    case Kind::Trigger:
+      return "TRIGGER " + quote_ident(node.name) + " ON " + relation_name(node);
   }
   return "";
 }
@@ -189,11 +201,16 @@ Statements create_statements(const Node& node) {
     case Kind::Extension:
       return {ddl("CREATE EXTENSION IF NOT EXISTS " + quote_ident(node.name) + " WITH SCHEMA " +
                   quote_ident(text(node.spec, "schema")))};
-    case Kind::Type: return create_type(node);
-    case Kind::Sequence: return create_sequence(node);
-    case Kind::SequenceOwner: return {ddl("ALTER SEQUENCE " + own_name(node) + " OWNED BY " + owner_target(node))};
-    case Kind::Table: return create_table(node, {});
-    case Kind::Column: return add_column(node, nullptr);
+    case Kind::Type:
+      return create_type(node);
+    case Kind::Sequence:
+      return create_sequence(node);
+    case Kind::SequenceOwner:
+      return {ddl("ALTER SEQUENCE " + own_name(node) + " OWNED BY " + owner_target(node))};
+    case Kind::Table:
+      return create_table(node, {});
+    case Kind::Column:
+      return add_column(node, nullptr);
     case Kind::Default:
       return {ddl("ALTER TABLE " + relation_name(node) + " ALTER COLUMN " + quote_ident(node.name) + " SET DEFAULT " +
                   default_expression(node))};
@@ -207,7 +224,8 @@ Statements create_statements(const Node& node) {
       append(out, comment_statements(node));
       return out;
     case Kind::View:
-    case Kind::MaterializedView: return create_view(node);
+    case Kind::MaterializedView:
+      return create_view(node);
     case Kind::Function:
     case Kind::Trigger:
       out.push_back(ddl(trimmed(text(node.spec, "definition"))));
@@ -220,27 +238,37 @@ Statements create_statements(const Node& node) {
 Statements drop_statements(const Node& node, const Catalog& catalog) {
   const bool loses = drop_loses_data(node);
   switch (node.kind) {
-    case Kind::Schema: return {ddl("DROP SCHEMA " + quote_ident(node.name))};
+    case Kind::Schema:
+      return {ddl("DROP SCHEMA " + quote_ident(node.name))};
     case Kind::Extension:
       // Only an extension living in a compared schema is the model's to
       // drop; one elsewhere may serve other schemas.
       if (!catalog.schemas().count(text(node.spec, "schema"))) return {};
       return {ddl("DROP EXTENSION IF EXISTS " + quote_ident(node.name))};
-    case Kind::Type: return {ddl("DROP " + type_keyword(node) + own_name(node))};
-    case Kind::Sequence: return {ddl("DROP SEQUENCE " + own_name(node), loses)};
-    case Kind::SequenceOwner: return {ddl("ALTER SEQUENCE " + own_name(node) + " OWNED BY NONE")};
-    case Kind::Table: return {ddl("DROP TABLE " + own_name(node), loses)};
+    case Kind::Type:
+      return {ddl("DROP " + type_keyword(node) + own_name(node))};
+    case Kind::Sequence:
+      return {ddl("DROP SEQUENCE " + own_name(node), loses)};
+    case Kind::SequenceOwner:
+      return {ddl("ALTER SEQUENCE " + own_name(node) + " OWNED BY NONE")};
+    case Kind::Table:
+      return {ddl("DROP TABLE " + own_name(node), loses)};
     case Kind::Column:
       return {ddl("ALTER TABLE " + relation_name(node) + " DROP COLUMN " + quote_ident(node.name), loses)};
     case Kind::Default:
       return {ddl("ALTER TABLE " + relation_name(node) + " ALTER COLUMN " + quote_ident(node.name) + " DROP DEFAULT")};
     case Kind::Constraint:
       return {ddl("ALTER TABLE " + relation_name(node) + " DROP CONSTRAINT " + quote_ident(node.name))};
-    case Kind::Index: return {ddl("DROP INDEX " + own_name(node))};
-    case Kind::View: return {ddl("DROP VIEW " + own_name(node))};
-    case Kind::MaterializedView: return {ddl("DROP MATERIALIZED VIEW " + own_name(node))};
-    case Kind::Function: return {ddl("DROP " + object_reference(node))};
-    case Kind::Trigger: return {ddl("DROP " + object_reference(node))};
+    case Kind::Index:
+      return {ddl("DROP INDEX " + own_name(node))};
+    case Kind::View:
+      return {ddl("DROP VIEW " + own_name(node))};
+    case Kind::MaterializedView:
+      return {ddl("DROP MATERIALIZED VIEW " + own_name(node))};
+    case Kind::Function:
+      return {ddl("DROP " + object_reference(node))};
+    case Kind::Trigger:
+      return {ddl("DROP " + object_reference(node))};
   }
   return {};
 }
@@ -248,15 +276,23 @@ Statements drop_statements(const Node& node, const Catalog& catalog) {
 Statements alter_statements(const Node& from, const Node& to, const TypeFacts& facts, bool retype) {
   Statements out;
   switch (to.kind) {
-    case Kind::Column: return alter_column(from, to, facts, retype);
-    case Kind::Table: return alter_table(from, to);
-    case Kind::Constraint: return alter_constraint(from, to);
-    case Kind::Default: return create_statements(to);
-    case Kind::SequenceOwner: return create_statements(to);
-    case Kind::Sequence: out = alter_sequence(from, to); break;
+    case Kind::Column:
+      return alter_column(from, to, facts, retype);
+    case Kind::Table:
+      return alter_table(from, to);
+    case Kind::Constraint:
+      return alter_constraint(from, to);
+    case Kind::Default:
+      return create_statements(to);
+    case Kind::SequenceOwner:
+      return create_statements(to);
+    case Kind::Sequence:
+      out = alter_sequence(from, to);
+      break;
     case Kind::Extension:
       if (text(from.spec, "schema") != text(to.spec, "schema"))
-        out.push_back(ddl("ALTER EXTENSION " + quote_ident(to.name) + " SET SCHEMA " + quote_ident(text(to.spec, "schema"))));
+        out.push_back(
+            ddl("ALTER EXTENSION " + quote_ident(to.name) + " SET SCHEMA " + quote_ident(text(to.spec, "schema"))));
       return out;
     case Kind::Type:
       if (text(to.spec, "kind") == "enum") enum_additions(from, to, &out);
@@ -269,7 +305,8 @@ Statements alter_statements(const Node& from, const Node& to, const TypeFacts& f
       if (f != t) out.push_back(ddl(trimmed(text(to.spec, "definition"))));  // CREATE OR REPLACE
       break;
     }
-    default: break;
+    default:
+      break;
   }
   if (comment_differs(from, to)) append(out, comment_change(to));
   return out;
@@ -307,20 +344,25 @@ bool needs_recreate(const Node& from, const Node& to) {
     return spec;
   };
   switch (to.kind) {
-    case Kind::Table: return table_needs_recreate(from, to);
-    case Kind::Column: return column_needs_recreate(from, to);
-    case Kind::Constraint: return constraint_needs_recreate(from, to);
+    case Kind::Table:
+      return table_needs_recreate(from, to);
+    case Kind::Column:
+      return column_needs_recreate(from, to);
+    case Kind::Constraint:
+      return constraint_needs_recreate(from, to);
     case Kind::Index:
     case Kind::View:
     case Kind::MaterializedView:
-    case Kind::Trigger: return without_comment(from.spec) != without_comment(to.spec);
+    case Kind::Trigger:
+      return without_comment(from.spec) != without_comment(to.spec);
     case Kind::Function:
       // CREATE OR REPLACE cannot change the result type, argument names or
       // defaults, or turn a function into a procedure.
       return text(from.spec, "kind") != text(to.spec, "kind") ||
              text(from.spec, "arguments") != text(to.spec, "arguments") ||
              text(from.spec, "returns") != text(to.spec, "returns");
-    default: return false;
+    default:
+      return false;
   }
 }
 
@@ -336,17 +378,19 @@ bool needs_replace(const Node& from, const Node& to) {
 }
 
 bool changes_column_type(const Node& from, const Node& to) {
-  return from.kind == Kind::Column &&
-         (text(from.spec, "type") != text(to.spec, "type") ||
-          from.spec.value("collation", json()) != to.spec.value("collation", json()));
+  return from.kind == Kind::Column && (text(from.spec, "type") != text(to.spec, "type") ||
+                                       from.spec.value("collation", json()) != to.spec.value("collation", json()));
 }
 
 bool drop_loses_data(const Node& node) {
   switch (node.kind) {
     case Kind::Table:
-    case Kind::Sequence: return true;
-    case Kind::Column: return !present(node.spec, "generated");
-    default: return false;
+    case Kind::Sequence:
+      return true;
+    case Kind::Column:
+      return !present(node.spec, "generated");
+    default:
+      return false;
   }
 }
 

@@ -31,7 +31,7 @@ struct TableParts {
 // "COLUMN public.t.c", "CONSTRAINT c ON public.t", ...
 std::string object_reference(const Node& node);
 Statements comment_statements(const Node& node);  // COMMENT ON ... for a non-null comment
-Statements comment_change(const Node& to);         // COMMENT ON ... IS '...' or IS NULL
+Statements comment_change(const Node& to);        // COMMENT ON ... IS '...' or IS NULL
 
 Statements create_statements(const Node& node);  // a node created on its own
 Statements create_table(const Node& table, const TableParts& parts);

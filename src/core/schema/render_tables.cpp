@@ -47,8 +47,8 @@ std::string constraint_clause(const Node& constraint) {
 
 Statements create_index(const Node& index) {
   const json& i = index.spec;
-  std::string sql = std::string("CREATE ") + (flag(i, "unique") ? "UNIQUE " : "") + "INDEX " +
-                    quote_ident(index.name) + " ON " + relation_name(index) + " USING " + text(i, "method") + " (" +
+  std::string sql = std::string("CREATE ") + (flag(i, "unique") ? "UNIQUE " : "") + "INDEX " + quote_ident(index.name) +
+                    " ON " + relation_name(index) + " USING " + text(i, "method") + " (" +
                     join(texts(i, "columns"), ", ") + ")";
   std::vector<std::string> include = texts(i, "include");
   if (!include.empty()) sql += " INCLUDE (" + join(include, ", ") + ")";
@@ -170,8 +170,7 @@ Statements create_table(const Node& table, const TableParts& parts) {
   std::string sql = std::string("CREATE ") + (flag(t, "unlogged") ? "UNLOGGED " : "") + "TABLE " + own_name(table);
   if (present(t, "partition_of")) {
     const json& parent = t.at("partition_of");
-    sql += " PARTITION OF " + qualify(text(parent, "schema"), text(parent, "name")) + " " +
-           text(t, "partition_bound");
+    sql += " PARTITION OF " + qualify(text(parent, "schema"), text(parent, "name")) + " " + text(t, "partition_bound");
   } else {
     std::vector<std::string> lines;
     for (const Node* column : parts.columns) {
@@ -195,7 +194,8 @@ Statements create_table(const Node& table, const TableParts& parts) {
 }
 
 Statements add_column(const Node& column, const Node* default_node) {
-  Statements out{ddl("ALTER TABLE " + relation_name(column) + " ADD COLUMN " + column_definition(column, default_node))};
+  Statements out{
+      ddl("ALTER TABLE " + relation_name(column) + " ADD COLUMN " + column_definition(column, default_node))};
   append(out, comment_statements(column));
   return out;
 }

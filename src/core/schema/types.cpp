@@ -55,9 +55,7 @@ std::string strip_typmod(std::string_view type) {
   return collapsed;
 }
 
-bool is_array_type(std::string_view type) {
-  return type.size() > 2 && type.substr(type.size() - 2) == "[]";
-}
+bool is_array_type(std::string_view type) { return type.size() > 2 && type.substr(type.size() - 2) == "[]"; }
 
 std::string array_element(std::string_view type) {
   return std::string(is_array_type(type) ? type.substr(0, type.size() - 2) : type);
@@ -109,9 +107,8 @@ bool is_lossless_widening(const std::string& from, const std::string& to) {
   // Every value has an exact text form.
   if (to == "text") return true;
   static const std::set<std::pair<std::string, std::string>> widening = {
-      {"smallint", "integer"},      {"smallint", "bigint"},  {"integer", "bigint"},
-      {"real", "double precision"}, {"smallint", "numeric"}, {"integer", "numeric"},
-      {"bigint", "numeric"},        {"character varying", "text"}};
+      {"smallint", "integer"}, {"smallint", "bigint"}, {"integer", "bigint"}, {"real", "double precision"},
+      {"smallint", "numeric"}, {"integer", "numeric"}, {"bigint", "numeric"}, {"character varying", "text"}};
   if (widening.count({f, t})) return t != "numeric" || to == "numeric";
   if (f != t) return false;
   // Same type, different typmod: wider length or no limit keeps values.

@@ -25,8 +25,8 @@ Datum folded_default_fn(FunctionCallInfo fcinfo) {
 }
 
 Datum snapshot_differences_fn(FunctionCallInfo fcinfo) {
-  const std::vector<std::string> lines = schema::model_differences(
-      jsonb_to_json(PG_GETARG_DATUM(0)), jsonb_to_json(PG_GETARG_DATUM(1)));
+  const std::vector<std::string> lines =
+      schema::model_differences(jsonb_to_json(PG_GETARG_DATUM(0)), jsonb_to_json(PG_GETARG_DATUM(1)));
   // A one-column result is a scalar set, which InitMaterializedSRF() does
   // not describe: build the tuple store and descriptor here.
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);

@@ -150,7 +150,7 @@ SELECT 'schemas'::pg_catalog.text AS section, pg_catalog.json_build_object(
  UNION ALL
 SELECT 'extensions'::pg_catalog.text AS section, pg_catalog.json_build_object('name', extname, 'schema', nspname) AS item FROM ext
  UNION ALL
-SELECT 'types'::pg_catalog.text AS section, 
+SELECT 'types'::pg_catalog.text AS section,
       (pg_catalog.jsonb_build_object('schema', t.nspname, 'name', t.typname,
                                     'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = t.oid AND ds.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND ds.objsubid = 0)) ||
       CASE t.typtype
@@ -327,9 +327,11 @@ std::string without(std::string text, const std::string& part) {
 
 constexpr const char* kDependencyRows =
     "\n UNION ALL\nSELECT 'dependencies'::pg_catalog.text AS section, "
-    "('[' OPERATOR(pg_catalog.||) dependent OPERATOR(pg_catalog.||) ', ' OPERATOR(pg_catalog.||) referenced OPERATOR(pg_catalog.||) ']')::pg_catalog.json AS item FROM dep";
+    "('[' OPERATOR(pg_catalog.||) dependent OPERATOR(pg_catalog.||) ', ' OPERATOR(pg_catalog.||) referenced "
+    "OPERATOR(pg_catalog.||) ']')::pg_catalog.json AS item FROM dep";
 constexpr const char* kExtensionsViaDependencies =
-    "\n          OR pg_catalog.json_build_array('extension', e.extname)::pg_catalog.text IN (SELECT referenced FROM dep)";
+    "\n          OR pg_catalog.json_build_array('extension', e.extname)::pg_catalog.text IN (SELECT referenced FROM "
+    "dep)";
 
 const std::string& snapshot_sql(SnapshotKind kind) {
   static const std::string full =
@@ -434,8 +436,8 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
 nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind) {
   for (const std::string& s : schemas) {
     if (is_system_schema(s))
-      throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"",
-                  "", "List the application's own schemas.");
+      throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"", "",
+                  "List the application's own schemas.");
   }
   SpiSession spi;
   const int level = enter_fixed_settings();
@@ -445,8 +447,8 @@ nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotK
   // One row per object: assembled here rather than aggregated in SQL,
   // whose jsonb_agg trees of a large schema took ~100 kB per table.
   nlohmann::json raw = nlohmann::json::object();
-  for (const char* section : {"schemas", "extensions", "types", "sequences", "tables", "views", "functions",
-                              "dependencies"})
+  for (const char* section :
+       {"schemas", "extensions", "types", "sequences", "tables", "views", "functions", "dependencies"})
     raw[section] = nullptr;
   for (const Row& row : rows) {
     if (!row[0] || !row[1]) throw Error(sqlstate::kInternal, "snapshot query returned an empty row");

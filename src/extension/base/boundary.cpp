@@ -65,8 +65,7 @@ Datum call_entry(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo)) {
   // Every C++ object of this call has been destroyed by now.
   if (postgres_error) ReThrowError(postgres_error);
   ereport(ERROR, (errcode(code), errmsg_internal("%s", message_buf),
-                  detail_buf[0] ? errdetail_internal("%s", detail_buf) : 0,
-                  hint_buf[0] ? errhint("%s", hint_buf) : 0));
+                  detail_buf[0] ? errdetail_internal("%s", detail_buf) : 0, hint_buf[0] ? errhint("%s", hint_buf) : 0));
   pg_unreachable();
 }
 

@@ -57,10 +57,12 @@ auto pg_guard(Fn&& fn) -> decltype(fn()) {
       Fn* fn;
       Result result;
     } call{&fn, Result{}};
-    ErrorData* caught = run_guarded([](void* c) {
-      auto* call = static_cast<Call*>(c);
-      call->result = (*call->fn)();
-    }, &call);
+    ErrorData* caught = run_guarded(
+        [](void* c) {
+          auto* call = static_cast<Call*>(c);
+          call->result = (*call->fn)();
+        },
+        &call);
     if (caught) throw PgError(caught);
     return call.result;
   }
@@ -73,8 +75,8 @@ Datum call_entry(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo));
 
 // Declares the C entry point `sql_name` of a SQL-callable function whose
 // body is the C++ function `impl`.
-#define MM_SQL_FUNCTION(sql_name, impl)                                              \
-  extern "C" {                                                                       \
-  PG_FUNCTION_INFO_V1(sql_name);                                                     \
-  Datum sql_name(PG_FUNCTION_ARGS) { return mm::pg::call_entry(fcinfo, impl); }      \
+#define MM_SQL_FUNCTION(sql_name, impl)                                         \
+  extern "C" {                                                                  \
+  PG_FUNCTION_INFO_V1(sql_name);                                                \
+  Datum sql_name(PG_FUNCTION_ARGS) { return mm::pg::call_entry(fcinfo, impl); } \
   }

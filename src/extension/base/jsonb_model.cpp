@@ -23,11 +23,16 @@ json numeric_value(Numeric number) {
 
 json scalar_value(const JsonbValue& v) {
   switch (v.type) {
-    case jbvNull: return nullptr;
-    case jbvBool: return static_cast<bool>(v.val.boolean);
-    case jbvString: return std::string(v.val.string.val, static_cast<std::size_t>(v.val.string.len));
-    case jbvNumeric: return numeric_value(v.val.numeric);
-    default: throw Error(sqlstate::kInternal, "unexpected jsonb scalar");
+    case jbvNull:
+      return nullptr;
+    case jbvBool:
+      return static_cast<bool>(v.val.boolean);
+    case jbvString:
+      return std::string(v.val.string.val, static_cast<std::size_t>(v.val.string.len));
+    case jbvNumeric:
+      return numeric_value(v.val.numeric);
+    default:
+      throw Error(sqlstate::kInternal, "unexpected jsonb scalar");
   }
 }
 
@@ -84,8 +89,8 @@ class JsonbBuilder {
       v.val.string.val = const_cast<char*>(s.data());  // copied when the jsonb is built
     } else if (value.is_number_integer() || value.is_number_unsigned()) {
       v.type = jbvNumeric;
-      if (value.is_number_unsigned() && value.get<std::uint64_t>() > static_cast<std::uint64_t>(
-                                                                         std::numeric_limits<std::int64_t>::max())) {
+      if (value.is_number_unsigned() &&
+          value.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         v.val.numeric = numeric_from_text(value.dump());
       } else {
         const int64 n = value.get<std::int64_t>();
@@ -121,15 +126,19 @@ class JsonbBuilder {
         key.val.string.len = static_cast<int>(it.key().size());
         key.val.string.val = const_cast<char*>(it.key().data());
         push(WJB_KEY, &key);
-        if (it->is_structured()) walk(*it);
-        else push_scalar(WJB_VALUE, *it);
+        if (it->is_structured())
+          walk(*it);
+        else
+          push_scalar(WJB_VALUE, *it);
       }
       push(WJB_END_OBJECT, nullptr);
     } else {
       push(WJB_BEGIN_ARRAY, nullptr);
       for (const json& element : value) {
-        if (element.is_structured()) walk(element);
-        else push_scalar(WJB_ELEM, element);
+        if (element.is_structured())
+          walk(element);
+        else
+          push_scalar(WJB_ELEM, element);
       }
       push(WJB_END_ARRAY, nullptr);
     }
@@ -150,16 +159,25 @@ json jsonb_to_json(Datum datum) {
   for (;;) {
     const JsonbIteratorToken token = pg_guard([&] { return JsonbIteratorNext(iterator, &v, false); });
     switch (token) {
-      case WJB_DONE: return root;
+      case WJB_DONE:
+        return root;
       case WJB_BEGIN_ARRAY:
         // A top-level scalar comes as a one-element "raw scalar" array.
-        if (v.val.array.rawScalar) raw_scalar = true;
-        else open.push_back(&place(open, root, key, json::array()));
+        if (v.val.array.rawScalar)
+          raw_scalar = true;
+        else
+          open.push_back(&place(open, root, key, json::array()));
         break;
-      case WJB_BEGIN_OBJECT: open.push_back(&place(open, root, key, json::object())); break;
-      case WJB_KEY: key.assign(v.val.string.val, static_cast<std::size_t>(v.val.string.len)); break;
+      case WJB_BEGIN_OBJECT:
+        open.push_back(&place(open, root, key, json::object()));
+        break;
+      case WJB_KEY:
+        key.assign(v.val.string.val, static_cast<std::size_t>(v.val.string.len));
+        break;
       case WJB_VALUE:
-      case WJB_ELEM: place(open, root, key, scalar_value(v)); break;
+      case WJB_ELEM:
+        place(open, root, key, scalar_value(v));
+        break;
       case WJB_END_ARRAY:
       case WJB_END_OBJECT:
         if (raw_scalar && open.empty()) break;

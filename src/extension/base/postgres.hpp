@@ -1,5 +1,6 @@
 // The one place the glue includes PostgreSQL headers. C++ standard headers
-// come first (including any that use snprintf, such as nlohmann/json): port.h and c.h redefine printf-family names and Min/Max.
+// come first (including any that use snprintf, such as nlohmann/json): port.h and c.h redefine printf-family names and
+// Min/Max.
 #pragma once
 
 #include <cstddef>

@@ -16,8 +16,8 @@ RunAs::~RunAs() { SetUserIdAndSecContext(saved_user_, saved_context_); }
 Oid role_oid(const std::string& role) {
   Oid oid = pg_guard([&] { return get_role_oid(role.c_str(), true); });
   if (oid == InvalidOid)
-    throw Error(sqlstate::kUndefinedObject, "role \"" + role + "\" does not exist",
-                {}, "Create the provider's owner role first (see `metamigrate scaffold`).");
+    throw Error(sqlstate::kUndefinedObject, "role \"" + role + "\" does not exist", {},
+                "Create the provider's owner role first (see `metamigrate scaffold`).");
   return oid;
 }
 
@@ -33,8 +33,7 @@ void require_member_of(Oid owner, const std::string& owner_name, const std::stri
   bool allowed = pg_guard([&] { return superuser() || is_member_of_role(user, owner); });
   if (!allowed)
     throw Error(sqlstate::kInsufficientPrivilege, "permission denied to " + action,
-                "Role \"" + role_name(user) + "\" is not a member of the provider's owner role \"" +
-                    owner_name + "\".",
+                "Role \"" + role_name(user) + "\" is not a member of the provider's owner role \"" + owner_name + "\".",
                 "GRANT \"" + owner_name + "\" TO the role that runs migrations.");
 }
 
@@ -49,7 +48,8 @@ Oid catalog_owner() {
   return provider->owner;
 }
 
-void warn_if_search_path_writable(SpiSession& spi, const std::string& schema, Oid owner, const std::string& owner_name) {
+void warn_if_search_path_writable(SpiSession& spi, const std::string& schema, Oid owner,
+                                  const std::string& owner_name) {
   // Either PUBLIC may create there, or these logins may (at most ten
   // named): a role nobody can log in as, or only superusers, plants nothing.
   Rows rows = spi.query(
@@ -70,11 +70,16 @@ void warn_if_search_path_writable(SpiSession& spi, const std::string& schema, Oi
   if (rows.empty() || !rows[0][0]) return;
   const std::string message = "revision SQL runs with search_path " + quote_ident(schema) +
                               ", in which other logins can create objects: " + *rows[0][0];
-  const std::string detail = "An unqualified function or operator in a revision may resolve to one they create, and "
-                             "then runs with the rights of owner role \"" + owner_name + "\".";
-  const std::string hint = "Give the provider a schema only its owner role can create in (CREATE SCHEMA ... "
-                           "AUTHORIZATION " + quote_ident(owner_name) + ", as its version_schema), or "
-                           "schema-qualify every call.";
+  const std::string detail =
+      "An unqualified function or operator in a revision may resolve to one they create, and "
+      "then runs with the rights of owner role \"" +
+      owner_name + "\".";
+  const std::string hint =
+      "Give the provider a schema only its owner role can create in (CREATE SCHEMA ... "
+      "AUTHORIZATION " +
+      quote_ident(owner_name) +
+      ", as its version_schema), or "
+      "schema-qualify every call.";
   pg_guard([&] {
     ereport(WARNING, (errmsg_internal("%s", message.c_str()), errdetail_internal("%s", detail.c_str()),
                       errhint("%s", hint.c_str())));

@@ -24,9 +24,9 @@ RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bo
       if (*plan == nullptr) {
         *plan = SPI_prepare(sql, nargs, types);
         if (*plan == nullptr)
-          ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                          errmsg("metamigrate could not prepare a catalog statement: %s",
-                                 SPI_result_code_string(SPI_result))));
+          ereport(ERROR,
+                  (errcode(ERRCODE_INTERNAL_ERROR), errmsg("metamigrate could not prepare a catalog statement: %s",
+                                                           SPI_result_code_string(SPI_result))));
       }
       rc = SPI_execute_plan(*plan, values, nulls, false, 0);
     } else {
@@ -203,7 +203,8 @@ Datum json_text_to_jsonb(const std::string& json) {
 }
 
 Datum string_to_text_datum(const std::string& text) {
-  return pg_guard([&] { return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size()))); });
+  return pg_guard(
+      [&] { return PointerGetDatum(cstring_to_text_with_len(text.data(), static_cast<int>(text.size()))); });
 }
 
 }  // namespace mm::pg

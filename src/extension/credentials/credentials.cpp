@@ -137,14 +137,16 @@ bool drop_login(SpiSession& spi, const std::string& role, const Value& owner_rol
       spi.execute("DROP OWNED BY " + quote_ident(role));
       spi.execute("DROP ROLE " + quote_ident(role));
     }
-    spi.execute("UPDATE metamigrate.credential SET dropped_at = pg_catalog.now(), reap_error = NULL "
-                "WHERE role_name = $1::name",
-                {role});
+    spi.execute(
+        "UPDATE metamigrate.credential SET dropped_at = pg_catalog.now(), reap_error = NULL "
+        "WHERE role_name = $1::name",
+        {role});
   });
   if (failure)
-    spi.execute("UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
-                "WHERE role_name = $1::name",
-                {role, *failure});
+    spi.execute(
+        "UPDATE metamigrate.credential SET reap_failed_at = pg_catalog.now(), reap_error = $2 "
+        "WHERE role_name = $1::name",
+        {role, *failure});
   return !failure;
 }
 
@@ -189,7 +191,8 @@ std::string migration_connection(const std::string& request_json) {
   try {
     request = json::parse(request_json);
   } catch (const json::parse_error& e) {
-    throw Error(sqlstate::kInvalidParameter, std::string("migration_connection request is not valid JSON: ") + e.what());
+    throw Error(sqlstate::kInvalidParameter,
+                std::string("migration_connection request is not valid JSON: ") + e.what());
   }
   if (!request.is_object()) throw Error(sqlstate::kInvalidParameter, "migration_connection request must be an object");
   const std::string package = request.value("package", std::string());
@@ -204,8 +207,8 @@ std::string migration_connection(const std::string& request_json) {
     ttl = request["ttl_seconds"].get<int>();
   }
   if (ttl < 1 || ttl > kMaxTtlSeconds)
-    throw Error(sqlstate::kInvalidParameter, "ttl_seconds must be between 1 and " + std::to_string(kMaxTtlSeconds) +
-                                                 ", not " + std::to_string(ttl));
+    throw Error(sqlstate::kInvalidParameter,
+                "ttl_seconds must be between 1 and " + std::to_string(kMaxTtlSeconds) + ", not " + std::to_string(ttl));
 
   SpiSession spi;
   Catalog catalog(spi);
@@ -216,8 +219,8 @@ std::string migration_connection(const std::string& request_json) {
 
   const std::string role = role_prefix(package) + random_hex(6);
   const std::string password = random_hex(32);
-  Rows until = spi.query(
-      "SELECT (pg_catalog.now() + pg_catalog.make_interval(secs => $1::pg_catalog.float8))::text", {std::to_string(ttl)});
+  Rows until = spi.query("SELECT (pg_catalog.now() + pg_catalog.make_interval(secs => $1::pg_catalog.float8))::text",
+                         {std::to_string(ttl)});
   const std::string expires_at = *until[0][0];
   Rows db = spi.query("SELECT pg_catalog.current_database()::text");
   auto [host, port] = server_address(spi, request);
@@ -227,8 +230,9 @@ std::string migration_connection(const std::string& request_json) {
     spi.execute("GRANT " + quote_ident(provider.owner_role) + " TO " + quote_ident(role));
     // Roles are cluster-wide, the credential row is this database's: the
     // comment lets a reaper in any database recognize the login.
-    Rows dboid = spi.query("SELECT d.oid::pg_catalog.int8::text FROM pg_catalog.pg_database d "
-                           "WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()");
+    Rows dboid = spi.query(
+        "SELECT d.oid::pg_catalog.int8::text FROM pg_catalog.pg_database d "
+        "WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()");
     const std::string comment = kLoginCommentPrefix + json{{"database_oid", std::stoll(*dboid[0][0])},
                                                            {"database", *db[0][0]},
                                                            {"provider", provider.key},

@@ -226,7 +226,8 @@ class FactsBuilder {
             collect_function_names(c->raw_expr, &functions);
           }
           // Identity and stored generated columns fill every row: a rewrite.
-          if (c->contype == CONSTR_IDENTITY || c->contype == CONSTR_GENERATED) a.has_default = a.default_volatile = true;
+          if (c->contype == CONSTR_IDENTITY || c->contype == CONSTR_GENERATED)
+            a.has_default = a.default_volatile = true;
         }
         if (!functions.empty() && !a.default_volatile) a.default_volatile = any_volatile(functions);
         break;
@@ -246,7 +247,8 @@ class FactsBuilder {
         Rows rows = spi_.query(
             "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conrelid = pg_catalog.to_regclass($1) "
             "AND c.contype = 'c' AND c.convalidated "
-            "AND pg_catalog.pg_get_constraintdef(c.oid) = 'CHECK ((' || pg_catalog.quote_ident($2) || ' IS NOT NULL))')",
+            "AND pg_catalog.pg_get_constraintdef(c.oid) = 'CHECK ((' || pg_catalog.quote_ident($2) || ' IS NOT "
+            "NULL))')",
             {lookup_name(table), a.name});
         a.catalog_has_validated_not_null_check = !rows.empty() && rows[0][0] && *rows[0][0] == "t";
         break;

@@ -75,7 +75,9 @@ Datum lock_holders_fn(FunctionCallInfo fcinfo) {
       if (r[2]) values[2] = DirectFunctionCall1(namein, CStringGetDatum(r[2]->c_str()));
       if (r[3]) values[3] = CStringGetTextDatum(r[3]->c_str());
       if (r[4]) values[4] = CStringGetTextDatum(r[4]->c_str());
-      if (r[5]) values[5] = DirectFunctionCall3(timestamptz_in, CStringGetDatum(r[5]->c_str()), ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1));
+      if (r[5])
+        values[5] = DirectFunctionCall3(timestamptz_in, CStringGetDatum(r[5]->c_str()), ObjectIdGetDatum(InvalidOid),
+                                        Int32GetDatum(-1));
       if (r[6]) values[6] = CStringGetTextDatum(r[6]->c_str());
       tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
     });

@@ -15,9 +15,7 @@ using nlohmann::json;
 constexpr const char* kRowColumns =
     "uid::text, identifier, provider, schema_name::text, table_name::text, kind, status";
 
-CatalogRow to_row(const Row& r) {
-  return CatalogRow{*r[0], *r[1], *r[2], *r[3], *r[4], *r[5], *r[6]};
-}
+CatalogRow to_row(const Row& r) { return CatalogRow{*r[0], *r[1], *r[2], *r[3], *r[4], *r[5], *r[6]}; }
 
 // Contract of a physical table read from the system catalogs (columns,
 // types, nullability, defaults, primary key, indexes, foreign keys), or
@@ -80,7 +78,8 @@ void require_owned_by_provider(const Introspected& table, const Provider& provid
 
 Provider provider_for(Catalog& catalog, const ProviderFields& fields, const char* action) {
   Provider provider = catalog.load_provider(fields.provider_key);
-  require_member_of(provider.owner_oid, provider.owner_role, std::string(action) + " for provider \"" + provider.key + "\"");
+  require_member_of(provider.owner_oid, provider.owner_role,
+                    std::string(action) + " for provider \"" + provider.key + "\"");
   return provider;
 }
 
@@ -131,12 +130,12 @@ json ensure_version_row(Catalog& catalog, const Provider& provider) {
           "WHERE schema_name = $1::name AND table_name = $2::name AND status <> 'retired'",
           {provider.version_schema, provider.version_table});
       if (holder.empty() || *holder[0][1] != provider.key || *holder[0][2] != "alembic_version")
-        throw Error(sqlstate::kDuplicateObject,
-                    "version table " + provider.version_schema + "." + provider.version_table +
-                        " is already in the MetaTable catalog" +
-                        (holder.empty() ? std::string() : " as a " + *holder[0][2] + " of provider \"" +
-                                                               *holder[0][1] + "\""),
-                    {}, "Give provider \"" + provider.key + "\" its own version_table.");
+        throw Error(
+            sqlstate::kDuplicateObject,
+            "version table " + provider.version_schema + "." + provider.version_table +
+                " is already in the MetaTable catalog" +
+                (holder.empty() ? std::string() : " as a " + *holder[0][2] + " of provider \"" + *holder[0][1] + "\""),
+            {}, "Give provider \"" + provider.key + "\" its own version_table.");
       uid = *holder[0][0];
     }
   } else {
@@ -312,8 +311,8 @@ std::string finalize(const std::string& request_json) {
   std::vector<CatalogRow> missing;
   int finalized = 0, retired = 0;
   for (const std::string& uid : request.meta_table_uids) {
-    Rows rows = spi.query(std::string("SELECT ") + kRowColumns + " FROM metamigrate.meta_table WHERE uid = $1::uuid",
-                          {uid});
+    Rows rows =
+        spi.query(std::string("SELECT ") + kRowColumns + " FROM metamigrate.meta_table WHERE uid = $1::uuid", {uid});
     if (rows.empty()) throw Error(sqlstate::kUndefinedObject, "meta table " + uid + " is not in the catalog");
     CatalogRow row = to_row(rows[0]);
     if (row.provider_key != provider.key)
@@ -367,7 +366,8 @@ std::string finalize(const std::string& request_json) {
   retired += retire_dropped_tables(catalog, provider);
 
   Rows counts = spi.query(
-      "SELECT pg_catalog.count(*) FILTER (WHERE status = 'active'), pg_catalog.count(*) FILTER (WHERE status = 'reserved') "
+      "SELECT pg_catalog.count(*) FILTER (WHERE status = 'active'), pg_catalog.count(*) FILTER (WHERE status = "
+      "'reserved') "
       "FROM metamigrate.meta_table WHERE provider = $1 AND kind <> 'alembic_version'",
       {provider.key});
   spi.finish();
@@ -411,7 +411,8 @@ std::vector<AttachedTable> attach(const std::vector<std::string>& names) {
       problems.push_back(name + " (status=" + t.status + ")");
       continue;
     }
-    Rows exists = spi.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {qualified_name(t.schema_name, t.table_name)});
+    Rows exists =
+        spi.query("SELECT pg_catalog.to_regclass($1) IS NOT NULL", {qualified_name(t.schema_name, t.table_name)});
     if (exists.empty() || *exists[0][0] != "t") {
       problems.push_back(name + " (physical table missing)");
       continue;
@@ -420,8 +421,8 @@ std::vector<AttachedTable> attach(const std::vector<std::string>& names) {
   }
   spi.finish();
   if (!problems.empty())
-    throw Error(sqlstate::kNotAttachable, "cannot attach managed tables: " + join(problems),
-                {}, "Run `metamigrate upgrade` for the provider that declares them.");
+    throw Error(sqlstate::kNotAttachable, "cannot attach managed tables: " + join(problems), {},
+                "Run `metamigrate upgrade` for the provider that declares them.");
   return out;
 }
 
@@ -431,12 +432,12 @@ void run_after_register(const std::string& key, const std::string& hook, const s
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "run the after_register hook of provider \"" + key + "\"");
   if (!is_function_name(hook))
-    throw Error(sqlstate::kInvalidParameter, "after_register hook \"" + hook + "\" is not a function name",
-                {}, "Give a name such as public.refresh_catalog (a function taking one jsonb argument).");
+    throw Error(sqlstate::kInvalidParameter, "after_register hook \"" + hook + "\" is not a function name", {},
+                "Give a name such as public.refresh_catalog (a function taking one jsonb argument).");
   Rows fn = spi.query("SELECT pg_catalog.to_regprocedure($1 || '(jsonb)')::regproc::text", {hook});
   if (fn.empty() || !fn[0][0])
-    throw Error(sqlstate::kUndefinedObject, "after_register hook " + hook + "(jsonb) does not exist",
-                {}, "Create it (a function taking one jsonb argument) or set \"after_register\" to null.");
+    throw Error(sqlstate::kUndefinedObject, "after_register hook " + hook + "(jsonb) does not exist", {},
+                "Create it (a function taking one jsonb argument) or set \"after_register\" to null.");
   {
     // Whatever the hook SETs ends with it, as a revision's settings do.
     GucScope hook_settings;

@@ -152,8 +152,8 @@ Datum protect_managed_tables_fn(FunctionCallInfo fcinfo) {
     provider = *r[0];
   }
   if (!refused.empty())
-    throw Error(sqlstate::kManagedTable, "cannot drop managed table" + std::string(refused.size() > 1 ? "s " : " ") +
-                                             join(refused),
+    throw Error(sqlstate::kManagedTable,
+                "cannot drop managed table" + std::string(refused.size() > 1 ? "s " : " ") + join(refused),
                 "Active MetaTables are protected from deletion outside their provider's migrations.",
                 "Write a revision of provider \"" + provider +
                     "\" that drops the table, remove it from the manifest's metatables, and apply it with "

@@ -1,6 +1,5 @@
 #include "extension/migrate/catalog.hpp"
 
-
 #include "core/error.hpp"
 #include "extension/migrate/advisory_locks.hpp"
 #include "extension/base/relations.hpp"
@@ -44,8 +43,8 @@ std::optional<Provider> Catalog::find_provider(const std::string& key) {
 Provider Catalog::load_provider(const std::string& key) {
   std::optional<Provider> p = find_provider(key);
   if (!p)
-    throw Error(sqlstate::kUndefinedObject, "provider \"" + key + "\" is not registered",
-                {}, "Call metamigrate.register_provider(package, namespace, owner_role) first.");
+    throw Error(sqlstate::kUndefinedObject, "provider \"" + key + "\" is not registered", {},
+                "Call metamigrate.register_provider(package, namespace, owner_role) first.");
   return std::move(*p);
 }
 
@@ -59,8 +58,7 @@ bool Catalog::register_provider(const Provider& p) {
   // Concurrent first registrations of one provider would otherwise race
   // past ON CONFLICT (provider_key) into the version table's unique index
   // and fail with a raw 23505; serialized, the later one sees the row.
-  take_lock(kRegistrationLockClass, qualified_name(p.version_schema, p.version_table), LockDuration::Transaction,
-            true);
+  take_lock(kRegistrationLockClass, qualified_name(p.version_schema, p.version_table), LockDuration::Transaction, true);
   Rows clash = spi_.query(
       "SELECT provider_key FROM metamigrate.provider "
       "WHERE version_schema = $1::name AND version_table = $2::name AND provider_key <> $3",
@@ -80,8 +78,7 @@ bool Catalog::register_provider(const Provider& p) {
   if (!inserted.empty()) return true;
   Provider existing = load_provider(p.key);
   if (!same_registration(existing, p))
-    throw Error(sqlstate::kDuplicateObject,
-                "provider \"" + p.key + "\" is already registered with different settings",
+    throw Error(sqlstate::kDuplicateObject, "provider \"" + p.key + "\" is already registered with different settings",
                 "Registered: owner role " + existing.owner_role + ", version table " + existing.version_schema + "." +
                     existing.version_table + "(" + existing.version_column + "); requested: owner role " +
                     p.owner_role + ", version table " + p.version_schema + "." + p.version_table + "(" +
@@ -103,7 +100,8 @@ void Catalog::lock_provider(const Provider& p, bool wait) {
       "SELECT a.pid::text, a.usename::text, COALESCE(a.xact_start, a.backend_start)::text, "
       "COALESCE(a.application_name, '') FROM pg_catalog.pg_locks l "
       "JOIN pg_catalog.pg_stat_activity a ON a.pid OPERATOR(pg_catalog.=) l.pid "
-      "WHERE l.granted AND " + lock_row_condition(kMigrationLockClass, 1) + " LIMIT 1",
+      "WHERE l.granted AND " +
+          lock_row_condition(kMigrationLockClass, 1) + " LIMIT 1",
       {p.key});
   std::string detail = "The other migrator finished in the meantime or is not visible to you.";
   if (!holder.empty())
@@ -138,8 +136,8 @@ std::vector<StoredRevision> Catalog::load_revisions(const Provider& p) {
 
 std::string Catalog::load_sql(const Provider& p, const std::string& revision, bool upgrade) {
   Rows rows = spi_.query_prepared(std::string("SELECT ") + (upgrade ? "upgrade_sql" : "downgrade_sql") +
-                             " FROM metamigrate.revision WHERE provider_key = $1 AND revision = $2",
-                         {p.key, revision});
+                                      " FROM metamigrate.revision WHERE provider_key = $1 AND revision = $2",
+                                  {p.key, revision});
   if (rows.empty()) throw Error(sqlstate::kUndefinedObject, "revision \"" + revision + "\" is not uploaded");
   return rows[0][0].value_or("");
 }
@@ -151,17 +149,17 @@ void Catalog::store_revision(const Provider& p, const UploadedRevision& up, cons
   spi_.execute_prepared(
       "INSERT INTO metamigrate.revision AS r (provider_key, revision, down_revisions, depends_on, branch_labels, "
       "message, upgrade_sql, downgrade_sql, transactional, checksum, source) "
-      "VALUES ($1, $2, " + string_array_param(3) + ", " + string_array_param(4) + ", " + string_array_param(5) +
-      ", $6, $7, $8, $9::boolean, $10, $11) "
-      "ON CONFLICT (provider_key, revision) DO UPDATE SET down_revisions = EXCLUDED.down_revisions, "
-      "depends_on = EXCLUDED.depends_on, branch_labels = EXCLUDED.branch_labels, message = EXCLUDED.message, "
-      "upgrade_sql = EXCLUDED.upgrade_sql, downgrade_sql = EXCLUDED.downgrade_sql, "
-      "transactional = EXCLUDED.transactional, checksum = EXCLUDED.checksum, source = EXCLUDED.source, "
-      "uploaded_at = pg_catalog.now(), uploaded_by = SESSION_USER",
+      "VALUES ($1, $2, " +
+          string_array_param(3) + ", " + string_array_param(4) + ", " + string_array_param(5) +
+          ", $6, $7, $8, $9::boolean, $10, $11) "
+          "ON CONFLICT (provider_key, revision) DO UPDATE SET down_revisions = EXCLUDED.down_revisions, "
+          "depends_on = EXCLUDED.depends_on, branch_labels = EXCLUDED.branch_labels, message = EXCLUDED.message, "
+          "upgrade_sql = EXCLUDED.upgrade_sql, downgrade_sql = EXCLUDED.downgrade_sql, "
+          "transactional = EXCLUDED.transactional, checksum = EXCLUDED.checksum, source = EXCLUDED.source, "
+          "uploaded_at = pg_catalog.now(), uploaded_by = SESSION_USER",
       {p.key, r.id, json_string_array(r.down_revisions), json_string_array(r.depends_on),
        json_string_array(r.branch_labels), r.message, r.upgrade_sql, r.downgrade_sql,
-       std::string(r.transactional ? "true" : "false"), checksum,
-       up.source.empty() ? Value() : Value(up.source)});
+       std::string(r.transactional ? "true" : "false"), checksum, up.source.empty() ? Value() : Value(up.source)});
 }
 
 void Catalog::delete_revision(const Provider& p, const std::string& revision) {
@@ -178,10 +176,11 @@ bool Catalog::version_table_exists(const Provider& p) {
   if (!found) return false;
   const std::string table = p.version_schema + "." + p.version_table;
   if (found->temporary || found->relkind != RELKIND_RELATION)
-    throw Error(sqlstate::kWrongObjectType, "version table " + table + " of provider \"" + p.key + "\" is not a plain table",
-                "A version table must be an ordinary table (relkind r), not a temporary table, view, foreign, partitioned or "
-                "other relation.",
-                "Drop the object or register the provider with another version_table.");
+    throw Error(
+        sqlstate::kWrongObjectType, "version table " + table + " of provider \"" + p.key + "\" is not a plain table",
+        "A version table must be an ordinary table (relkind r), not a temporary table, view, foreign, partitioned or "
+        "other relation.",
+        "Drop the object or register the provider with another version_table.");
   if (found->owner != p.owner_oid)
     throw Error(sqlstate::kInsufficientPrivilege,
                 "version table " + table + " of provider \"" + p.key + "\" is owned by role \"" +

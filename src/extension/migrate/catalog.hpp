@@ -63,9 +63,8 @@ class Catalog {
   void update_heads(const Provider& provider, const std::vector<std::string>& delete_rows,
                     const std::vector<std::string>& insert_rows);
 
-  void record_history(const Provider& provider, const std::string& revision, const char* direction,
-                      double seconds, const std::optional<std::string>& checksum,
-                      const std::vector<std::string>& heads_after);
+  void record_history(const Provider& provider, const std::string& revision, const char* direction, double seconds,
+                      const std::optional<std::string>& checksum, const std::vector<std::string>& heads_after);
 
  private:
   SpiSession& spi_;

@@ -45,7 +45,8 @@ Datum register_provider_fn(FunctionCallInfo fcinfo) {
 }
 
 Datum upload_revisions_fn(FunctionCallInfo fcinfo) {
-  if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) throw Error(sqlstate::kInvalidParameter, "provider and revisions must not be null");
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+    throw Error(sqlstate::kInvalidParameter, "provider and revisions must not be null");
   const std::string provider = text_arg(fcinfo, 0);
   const std::string json = datum_to_json_text(PG_GETARG_DATUM(1));
   const bool prune = PG_NARGS() > 2 && !PG_ARGISNULL(2) && PG_GETARG_BOOL(2);
@@ -67,12 +68,13 @@ Datum stamp_fn(FunctionCallInfo fcinfo) {
 
 // Procedures: only a CALL outside a transaction block may commit.
 void require_nonatomic_call(FunctionCallInfo fcinfo, const char* name) {
-  const bool nonatomic = fcinfo->context && IsA(fcinfo->context, CallContext) &&
-                         !castNode(CallContext, fcinfo->context)->atomic;
+  const bool nonatomic =
+      fcinfo->context && IsA(fcinfo->context, CallContext) && !castNode(CallContext, fcinfo->context)->atomic;
   if (!nonatomic)
-    throw Error("25001", std::string(name) + " commits after every revision and must be called outside a transaction block",
-                {}, std::string("Run CALL metamigrate.") + name + "(...) in autocommit mode, or use metamigrate." +
-                        (std::string(name).rfind("up", 0) == 0 ? "upgrade" : "downgrade") + "() for one transaction.");
+    throw Error("25001",
+                std::string(name) + " commits after every revision and must be called outside a transaction block", {},
+                std::string("Run CALL metamigrate.") + name + "(...) in autocommit mode, or use metamigrate." +
+                    (std::string(name).rfind("up", 0) == 0 ? "upgrade" : "downgrade") + "() for one transaction.");
 }
 
 // A procedure's INOUT parameters come back as one record.

@@ -21,8 +21,8 @@ namespace {
 void validate_key_part(const std::optional<std::string>& value, const char* what) {
   if (!value || value->empty()) throw Error(sqlstate::kInvalidParameter, std::string(what) + " must not be empty");
   for (char c : *value) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                    c == '-' || c == '.';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
     if (!ok)
       throw Error(sqlstate::kInvalidParameter, std::string(what) + " \"" + *value + "\" contains an invalid character",
                   {}, "Use letters, digits, '_', '-' and '.'.");
@@ -32,16 +32,16 @@ void validate_key_part(const std::optional<std::string>& value, const char* what
 void validate_name(const std::string& value, const char* what) {
   if (value.empty()) throw Error(sqlstate::kInvalidParameter, std::string(what) + " must not be empty");
   if (value.size() >= NAMEDATALEN)
-    throw Error(sqlstate::kInvalidParameter, std::string(what) + " \"" + value + "\" is longer than " +
-                                                 std::to_string(NAMEDATALEN - 1) + " bytes");
+    throw Error(sqlstate::kInvalidParameter,
+                std::string(what) + " \"" + value + "\" is longer than " + std::to_string(NAMEDATALEN - 1) + " bytes");
 }
 
 // System and temporary schemas hold no version table: their tables belong
 // to the bootstrap superuser or live in one session only.
 void refuse_system_schema(const std::string& schema) {
   if (is_system_schema(schema) || schema == "metamigrate")
-    throw Error(sqlstate::kInvalidParameter, "version_schema \"" + schema + "\" is a system or temporary schema",
-                {}, "Keep the version table in an application schema, e.g. the default \"public\".");
+    throw Error(sqlstate::kInvalidParameter, "version_schema \"" + schema + "\" is a system or temporary schema", {},
+                "Keep the version table in an application schema, e.g. the default \"public\".");
 }
 
 RevisionGraph load_graph(Catalog& catalog, const Provider& provider) {
@@ -102,8 +102,8 @@ std::string register_provider(const ProviderSettings& s) {
   }
   Rows schema = spi.query("SELECT pg_catalog.to_regnamespace($1) IS NOT NULL", {p.search_path});
   if (schema.empty() || !schema[0][0] || *schema[0][0] != "t")
-    throw Error(sqlstate::kUndefinedObject, "schema \"" + p.version_schema + "\" does not exist",
-                {}, "Create the schema for the version table first, or use the default \"public\".");
+    throw Error(sqlstate::kUndefinedObject, "schema \"" + p.version_schema + "\" does not exist", {},
+                "Create the schema for the version table first, or use the default \"public\".");
   catalog.version_table_exists(p);  // refuses another role's table or a view before anything is stored
   catalog.register_provider(p);
   spi.finish();
@@ -157,7 +157,8 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
   const Provider& provider = locked.provider;
   const RevisionGraph& graph = locked.graph;
   const std::vector<std::string>& heads = locked.heads;
-  if (op != Operation::Stamp) warn_if_search_path_writable(spi, provider.version_schema, provider.owner_oid, provider.owner_role);
+  if (op != Operation::Stamp)
+    warn_if_search_path_writable(spi, provider.version_schema, provider.owner_oid, provider.owner_role);
   Planner planner(graph, heads);
   Plan plan = op == Operation::Upgrade     ? planner.upgrade(target)
               : op == Operation::Downgrade ? planner.downgrade(target)
@@ -185,12 +186,8 @@ std::string migrate(const std::string& key, Operation op, const std::string& tar
   capture_schema_state(catalog, provider);
   spi.finish();
 
-  nlohmann::json result = {{"provider", provider.key},
-                           {"operation", verb},
-                           {"target", target},
-                           {"from", plan.heads_before},
-                           {"to", plan.heads_after},
-                           {"steps", steps}};
+  nlohmann::json result = {{"provider", provider.key},  {"operation", verb},      {"target", target},
+                           {"from", plan.heads_before}, {"to", plan.heads_after}, {"steps", steps}};
   return result.dump();
 }
 
@@ -297,13 +294,9 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
     capture_schema_state(catalog, provider);
   }
   spi.finish();
-  return nlohmann::json{{"provider", provider.key},
-                        {"operation", verb},
-                        {"target", target},
-                        {"transaction_per_revision", true},
-                        {"from", plan.heads_before},
-                        {"to", heads},
-                        {"steps", steps}}
+  return nlohmann::json{
+      {"provider", provider.key},  {"operation", verb}, {"target", target}, {"transaction_per_revision", true},
+      {"from", plan.heads_before}, {"to", heads},       {"steps", steps}}
       .dump();
 }
 
@@ -339,9 +332,7 @@ bool lock_provider_session(const std::string& key, bool wait) {
   return take_lock(kMigrationLockClass, provider.key, LockDuration::Session, wait);
 }
 
-bool unlock_provider_session(const std::string& key) {
-  return release_session_lock(kMigrationLockClass, key);
-}
+bool unlock_provider_session(const std::string& key) { return release_session_lock(kMigrationLockClass, key); }
 
 std::string unregister_provider(const std::string& key) {
   refuse_inside_migration("unregister provider \"" + key + "\"");

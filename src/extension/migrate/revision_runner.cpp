@@ -14,10 +14,10 @@ struct StatementContext {
   const char* provider;
   const char* revision;
   const char* direction;
-  const char* sql;        // whole revision SQL
+  const char* sql;  // whole revision SQL
   std::size_t sql_len;
-  int statement;          // 1-based; 0 while parsing
-  std::size_t start;      // byte offset of the statement in sql
+  int statement;      // 1-based; 0 while parsing
+  std::size_t start;  // byte offset of the statement in sql
 };
 
 void statement_error_callback(void* arg) {
@@ -59,8 +59,7 @@ void execute_statement(const char* statement_sql, StatementContext* ctx) {
                       errhint("Each revision runs inside the migration's transaction; remove COMMIT/ROLLBACK, "
                               "or mark the revision \"transactional: false\".")));
     if (rc < 0)
-      ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
-                      errmsg("statement failed: %s", SPI_result_code_string(rc))));
+      ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("statement failed: %s", SPI_result_code_string(rc))));
     SPI_freetuptable(SPI_tuptable);
     error_context_stack = callback.previous;
   });
@@ -69,8 +68,8 @@ void execute_statement(const char* statement_sql, StatementContext* ctx) {
 }  // namespace
 
 int run_revision_sql(const RevisionRun& run) {
-  StatementContext ctx{run.provider->key.c_str(), run.revision.c_str(), run.direction, run.sql.c_str(),
-                       run.sql.size(), 0, 0};
+  StatementContext ctx{
+      run.provider->key.c_str(), run.revision.c_str(), run.direction, run.sql.c_str(), run.sql.size(), 0, 0};
   GucScope search_path;
   search_path.set("search_path", run.provider->search_path);
   RunAs as_owner(run.provider->owner_oid);

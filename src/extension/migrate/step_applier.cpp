@@ -21,9 +21,8 @@ StepApplier::StepApplier(Catalog& catalog, const Provider& provider, const Check
     : catalog_(catalog), provider_(provider), heads_(std::move(heads)), checksums_(checksums) {
   // A child of the transaction's context, not of SPI's: the applier may
   // outlive SPI_finish, which frees SPI's procedure context.
-  revision_memory_ = pg_guard([] {
-    return AllocSetContextCreate(TopTransactionContext, "metamigrate revision", ALLOCSET_DEFAULT_SIZES);
-  });
+  revision_memory_ = pg_guard(
+      [] { return AllocSetContextCreate(TopTransactionContext, "metamigrate revision", ALLOCSET_DEFAULT_SIZES); });
 }
 
 StepApplier::~StepApplier() {

@@ -36,7 +36,7 @@ class StepApplier {
   const Provider& provider_;
   std::vector<std::string> heads_;  // version-table rows, kept in step
   const Checksums& checksums_;
-  MemoryContext revision_memory_;   // reset after every revision
+  MemoryContext revision_memory_;  // reset after every revision
   int done_ = 0;
   int total_ = 0;
 };

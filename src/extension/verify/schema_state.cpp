@@ -34,8 +34,8 @@ void capture_schema_state(Catalog& catalog, const Provider& provider) {
       "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($3::pg_catalog.jsonb)), $4::pg_catalog.jsonb, $5) "
       "ON CONFLICT (provider) DO UPDATE SET captured_at = pg_catalog.clock_timestamp(), heads = EXCLUDED.heads, "
       "schemas = EXCLUDED.schemas, snapshot = EXCLUDED.snapshot, capture_error = EXCLUDED.capture_error",
-      {provider.key, json_string_array(heads), json_string_array(schemas),
-       failure ? Value() : Value(model), failure ? Value(*failure) : Value()});
+      {provider.key, json_string_array(heads), json_string_array(schemas), failure ? Value() : Value(model),
+       failure ? Value(*failure) : Value()});
 }
 
 std::vector<Finding> verify_provider(const std::string& key) {
@@ -58,7 +58,8 @@ std::vector<Finding> verify_provider(const std::string& key) {
   for (const auto& h : nlohmann::json::parse(*s[0])) heads_then.push_back(h.get<std::string>());
   if (heads_then != heads_now)
     out.push_back({"stale", "the stored state belongs to heads [" + join(heads_then) + "], the version table holds [" +
-                                join(heads_now) + "]: it was changed outside metamigrate, or a migration was interrupted"});
+                                join(heads_now) +
+                                "]: it was changed outside metamigrate, or a migration was interrupted"});
   if (!s[2]) {
     out.push_back({"error", "no snapshot was stored after the last migration: " + s[3].value_or("unknown error")});
   } else {
@@ -67,8 +68,7 @@ std::vector<Finding> verify_provider(const std::string& key) {
     const nlohmann::json stored = nlohmann::json::parse(*s[2]);
     const nlohmann::json live = nlohmann::json::parse(snapshot(schemas, SnapshotKind::StoredState));
     const mm::schema::DifferenceWording wording{"missing from the database (dropped outside a migration)",
-                                                "added outside a migration", "changed outside a migration: ",
-                                                true};
+                                                "added outside a migration", "changed outside a migration: ", true};
     // Dependency edges only change along with the objects that have them.
     for (auto& d : mm::schema::model_differences(stored, live, 100, wording))
       if (d.rfind("dependencies", 0) != 0) out.push_back({"drift", d});
@@ -93,10 +93,12 @@ void set_provider_schemas(const std::string& key, const std::vector<std::string>
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "configure provider \"" + key + "\"");
   for (const auto& s : schemas)
-    if (s.empty() || s.size() >= NAMEDATALEN) throw Error(sqlstate::kInvalidParameter, "invalid schema name \"" + s + "\"");
+    if (s.empty() || s.size() >= NAMEDATALEN)
+      throw Error(sqlstate::kInvalidParameter, "invalid schema name \"" + s + "\"");
   RunAs as_catalog_owner(catalog.owner());
   spi.execute(
-      "UPDATE metamigrate.provider SET schemas = ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb)) "
+      "UPDATE metamigrate.provider SET schemas = ARRAY(SELECT "
+      "pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb)) "
       // Unchanged (every command sends them): no new row version.
       "WHERE provider_key = $1 AND schemas IS DISTINCT FROM "
       "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb))",
