@@ -90,7 +90,7 @@ LANGUAGE C VOLATILE STRICT
 SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_try_lock_provider';
 COMMENT ON FUNCTION metamigrate.try_lock_provider(text)
-    IS 'Take the provider''s migration lock for this transaction, or fail at once (55P03) naming who holds it';
+    IS 'Take the provider''s migration lock for this transaction, or fail at once (MM006) naming who holds it';
 
 CREATE FUNCTION metamigrate.apply_step(provider text, revision text, direction text)
 RETURNS jsonb

@@ -318,6 +318,7 @@ for c in 1 2 3; do
   check "--no-wait client $c names the provider and the holder (pid, user, since)" \
     bash -c "grep -q 'another migration of provider \"slow:main\" is in progress' '$WORK/err' &&
              grep -qE 'held by pid [0-9]+, user mm_tmp_slow_[0-9a-f]+ \(temporary migration login issued to postgres\), since 20' '$WORK/err'"
+  check "--no-wait client $c: its own SQLSTATE, not a lock timeout's 55P03" grep -q 'error \[MM006\]' "$WORK/err"
 done
 wait "$slow"
 check_eq "the slow migration itself succeeded" "$?" 0

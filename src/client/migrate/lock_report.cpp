@@ -2,8 +2,9 @@
 
 #include <regex>
 
-#include "client/server/server_api.hpp"
 #include "client/provider/sql_split.hpp"
+#include "client/server/server_api.hpp"
+#include "core/protocol.hpp"
 
 namespace mmc {
 
@@ -136,11 +137,10 @@ std::string failing_statement(const ProviderDir& provider, const ServerError& er
 }
 
 void explain_lock_error(const Connection& observer, const ProviderDir& provider, ServerError& error) noexcept {
-  if (error.sqlstate() != "55P03") return;
   try {
-    if (std::string(error.what()).find("another migration of provider") != std::string::npos)
+    if (error.sqlstate() == mm::sqlstate::kProviderBusy)
       explain_provider_lock(observer, error);
-    else
+    else if (error.sqlstate() == mm::sqlstate::kLockNotAvailable)
       explain_lock_timeout(observer, provider, error);
   } catch (const std::exception& e) {
     error.notes.push_back(std::string("could not look up who holds the lock: ") + e.what());

@@ -1,7 +1,7 @@
-// Explaining SQLSTATE 55P03 (lock_not_available) from a migration:
-// - "another migration of provider P is in progress" (--no-wait): who
+// Explaining a migration's lock errors:
+// - MM006, another migration holds the provider (--no-wait): who
 //   holds the provider's lock, and to whom a temporary login was issued;
-// - a lock wait that ran out (--lock-timeout): which table the failing
+// - 55P03, a lock wait that ran out (--lock-timeout): which table the failing
 //   statement needed and which sessions hold locks on it
 //   (metamigrate.lock_holders).
 // The queries run on the observer connection (the user's own login): a
@@ -36,7 +36,7 @@ class LockWatcher {
   bool broken_ = false;
 };
 
-// Adds notes to a 55P03 error; never throws.
+// Adds notes to an MM006 or 55P03 error; never throws.
 void explain_lock_error(const Connection& observer, const ProviderDir& provider, ServerError& error) noexcept;
 
 // The statement a server error's context points at: the text PostgreSQL

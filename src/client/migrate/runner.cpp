@@ -174,8 +174,8 @@ void MigrationRunner::watch_locks(const MigrationRequest& request) {
 }
 
 void MigrationRunner::explain(ServerError& error) const {
-  const bool provider_lock = std::string(error.what()).find("another migration of provider") != std::string::npos;
-  if (explaining_ && !provider_lock && (error.sqlstate() == "55P03" || error.sqlstate() == "57014") &&
+  if (explaining_ &&
+      (error.sqlstate() == mm::sqlstate::kLockNotAvailable || error.sqlstate() == mm::sqlstate::kQueryCanceled) &&
       explaining_->explain(error))
     return;
   explain_lock_error(observer_, provider_, error);
@@ -458,7 +458,7 @@ std::vector<Query> MigrationRunner::progress_settings(bool local) {
   conn_.on_notice([this](const PGresult* notice) {
     const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
     const char* detail = PQresultErrorField(notice, PG_DIAG_MESSAGE_DETAIL);
-    if (!message || std::string(message) != "metamigrate progress" || !detail) return conn_.print_notice(notice);
+    if (!message || std::string(message) != mm::protocol::kProgressNotice || !detail) return conn_.print_notice(notice);
     const nlohmann::json step = nlohmann::json::parse(detail, nullptr, false);
     if (!step.is_object()) return;
     const std::size_t total = step.value("of", std::size_t{0});

@@ -12,7 +12,7 @@ namespace mmc {
 
 namespace {
 
-constexpr int kMaxTtlSeconds = 3600;
+constexpr int kMaxTtlSeconds = mm::protocol::kMaxCredentialTtlSeconds;
 
 // Overwrites a string that held a secret before it is released.
 void wipe(std::string& secret) {

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "client/server/connection.hpp"
+#include "core/protocol.hpp"
 #include "client/provider/provider_dir.hpp"
 
 namespace mmc {
@@ -23,7 +24,7 @@ class CommandLine;
 
 struct CredentialOptions {
   bool enabled = true;
-  int ttl_seconds = 900;  // the server allows 1..3600
+  int ttl_seconds = mm::protocol::kDefaultCredentialTtlSeconds;  // the server allows 1..kMaxCredentialTtlSeconds
 };
 
 // --no-temp-credential and --credential-ttl for a command's parser.

@@ -3,6 +3,7 @@
 #include <regex>
 
 #include "client/provider/provider_dir.hpp"
+#include "core/protocol.hpp"
 
 namespace mmc {
 
@@ -21,11 +22,9 @@ const char* operation_name(Operation op) {
 namespace sql {
 
 namespace {
-// How pg_locks shows the extension's provider lock (advisory_locks.hpp):
-// class "mmom", hashtext of the key, and its own key space 3, which no
-// SQL advisory-lock function reaches.
-constexpr const char* kLockClass = "1835888493";
-constexpr const char* kLockSpace = "3";
+// How pg_locks shows the extension's provider lock (core/protocol.hpp).
+const std::string kLockClass = std::to_string(mm::protocol::kMigrationLockClass);
+const std::string kLockSpace = std::to_string(mm::protocol::kLockSpace);
 }  // namespace
 
 Query begin() { return {"BEGIN", {}}; }

@@ -8,12 +8,13 @@
 
 #include "client/server/connection.hpp"
 #include "client/provider/manifest.hpp"
+#include "core/protocol.hpp"
 
 namespace mmc {
 
 class ProviderDir;
 
-enum class Operation { Upgrade, Downgrade, Stamp };
+using Operation = mm::protocol::Operation;
 const char* operation_name(Operation op);
 
 namespace sql {
@@ -42,7 +43,7 @@ Query plan(const std::string& key, const std::string& direction, const std::stri
 // CALL metamigrate.upgrade_per_revision / downgrade_per_revision: only
 // outside a transaction block; commits after every revision.
 Query migrate_per_revision(Operation op, const std::string& key, const std::string& target);
-// Takes the provider's transaction lock now or fails with 55P03 naming
+// Takes the provider's transaction lock now or fails with MM006 naming
 // the holder (--no-wait).
 Query try_lock_provider(const std::string& key);
 // MetaTable catalog and credentials.

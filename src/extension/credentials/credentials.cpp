@@ -12,8 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-constexpr int kDefaultTtlSeconds = 900;
-constexpr int kMaxTtlSeconds = 3600;
+constexpr int kDefaultTtlSeconds = protocol::kDefaultCredentialTtlSeconds;
+constexpr int kMaxTtlSeconds = protocol::kMaxCredentialTtlSeconds;
 constexpr int kConnectionLimit = 4;
 
 std::string random_hex(std::size_t bytes) {

@@ -7,20 +7,18 @@
 
 #include <string>
 
+#include "core/protocol.hpp"
 #include "extension/base/postgres.hpp"
 
 namespace mm::pg {
 
-// Lock classes (second key). Each is four letters read as an int4, and the
-// third key is hashtext() of the locked name, so pg_locks shows
-// classid = class, objid = hashtext(name), objsubid = kLockSpace.
-// One provider's migrations ("mmom"), keyed by the provider key.
-inline constexpr uint32 kMigrationLockClass = 1835888493u;
-// Registering a provider ("mmrg"), keyed by its qualified version table:
-// distinct from the migration lock so registering never queues behind a
-// migration.
-inline constexpr uint32 kRegistrationLockClass = 1835889255u;
-inline constexpr uint32 kLockSpace = 3;
+// Lock classes and key space: core/protocol.hpp (the client reads pg_locks
+// with them). The migration lock is keyed by the provider key; the
+// registration lock by the qualified version table, distinct so that
+// registering never queues behind a migration.
+using protocol::kLockSpace;
+using protocol::kMigrationLockClass;
+using protocol::kRegistrationLockClass;
 
 enum class LockDuration { Transaction, Session };
 

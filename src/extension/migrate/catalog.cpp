@@ -108,7 +108,7 @@ void Catalog::lock_provider(const Provider& p, bool wait) {
     detail = "Held by pid " + holder[0][0].value_or("?") + ", user " + holder[0][1].value_or("?") + ", since " +
              holder[0][2].value_or("?") +
              (holder[0][3] && !holder[0][3]->empty() ? ", application " + *holder[0][3] : std::string()) + ".";
-  throw Error("55P03", "another migration of provider \"" + p.key + "\" is in progress", detail,
+  throw Error(sqlstate::kProviderBusy, "another migration of provider \"" + p.key + "\" is in progress", detail,
               "Wait for it to finish, or run without --no-wait to queue behind it.");
 }
 

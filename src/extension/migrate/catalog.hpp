@@ -44,7 +44,7 @@ class Catalog {
   bool register_provider(const Provider& provider);
 
   // Serializes migrators of one provider until the transaction ends.
-  // With wait=false, fails at once (55P03) naming the holder's pid, user
+  // With wait=false, fails at once (MM006) naming the holder's pid, user
   // and start time.
   void lock_provider(const Provider& provider, bool wait = true);
 

@@ -2,6 +2,7 @@
 // arguments; functions.cpp adapts them to fmgr.
 #pragma once
 
+#include "core/protocol.hpp"
 #include "extension/migrate/catalog.hpp"
 
 namespace mm::pg {
@@ -14,7 +15,7 @@ std::string register_provider(const ProviderSettings& settings);
 // Returns how many revisions were inserted, replaced or (with prune) deleted.
 int upload_revisions(const std::string& provider, const std::string& revisions_json, bool prune = false);
 
-enum class Operation { Upgrade, Downgrade, Stamp };
+using Operation = protocol::Operation;
 // Plans and applies; returns the JSON summary.
 std::string migrate(const std::string& provider, Operation op, const std::string& target, bool purge = false);
 

@@ -68,7 +68,8 @@ nlohmann::json StepApplier::apply(const std::string& revision, Direction directi
     progress["step"] = done_;
     progress["of"] = std::max(total_, done_);
     const std::string detail = progress.dump();
-    pg_guard([&] { ereport(NOTICE, (errmsg("metamigrate progress"), errdetail_internal("%s", detail.c_str()))); });
+    pg_guard(
+        [&] { ereport(NOTICE, (errmsg("%s", protocol::kProgressNotice), errdetail_internal("%s", detail.c_str()))); });
   }
   return summary;
 }
