@@ -64,8 +64,8 @@ CLIENT_BIN  = build/metamigrate
 OPT_FLAGS  ?= -O2
 CLIENT_CXXFLAGS = -std=c++17 $(OPT_FLAGS) -Wall -Wextra $(WERROR) -pthread -Isrc -I$(shell $(PG_CONFIG) --includedir) \
                   -DMETAMIGRATE_VERSION='"$(EXTVERSION)"'
-# The C++ runtime linked in: loading and relocating libstdc++ was about
-# 4 ms of CPU on every start, most of a read-only command such as `current`.
+# The C++ runtime linked in: loading and relocating libstdc++ at every start
+# was most of a read-only command such as `current` (bench/RESULTS.md).
 CLIENT_LIBS = -L$(shell $(PG_CONFIG) --libdir) -lpq -pthread -static-libstdc++ -static-libgcc
 
 all: $(CLIENT_BIN)
@@ -99,7 +99,7 @@ build/core/%.o: src/core/%.cpp
 # using it fails this link.
 UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/provider/*.cpp src/client/output/*.cpp \
                      $(filter-out src/client/import/history.cpp src/client/import/ownership.cpp,$(wildcard src/client/import/*.cpp)))) \
-                   src/client/os/process.cpp src/client/autogenerate/render.cpp
+                   src/client/os/process.cpp src/client/os/child_process.cpp src/client/autogenerate/render.cpp
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
 UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/%.cpp,build/%.o,$(UNIT_CLIENT_SRCS)) \
               $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))

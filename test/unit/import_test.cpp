@@ -13,6 +13,8 @@
 
 namespace fs = std::filesystem;
 using namespace mmc::import;
+using mmc::find_on_path;
+using mmc::TempDir;
 
 namespace {
 

@@ -13,7 +13,6 @@ struct CommandInfo {
   const char* name;
   const char* summary;
   CommandFunction run;
-  bool implemented;
 };
 
 const std::vector<CommandInfo>& all_commands();

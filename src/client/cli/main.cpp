@@ -1,6 +1,7 @@
 // metamigrate: the command-line client. Parses the global options, runs one
 // command, and turns every error into a message and an exit status:
 // 0 success, 1 the operation failed, 2 bad usage or bad input.
+#include <algorithm>
 #include <iostream>
 
 #include "client/cli/commands.hpp"
@@ -15,17 +16,13 @@ void print_general_help() {
                " - schema migrations run inside PostgreSQL\n\n"
                "Usage: metamigrate [--dsn DSN] [--provider DIR] [--json] [-q|-v] COMMAND [ARGS...]\n\n"
                "Commands:\n";
-  std::string later;
+  std::size_t width = 0;
+  for (const CommandInfo& c : all_commands()) width = std::max(width, std::string(c.name).size());
   for (const CommandInfo& c : all_commands()) {
-    if (!c.implemented) {
-      later += (later.empty() ? "" : ", ") + std::string(c.name);
-      continue;
-    }
     std::string name = c.name;
-    name.resize(11, ' ');
+    name.resize(width + 2, ' ');
     std::cout << "  " << name << c.summary << "\n";
   }
-  if (!later.empty()) std::cout << "Not implemented yet in this version (they exit with status 2): " << later << "\n";
   std::cout << "\nGlobal options (also accepted after the command):\n"
                "  --dsn DSN       database URI or conninfo; default $METAMIGRATE_DSN, then $DATABASE_URL, then\n"
                "                  libpq's defaults (PGHOST, PGPORT, PGUSER, PGDATABASE, service file, .pgpass)\n"

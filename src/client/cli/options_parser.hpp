@@ -1,7 +1,7 @@
 // cxxopts, the command-line parser, without its regular expressions: it
 // keeps them as namespace-scope statics in the header, so every file that
-// included it compiled six std::regex at process start (5 of the 10 ms a
-// `metamigrate --version` took). Include this instead of <cxxopts.hpp>.
+// included it compiled six std::regex at process start, half of what
+// `metamigrate --version` took. Include this instead of <cxxopts.hpp>.
 #pragma once
 
 #define CXXOPTS_NO_REGEX

@@ -7,7 +7,7 @@
 #include "client/output/errors.hpp"
 #include "client/fleet/fleet.hpp"
 #include "client/provider/graph_select.hpp"
-#include "client/migrate/interruption.hpp"
+#include "client/migrate/unfinished_revision.hpp"
 #include "client/server/migration_session.hpp"
 #include "client/server/server_api.hpp"
 #include "client/os/signal_guard.hpp"
@@ -39,7 +39,7 @@ int cmd_current(CommandLine& cl) {
   std::future<ProviderDir> reading =
       std::async(std::launch::async, [&cl] { return cl.read_provider(ProviderDir::Contents::HeadersOnly); });
   std::unique_ptr<Connection> login;
-  std::optional<SchemaSession> session;
+  std::optional<MigrationSession> session;
   std::optional<std::vector<std::string>> heads;
   nlohmann::json version_row;
   try {
@@ -61,7 +61,7 @@ int cmd_current(CommandLine& cl) {
       // calls below register it or report what is wrong.
     }
     if (!heads) {
-      session.emplace(cl, manifest_only, credential, SchemaSession::VersionRow::Resolve, std::move(login));
+      session.emplace(cl, manifest_only, credential, MigrationSession::VersionRow::Resolve, std::move(login));
       heads = column_values(session->migration().query(sql::current(key)));
       version_row = session->version_meta_table();
     }
@@ -83,7 +83,7 @@ int cmd_current(CommandLine& cl) {
 
   // An interrupted non-transactional revision recorded by this client.
   const InterruptionJournal journal(provider);
-  std::optional<Interruption> interrupted;
+  std::optional<UnfinishedRevision> interrupted;
   if (!journal.empty()) {
     const std::string uid = conn->query(sql::data_source_uid()).text(0, 0);
     interrupted = journal.find(uid, key);

@@ -121,7 +121,7 @@ Adoption adopt(CommandLine& cl, const import::ImportSet& set, const std::string&
   std::unique_ptr<Connection> login = cl.connect();
   const import::HistoryState state = read_history(*login, set, table);
   if (set.tool == "alembic") require_shared_alembic_table(*login, provider, state.table);
-  SchemaSession session(cl, provider, credential_options(cl), SchemaSession::VersionRow::Skip, std::move(login));
+  MigrationSession session(cl, provider, credential_options(cl), MigrationSession::VersionRow::Skip, std::move(login));
   Adoption adoption;
   // Checked up front: the tool migrated as a role of its own, and the first
   // revision that alters such an object would fail with "must be owner".

@@ -60,7 +60,7 @@ int cmd_lint(CommandLine& cl) {
     sections.push_back({&file, true});
     sections.push_back({&file, false});
   }
-  std::vector<LintFinding> findings;
+  std::vector<RevisionLintFinding> findings;
   {
     std::unique_ptr<Connection> conn;
     try {
@@ -77,10 +77,10 @@ int cmd_lint(CommandLine& cl) {
   const std::size_t warnings = count_severity(findings, "warning");
   if (out.json()) {
     nlohmann::json list = nlohmann::json::array();
-    for (const LintFinding& f : findings) list.push_back(f.to_json());
+    for (const RevisionLintFinding& f : findings) list.push_back(f.to_json());
     out.result_json({{"files", files.size()}, {"errors", errors}, {"warnings", warnings}, {"findings", list}});
   } else {
-    for (const LintFinding& f : findings) out.result(f.text());
+    for (const RevisionLintFinding& f : findings) out.result(f.text());
     out.note("lint: " + std::to_string(files.size()) + (files.size() == 1 ? " file, " : " files, ") +
              std::to_string(errors) + (errors == 1 ? " error, " : " errors, ") + std::to_string(warnings) +
              (warnings == 1 ? " warning" : " warnings"));

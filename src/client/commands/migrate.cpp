@@ -213,7 +213,7 @@ int run_migration_command(CommandLine& cl, Operation op) {
   // An interrupt (Ctrl-C, SIGTERM, SIGHUP) cancels what runs on the server
   // before the client ends (exit status 128 + signal).
   return run_interruptible([&] {
-    SchemaSession session(cl, provider, credential);
+    MigrationSession session(cl, provider, credential);
     MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
                            [&session]() -> Connection& { return session.top_level(); });
     print_report(cl.out(), runner.run(request));

@@ -47,10 +47,10 @@ int cmd_repair(CommandLine& cl) {
   const CredentialOptions credential = credential_options(cl);
 
   return run_interruptible([&] {
-    SchemaSession session(cl, provider, credential);
+    MigrationSession session(cl, provider, credential);
     MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
                            [&session]() -> Connection& { return session.top_level(); });
-    const std::optional<Interruption> interrupted = runner.interruption();
+    const std::optional<UnfinishedRevision> interrupted = runner.interruption();
     const Output& out = cl.out();
     if (!interrupted) {
       if (out.json())

@@ -4,7 +4,7 @@
 #include "client/cli/commands.hpp"
 #include "client/output/errors.hpp"
 #include "client/fleet/fleet.hpp"
-#include "client/migrate/interruption.hpp"
+#include "client/migrate/unfinished_revision.hpp"
 #include "client/server/migration_session.hpp"
 #include "client/server/server_api.hpp"
 
@@ -55,7 +55,7 @@ int cmd_verify(CommandLine& cl) {
   const Output& out = cl.out();
   CredentialOptions as_yourself;
   as_yourself.enabled = false;
-  SchemaSession session(cl, provider, as_yourself);
+  MigrationSession session(cl, provider, as_yourself);
   Connection& conn = session.login();
 
   VerifyFindings findings;
@@ -68,7 +68,7 @@ int cmd_verify(CommandLine& cl) {
     throw;
   }
 
-  std::optional<Interruption> interrupted;
+  std::optional<UnfinishedRevision> interrupted;
   const InterruptionJournal journal(provider);
   if (!journal.empty()) {
     const std::string uid = conn.query(sql::data_source_uid()).text(0, 0);

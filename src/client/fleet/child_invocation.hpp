@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "client/cli/cli.hpp"
-#include "client/fleet/child_process.hpp"
+#include "client/os/child_process.hpp"
 #include "client/fleet/fleet_report.hpp"
 
 namespace mmc {

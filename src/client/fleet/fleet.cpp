@@ -8,7 +8,7 @@
 #include "client/server/dsn.hpp"
 #include "client/output/errors.hpp"
 #include "client/fleet/child_invocation.hpp"
-#include "client/fleet/child_process.hpp"
+#include "client/os/child_process.hpp"
 #include "client/fleet/fleet_report.hpp"
 #include "client/fleet/targets.hpp"
 #include "client/fleet/tenant.hpp"

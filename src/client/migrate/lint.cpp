@@ -4,17 +4,17 @@
 
 namespace mmc {
 
-std::string LintFinding::text() const {
+std::string RevisionLintFinding::text() const {
   return file + ":" + std::to_string(line) + ": " + rule + ": " + message + " (" + severity + ")";
 }
 
-nlohmann::json LintFinding::to_json() const {
+nlohmann::json RevisionLintFinding::to_json() const {
   return {{"file", file},       {"line", line},         {"rule", rule},      {"severity", severity},
           {"message", message}, {"revision", revision}, {"section", section}};
 }
 
-std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector<LintSection>& sections,
-                                       bool lock_timeout_set) {
+std::vector<RevisionLintFinding> lint_sections(const Connection& conn, const std::vector<LintSection>& sections,
+                                               bool lock_timeout_set) {
   std::vector<Query> queries;
   std::vector<const LintSection*> sent;
   for (const LintSection& s : sections) {
@@ -23,7 +23,7 @@ std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector
     queries.push_back(sql::lint(sql_text, s.file->revision.transactional, lock_timeout_set));
     sent.push_back(&s);
   }
-  std::vector<LintFinding> findings;
+  std::vector<RevisionLintFinding> findings;
   if (queries.empty()) return findings;
   std::vector<PgResult> results;
   try {
@@ -40,7 +40,7 @@ std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector
     const LintSection& s = *sent[i];
     const PgResult& result = results[i];
     for (int row = 0; row < result.rows(); ++row) {
-      LintFinding f;
+      RevisionLintFinding f;
       f.file = s.file->path;
       const int sql_line = std::stoi(result.text(row, 2).empty() ? "1" : result.text(row, 2));
       f.line = s.file->file_line(s.upgrade, sql_line);
@@ -55,9 +55,9 @@ std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector
   return findings;
 }
 
-std::size_t count_severity(const std::vector<LintFinding>& findings, const std::string& severity) {
+std::size_t count_severity(const std::vector<RevisionLintFinding>& findings, const std::string& severity) {
   std::size_t n = 0;
-  for (const LintFinding& f : findings) n += f.severity == severity;
+  for (const RevisionLintFinding& f : findings) n += f.severity == severity;
   return n;
 }
 

@@ -13,7 +13,7 @@
 
 namespace mmc {
 
-struct LintFinding {
+struct RevisionLintFinding {
   std::string file;  // as shown in messages
   int line = 0;      // line in the file
   std::string rule;
@@ -37,9 +37,9 @@ struct LintSection {
 // (--lock-timeout or the manifest's), so missing-lock-timeout is silent.
 // Throws OperationError with a clear message when the database lacks the
 // extension, ServerError otherwise.
-std::vector<LintFinding> lint_sections(const Connection& conn, const std::vector<LintSection>& sections,
-                                       bool lock_timeout_set);
+std::vector<RevisionLintFinding> lint_sections(const Connection& conn, const std::vector<LintSection>& sections,
+                                               bool lock_timeout_set);
 
-std::size_t count_severity(const std::vector<LintFinding>& findings, const std::string& severity);
+std::size_t count_severity(const std::vector<RevisionLintFinding>& findings, const std::string& severity);
 
 }  // namespace mmc

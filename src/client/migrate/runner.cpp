@@ -138,7 +138,7 @@ nlohmann::json MigrationReport::to_json() const {
   }
   doc["after_register"] = hook.empty() ? nlohmann::json() : nlohmann::json(hook);
   nlohmann::json findings = nlohmann::json::array();
-  for (const LintFinding& f : lint) findings.push_back(f.to_json());
+  for (const RevisionLintFinding& f : lint) findings.push_back(f.to_json());
   doc["lint"] = findings;
   doc["executed_by"] = executed_by;
   return doc;
@@ -606,7 +606,7 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
     }
   };
   // The journal entry of this revision, rewritten before every statement.
-  Interruption interrupted;
+  UnfinishedRevision interrupted;
   interrupted.data_source_uid = database_uid;
   interrupted.database = conn_.describe();
   interrupted.provider = key_;
@@ -771,17 +771,18 @@ const std::string& MigrationRunner::data_source_uid() {
   return data_source_uid_;
 }
 
-bool MigrationRunner::still_pending(const Interruption& interrupted, const std::vector<std::string>& heads) const {
+bool MigrationRunner::still_pending(const UnfinishedRevision& interrupted,
+                                    const std::vector<std::string>& heads) const {
   return interruption_pending(interrupted, provider_.graph(), heads);
 }
 
-std::optional<Interruption> MigrationRunner::interruption() {
+std::optional<UnfinishedRevision> MigrationRunner::interruption() {
   if (journal_.empty()) return std::nullopt;
   return journal_.find(data_source_uid(), key_);
 }
 
 void MigrationRunner::check_interruption(const MigrationRequest& request) {
-  const std::optional<Interruption> interrupted = interruption();
+  const std::optional<UnfinishedRevision> interrupted = interruption();
   if (!interrupted) return;
   const std::vector<std::string> heads = column_values(conn_.query(sql::current(key_)));
   if (!still_pending(*interrupted, heads)) {
@@ -811,7 +812,7 @@ void MigrationRunner::lint_plan(const MigrationRequest& request, const std::vect
     // them count for --strict-lint and --json).
     std::size_t historical = 0;
     std::set<std::string> historical_revisions, tools;
-    for (const LintFinding& f : lint_findings_) {
+    for (const RevisionLintFinding& f : lint_findings_) {
       const RevisionFile* file = provider_.find_file(f.revision);
       if (file && !file->imported_from.empty()) {
         ++historical;
@@ -835,16 +836,16 @@ void MigrationRunner::lint_plan(const MigrationRequest& request, const std::vect
                          "Fix them (docs/lint.md has the safe alternatives), or run without --strict-lint.");
 }
 
-MigrationReport MigrationRunner::resume(const MigrationRequest& request, const Interruption& interrupted) {
+MigrationReport MigrationRunner::resume(const MigrationRequest& request, const UnfinishedRevision& interrupted) {
   return finish_interrupted(request, interrupted, true);
 }
 
-MigrationReport MigrationRunner::mark_applied(const MigrationRequest& request, const Interruption& interrupted) {
+MigrationReport MigrationRunner::mark_applied(const MigrationRequest& request, const UnfinishedRevision& interrupted) {
   return finish_interrupted(request, interrupted, false);
 }
 
-MigrationReport MigrationRunner::finish_interrupted(const MigrationRequest& request, const Interruption& interrupted,
-                                                    bool run_rest) {
+MigrationReport MigrationRunner::finish_interrupted(const MigrationRequest& request,
+                                                    const UnfinishedRevision& interrupted, bool run_rest) {
   try {
     return finish_interrupted_step(request, interrupted, run_rest);
   } catch (ServerError& e) {
@@ -858,7 +859,7 @@ MigrationReport MigrationRunner::finish_interrupted(const MigrationRequest& requ
 }
 
 MigrationReport MigrationRunner::finish_interrupted_step(const MigrationRequest& request,
-                                                         const Interruption& interrupted, bool run_rest) {
+                                                         const UnfinishedRevision& interrupted, bool run_rest) {
   const auto started = Clock::now();
   watch_locks(request);
   SessionLock lock(*this, request);
@@ -900,7 +901,7 @@ MigrationReport MigrationRunner::finish_interrupted_step(const MigrationRequest&
   return report;
 }
 
-void MigrationRunner::forget(const Interruption& interrupted) {
+void MigrationRunner::forget(const UnfinishedRevision& interrupted) {
   journal_.clear(interrupted.data_source_uid, interrupted.provider, out_);
 }
 

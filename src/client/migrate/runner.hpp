@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "client/server/connection.hpp"
-#include "client/migrate/interruption.hpp"
+#include "client/migrate/unfinished_revision.hpp"
 #include "client/migrate/lint.hpp"
 #include "client/migrate/lock_report.hpp"
 #include "client/migrate/metatables.hpp"
@@ -71,10 +71,10 @@ struct MigrationReport {
   std::vector<AppliedStep> steps;
   int transactions = 0;  // separate transactions the operation used
   double duration_ms = 0;
-  std::vector<LintFinding> lint;  // findings in the revisions that ran
-  nlohmann::json catalog;         // finalize's result (null for stamp)
-  std::string hook;               // the after_register hook that ran, if any
-  std::string executed_by;        // the login that ran it (a temporary credential's role)
+  std::vector<RevisionLintFinding> lint;  // findings in the revisions that ran
+  nlohmann::json catalog;                 // finalize's result (null for stamp)
+  std::string hook;                       // the after_register hook that ran, if any
+  std::string executed_by;                // the login that ran it (a temporary credential's role)
 
   nlohmann::json to_json() const;
 };
@@ -103,13 +103,13 @@ class MigrationRunner {
 
   // The interrupted non-transactional revision recorded for this database
   // and provider, if any (see interruption.hpp).
-  std::optional<Interruption> interruption();
+  std::optional<UnfinishedRevision> interruption();
   // repair: run the rest of the interrupted revision and record it / only
   // record it / drop the record. Each checks that the database still
   // needs the step.
-  MigrationReport resume(const MigrationRequest& request, const Interruption& interrupted);
-  MigrationReport mark_applied(const MigrationRequest& request, const Interruption& interrupted);
-  void forget(const Interruption& interrupted);
+  MigrationReport resume(const MigrationRequest& request, const UnfinishedRevision& interrupted);
+  MigrationReport mark_applied(const MigrationRequest& request, const UnfinishedRevision& interrupted);
+  void forget(const UnfinishedRevision& interrupted);
 
  private:
   Connection& conn_;
@@ -131,7 +131,7 @@ class MigrationRunner {
   int sample_ms_ = 250;                           // how often a watcher samples lock waits
   bool top_level_reported_ = false;               // apply_top_level said what became of its statement
   std::string data_source_uid_;
-  std::vector<LintFinding> lint_findings_;
+  std::vector<RevisionLintFinding> lint_findings_;
 
   const std::string& data_source_uid();
   // While calls run: samples lock waits (the interval fits the lock
@@ -147,12 +147,13 @@ class MigrationRunner {
   // (forgets records the database has resolved meanwhile).
   void check_interruption(const MigrationRequest& request);
   // Whether the interrupted step is still to do against `heads`.
-  bool still_pending(const Interruption& interrupted, const std::vector<std::string>& heads) const;
+  bool still_pending(const UnfinishedRevision& interrupted, const std::vector<std::string>& heads) const;
   // Lints the sections the plan will run; prints the findings; throws
   // with --strict-lint when there are any.
   void lint_plan(const MigrationRequest& request, const std::vector<std::string>& revisions);
-  MigrationReport finish_interrupted(const MigrationRequest& request, const Interruption& interrupted, bool run_rest);
-  MigrationReport finish_interrupted_step(const MigrationRequest& request, const Interruption& interrupted,
+  MigrationReport finish_interrupted(const MigrationRequest& request, const UnfinishedRevision& interrupted,
+                                     bool run_rest);
+  MigrationReport finish_interrupted_step(const MigrationRequest& request, const UnfinishedRevision& interrupted,
                                           bool run_rest);
   // Notes naming INVALID indexes in the provider's schemas.
   void note_invalid_indexes(ServerError& error) const;

@@ -6,10 +6,10 @@
 #include <string>
 #include <vector>
 
-namespace mmc::import {
+namespace mmc {
 
 struct ProcessResult {
-  int exit_code = -1;  // -1 when it did not exit normally
+  int exit_code = -1;  // 128+N when killed by signal N
   std::string out, err;
 };
 
@@ -17,8 +17,8 @@ struct ProcessResult {
 std::string find_on_path(const std::string& program);
 
 // Runs `argv` (argv[0] looked up on PATH) in `workdir` with `extra_env`
-// ("NAME=value") added to the environment; stdout and stderr go through
-// files in `workdir`. Throws OperationError when it cannot be started.
+// ("NAME=value") added to the environment, through run_child
+// (child_process.hpp). Throws OperationError when it cannot be started.
 ProcessResult run_process(const std::vector<std::string>& argv, const std::filesystem::path& workdir,
                           const std::vector<std::string>& extra_env);
 
@@ -35,4 +35,4 @@ class TempDir {
   std::filesystem::path path_;
 };
 
-}  // namespace mmc::import
+}  // namespace mmc

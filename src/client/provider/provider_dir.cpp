@@ -250,8 +250,6 @@ const RevisionFile* ProviderDir::find_file(const std::string& id) const {
   return node == mm::RevisionGraph::npos ? nullptr : &file_of(node);
 }
 
-fs::path ProviderDir::versions_dir() const { return dir_ / "versions" / manifest_.namespace_; }
-
 std::string ProviderDir::display(const fs::path& relative) const { return display_path(dir_, relative); }
 
 bool ProviderDir::has_non_transactional() const {

@@ -40,8 +40,6 @@ class ProviderDir {
   const RevisionFile& file_of(std::size_t node) const;
   const RevisionFile* find_file(const std::string& id) const;
 
-  // versions/<namespace>, where new revision files go.
-  std::filesystem::path versions_dir() const;
   // How a path inside the provider directory is shown to the user.
   std::string display(const std::filesystem::path& relative) const;
 

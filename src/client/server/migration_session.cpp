@@ -89,8 +89,8 @@ bool logs_in_as(const Connection& conn, const std::string& owner_role) {
   return conn.query("SELECT session_user").text(0, 0) == owner_role;
 }
 
-SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
-                             VersionRow version_row, std::unique_ptr<Connection> user_login)
+MigrationSession::MigrationSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
+                                   VersionRow version_row, std::unique_ptr<Connection> user_login)
     : provider_(provider), out_(cl.out()), dsn_(cl.globals().dsn), options_(options) {
   const Manifest& manifest = provider.manifest();
   const std::string key = manifest.key();
@@ -146,7 +146,7 @@ SchemaSession::SchemaSession(const CommandLine& cl, const ProviderDir& provider,
              ", expires " + credential_expires_at_ + ")");
 }
 
-Connection& SchemaSession::top_level() {
+Connection& MigrationSession::top_level() {
   if (credential_) return *credential_;
   if (top_level_) return *top_level_;
   const Manifest& manifest = provider_.manifest();
@@ -182,7 +182,7 @@ Connection& SchemaSession::top_level() {
   return *top_level_;
 }
 
-SchemaSession::~SchemaSession() {
+MigrationSession::~MigrationSession() {
   std::vector<std::string> issued;
   if (!credential_role_.empty()) issued.push_back(credential_role_);
   if (!top_level_role_.empty()) issued.push_back(top_level_role_);

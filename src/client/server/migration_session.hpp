@@ -53,7 +53,7 @@ MigrationLogin connect_migration_login(nlohmann::json& issued, ConnectTarget bas
 // has no rights beyond the owner role.
 bool logs_in_as(const Connection& conn, const std::string& owner_role);
 
-class SchemaSession {
+class MigrationSession {
  public:
   enum class VersionRow { Skip, Resolve };
 
@@ -62,14 +62,14 @@ class SchemaSession {
   // credentials (metamigrate.reap_credentials) and, if enabled, issues a
   // credential and connects with it. Throws ServerError (annotated) or
   // OperationError. `login`: the user's connection when already made.
-  SchemaSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
-                VersionRow version_row = VersionRow::Skip, std::unique_ptr<Connection> login = nullptr);
+  MigrationSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
+                   VersionRow version_row = VersionRow::Skip, std::unique_ptr<Connection> login = nullptr);
   // Closes the temporary logins' connections and has the server drop
   // those logins (also on errors and interrupts): expiry is only the
   // backstop for a client that died.
-  ~SchemaSession();
-  SchemaSession(const SchemaSession&) = delete;
-  SchemaSession& operator=(const SchemaSession&) = delete;
+  ~MigrationSession();
+  MigrationSession(const MigrationSession&) = delete;
+  MigrationSession& operator=(const MigrationSession&) = delete;
 
   // Where migration SQL runs: the credential's connection, or the user's.
   Connection& migration() { return credential_ ? *credential_ : *login_; }

@@ -21,8 +21,8 @@ namespace {
 
 // One query builds the raw model. Its rows are built as json, not jsonb:
 // they are only printed for C++ to parse, and json_build_object writes text
-// directly where jsonb builds (and sorts) a tree first, about half the cost
-// (the types keep jsonb for its || and are cast). Comments are read from pg_description
+// directly where jsonb builds (and sorts) a tree first (bench/RESULTS.md;
+// the types keep jsonb for its || and are cast). Comments are read from pg_description
 // directly: obj_description() is a SQL function that is not inlined, and
 // calling it for every object and column dominated the query.
 // Object sets come first (the compared

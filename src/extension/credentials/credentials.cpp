@@ -56,7 +56,7 @@ std::string percent_encode(const std::string& text) {
 
 // SCRAM iterations of a temporary login's secret. The 4,096 that
 // PostgreSQL uses for a typed password slow down guessing a weak one and
-// cost 7 ms per credential on the server (and again in libpq at every
+// cost time on every credential on the server (and again in libpq at every
 // login); guessing 32 random bytes is out of reach at any count.
 constexpr int kScramIterations = 128;
 
@@ -211,7 +211,7 @@ std::string migration_connection(const std::string& request_json) {
                 "ttl_seconds must be between 1 and " + std::to_string(kMaxTtlSeconds) + ", not " + std::to_string(ttl));
 
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(package + ":" + ns);
   require_member_of(provider.owner_oid, provider.owner_role,
                     "issue a migration connection for provider \"" + provider.key + "\"");

@@ -76,7 +76,7 @@ void require_owned_by_provider(const Introspected& table, const Provider& provid
                   quote_ident(provider.owner_role) + ".");
 }
 
-Provider provider_for(Catalog& catalog, const ProviderFields& fields, const char* action) {
+Provider provider_for(ProviderCatalog& catalog, const ProviderFields& fields, const char* action) {
   Provider provider = catalog.load_provider(fields.provider_key);
   require_member_of(provider.owner_oid, provider.owner_role,
                     std::string(action) + " for provider \"" + provider.key + "\"");
@@ -99,7 +99,7 @@ json version_row_json(const Provider& provider, const std::string& uid, const st
               {"created", created}};
 }
 
-json ensure_version_row(Catalog& catalog, const Provider& provider) {
+json ensure_version_row(ProviderCatalog& catalog, const Provider& provider) {
   SpiSession& spi = catalog.spi();
   catalog.version_table_exists(provider);  // refuses a table the owner role does not own
   RunAs as_catalog_owner(catalog.owner());
@@ -192,7 +192,7 @@ std::optional<json> active_version_row(SpiSession& spi, const Provider& provider
 
 std::string version_meta_table(const std::string& key) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "register the version table of provider \"" + key + "\"");
   // Introspecting and rewriting the row cost more than the rest of `current`.
@@ -207,7 +207,7 @@ std::string version_meta_table(const std::string& key) {
 
 std::string provider_state(const std::string& key, bool with_version_row) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   const std::optional<Provider> provider = catalog.find_provider(key);
   json state = {{"provider", key}, {"registered", provider.has_value()}};
   if (provider) {
@@ -227,7 +227,7 @@ std::string provider_state(const std::string& key, bool with_version_row) {
 std::string reserve(const std::string& request_json) {
   ReserveRequest request = parse_reserve_request(request_json);
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = provider_for(catalog, request.provider, "reserve tables");
   catalog.lock_provider(provider);
   const std::string this_source = data_source_uid(spi);
@@ -288,7 +288,7 @@ std::string reserve(const std::string& request_json) {
       .dump();
 }
 
-int retire_dropped_tables(Catalog& catalog, const Provider& provider) {
+int retire_dropped_tables(ProviderCatalog& catalog, const Provider& provider) {
   RunAs as_catalog_owner(catalog.owner());
   return static_cast<int>(catalog.spi().execute(
       "UPDATE metamigrate.meta_table m SET status = 'retired', retired_at = pg_catalog.now(), table_oid = NULL "
@@ -301,7 +301,7 @@ int retire_dropped_tables(Catalog& catalog, const Provider& provider) {
 std::string finalize(const std::string& request_json) {
   FinalizeRequest request = parse_finalize_request(request_json);
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = provider_for(catalog, request.provider, "finalize tables");
   catalog.lock_provider(provider);
   ensure_version_row(catalog, provider);
@@ -428,7 +428,7 @@ std::vector<AttachedTable> attach(const std::vector<std::string>& names) {
 
 void run_after_register(const std::string& key, const std::string& hook, const std::string& finalized_json) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "run the after_register hook of provider \"" + key + "\"");
   if (!is_function_name(hook))

@@ -24,7 +24,7 @@ std::vector<AttachedTable> attach(const std::vector<std::string>& table_names);
 // the caller's transaction: a migration that commits per revision calls it
 // before each commit, so no committed state has an active row without its
 // table, even when the finalize after the last revision never runs.
-int retire_dropped_tables(Catalog& catalog, const Provider& provider);
+int retire_dropped_tables(ProviderCatalog& catalog, const Provider& provider);
 
 void run_after_register(const std::string& provider, const std::string& hook, const std::string& finalized_json);
 

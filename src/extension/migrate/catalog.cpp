@@ -24,9 +24,9 @@ std::string string_array_param(int n) {
 
 std::string json_string_array(const std::vector<std::string>& items) { return nlohmann::json(items).dump(); }
 
-Catalog::Catalog(SpiSession& spi) : spi_(spi), catalog_owner_(catalog_owner()) {}
+ProviderCatalog::ProviderCatalog(SpiSession& spi) : spi_(spi), catalog_owner_(catalog_owner()) {}
 
-std::optional<Provider> Catalog::find_provider(const std::string& key) {
+std::optional<Provider> ProviderCatalog::find_provider(const std::string& key) {
   Rows rows = spi_.query(
       "SELECT provider_key, package, namespace, owner_role::text, version_schema::text, "
       "version_table::text, version_column::text, search_path, pg_catalog.array_to_json(schemas)::text "
@@ -40,7 +40,7 @@ std::optional<Provider> Catalog::find_provider(const std::string& key) {
   return p;
 }
 
-Provider Catalog::load_provider(const std::string& key) {
+Provider ProviderCatalog::load_provider(const std::string& key) {
   std::optional<Provider> p = find_provider(key);
   if (!p)
     throw Error(sqlstate::kUndefinedObject, "provider \"" + key + "\" is not registered", {},
@@ -53,7 +53,7 @@ bool same_registration(const Provider& a, const Provider& b) {
          a.version_column == b.version_column;
 }
 
-bool Catalog::register_provider(const Provider& p) {
+bool ProviderCatalog::register_provider(const Provider& p) {
   RunAs as_owner(catalog_owner_);
   // Concurrent first registrations of one provider would otherwise race
   // past ON CONFLICT (provider_key) into the version table's unique index
@@ -87,7 +87,7 @@ bool Catalog::register_provider(const Provider& p) {
   return false;
 }
 
-void Catalog::lock_provider(const Provider& p, bool wait) {
+void ProviderCatalog::lock_provider(const Provider& p, bool wait) {
   // After waiting for another migrator, the heads must be read from a
   // fresh snapshot: only READ COMMITTED gives each statement one.
   if (pg_guard([] { return IsolationUsesXactSnapshot(); }))
@@ -112,7 +112,7 @@ void Catalog::lock_provider(const Provider& p, bool wait) {
               "Wait for it to finish, or run without --no-wait to queue behind it.");
 }
 
-std::vector<StoredRevision> Catalog::load_revisions(const Provider& p) {
+std::vector<StoredRevision> ProviderCatalog::load_revisions(const Provider& p) {
   Rows rows = spi_.query(
       "SELECT revision::text, pg_catalog.to_json(down_revisions)::text, pg_catalog.to_json(depends_on)::text, "
       "pg_catalog.to_json(branch_labels)::text, message, transactional::text, checksum "
@@ -134,7 +134,7 @@ std::vector<StoredRevision> Catalog::load_revisions(const Provider& p) {
   return out;
 }
 
-std::string Catalog::load_sql(const Provider& p, const std::string& revision, bool upgrade) {
+std::string ProviderCatalog::load_sql(const Provider& p, const std::string& revision, bool upgrade) {
   Rows rows = spi_.query_prepared(std::string("SELECT ") + (upgrade ? "upgrade_sql" : "downgrade_sql") +
                                       " FROM metamigrate.revision WHERE provider_key = $1 AND revision = $2",
                                   {p.key, revision});
@@ -142,7 +142,7 @@ std::string Catalog::load_sql(const Provider& p, const std::string& revision, bo
   return rows[0][0].value_or("");
 }
 
-void Catalog::store_revision(const Provider& p, const UploadedRevision& up, const std::string& checksum) {
+void ProviderCatalog::store_revision(const Provider& p, const UploadedRevision& up, const std::string& checksum) {
   RunAs as_owner(catalog_owner_);
   const Revision& r = up.revision;
   // Prepared: an upload stores thousands of revisions in one call.
@@ -162,12 +162,12 @@ void Catalog::store_revision(const Provider& p, const UploadedRevision& up, cons
        std::string(r.transactional ? "true" : "false"), checksum, up.source.empty() ? Value() : Value(up.source)});
 }
 
-void Catalog::delete_revision(const Provider& p, const std::string& revision) {
+void ProviderCatalog::delete_revision(const Provider& p, const std::string& revision) {
   RunAs as_owner(catalog_owner_);
   spi_.execute("DELETE FROM metamigrate.revision WHERE provider_key = $1 AND revision = $2", {p.key, revision});
 }
 
-bool Catalog::version_table_exists(const Provider& p) {
+bool ProviderCatalog::version_table_exists(const Provider& p) {
   // The table a provider's name resolves to must be one only its owner
   // role controls: every read and write of it runs as that role, and a
   // view, a foreign or partitioned table, a temporary table or another
@@ -191,7 +191,7 @@ bool Catalog::version_table_exists(const Provider& p) {
   return true;
 }
 
-void Catalog::ensure_version_table(const Provider& p) {
+void ProviderCatalog::ensure_version_table(const Provider& p) {
   if (version_table_exists(p)) return;
   // Alembic's DDL, byte for byte in structure, owned by the owner role.
   const std::string ddl = "CREATE TABLE " + qualified_name(p.version_schema, p.version_table) + " (" +
@@ -202,7 +202,7 @@ void Catalog::ensure_version_table(const Provider& p) {
   spi_.execute(ddl);
 }
 
-std::vector<std::string> Catalog::read_heads(const Provider& p) {
+std::vector<std::string> ProviderCatalog::read_heads(const Provider& p) {
   if (!version_table_exists(p)) return {};
   RunAs as_owner(p.owner_oid);
   Rows rows = spi_.query("SELECT " + quote_ident(p.version_column) + "::text FROM " +
@@ -213,8 +213,8 @@ std::vector<std::string> Catalog::read_heads(const Provider& p) {
   return heads;
 }
 
-void Catalog::update_heads(const Provider& p, const std::vector<std::string>& delete_rows,
-                           const std::vector<std::string>& insert_rows) {
+void ProviderCatalog::update_heads(const Provider& p, const std::vector<std::string>& delete_rows,
+                                   const std::vector<std::string>& insert_rows) {
   RunAs as_owner(p.owner_oid);
   const std::string table = qualified_name(p.version_schema, p.version_table);
   const std::string column = quote_ident(p.version_column);
@@ -223,8 +223,9 @@ void Catalog::update_heads(const Provider& p, const std::vector<std::string>& de
     spi_.execute_prepared("INSERT INTO " + table + " (" + column + ") VALUES ($1)", {id});
 }
 
-void Catalog::record_history(const Provider& p, const std::string& revision, const char* direction, double seconds,
-                             const std::optional<std::string>& checksum, const std::vector<std::string>& heads_after) {
+void ProviderCatalog::record_history(const Provider& p, const std::string& revision, const char* direction,
+                                     double seconds, const std::optional<std::string>& checksum,
+                                     const std::vector<std::string>& heads_after) {
   RunAs as_owner(catalog_owner_);
   spi_.execute_prepared(
       "INSERT INTO metamigrate.history (provider, revision, direction, duration, executed_as, checksum, heads_after) "

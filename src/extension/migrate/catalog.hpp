@@ -1,5 +1,5 @@
 // Reads and writes of metamigrate's catalog and of a provider's version
-// table. Catalog writes run as the catalog owner; the version table is
+// table. ProviderCatalog writes run as the catalog owner; the version table is
 // created, read and written only as the provider's owner role, and only
 // when it is a plain table that role owns.
 #pragma once
@@ -29,9 +29,9 @@ struct Provider {
 // Same owner role and version table (what a registration fixes).
 bool same_registration(const Provider& a, const Provider& b);
 
-class Catalog {
+class ProviderCatalog {
  public:
-  explicit Catalog(SpiSession& spi);
+  explicit ProviderCatalog(SpiSession& spi);
 
   SpiSession& spi() { return spi_; }
   Oid owner() const { return catalog_owner_; }

@@ -44,7 +44,7 @@ void refuse_system_schema(const std::string& schema) {
                 "Keep the version table in an application schema, e.g. the default \"public\".");
 }
 
-RevisionGraph load_graph(Catalog& catalog, const Provider& provider) {
+RevisionGraph load_graph(ProviderCatalog& catalog, const Provider& provider) {
   std::vector<Revision> revisions;
   for (auto& stored : catalog.load_revisions(provider)) revisions.push_back(std::move(stored.revision));
   return RevisionGraph(std::move(revisions));
@@ -58,7 +58,7 @@ struct LockedProvider {
   std::vector<std::string> heads;
 };
 
-LockedProvider lock_for_change(Catalog& catalog, const std::string& key, const std::string& action) {
+LockedProvider lock_for_change(ProviderCatalog& catalog, const std::string& key, const std::string& action) {
   refuse_inside_migration(action + " provider \"" + key + "\"");
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, action + " provider \"" + key + "\"");
@@ -93,7 +93,7 @@ std::string register_provider(const ProviderSettings& s) {
 
   SpiSession spi;
   p.search_path = quote_ident(p.version_schema);
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   // Registered already, as asked (what every schema command sends first):
   // nothing to check or store.
   if (std::optional<Provider> existing = catalog.find_provider(p.key); existing && same_registration(*existing, p)) {
@@ -114,7 +114,7 @@ int upload_revisions(const std::string& key, const std::string& revisions_json, 
   refuse_inside_migration("upload revisions of provider \"" + key + "\"");
   std::vector<UploadedRevision> uploaded = parse_upload(revisions_json);
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "upload revisions of provider \"" + key + "\"");
   catalog.lock_provider(provider);
@@ -152,7 +152,7 @@ int upload_revisions(const std::string& key, const std::string& revisions_json, 
 std::string migrate(const std::string& key, Operation op, const std::string& target, bool purge) {
   const char* verb = op == Operation::Upgrade ? "upgrade" : op == Operation::Downgrade ? "downgrade" : "stamp";
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   LockedProvider locked = lock_for_change(catalog, key, verb);
   const Provider& provider = locked.provider;
   const RevisionGraph& graph = locked.graph;
@@ -195,7 +195,7 @@ std::string record_step(const std::string& key, const std::string& revision, con
                         double duration_ms) {
   const Direction dir = parse_direction(direction);
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   LockedProvider locked = lock_for_change(catalog, key, "record a step of");
   const Provider& provider = locked.provider;
   const RevisionGraph& graph = locked.graph;
@@ -219,7 +219,7 @@ std::string record_step(const std::string& key, const std::string& revision, con
 std::string apply_step(const std::string& key, const std::string& revision, const std::string& direction) {
   const Direction dir = parse_direction(direction);
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   LockedProvider locked = lock_for_change(catalog, key, "apply a step of");
   const Provider& provider = locked.provider;
   const RevisionGraph& graph = locked.graph;
@@ -250,7 +250,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
     // Plan once, in the first transaction.
     GucScope catalog_path;
     catalog_path.set("search_path", kCatalogSearchPath);
-    Catalog catalog(spi);
+    ProviderCatalog catalog(spi);
     LockedProvider locked = lock_for_change(catalog, key, verb);
     provider = locked.provider;
     warn_if_search_path_writable(spi, provider.version_schema, provider.owner_oid, provider.owner_role);
@@ -271,7 +271,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
     {
       GucScope catalog_path;
       catalog_path.set("search_path", kCatalogSearchPath);
-      Catalog catalog(spi);
+      ProviderCatalog catalog(spi);
       catalog.lock_provider(provider);
       Planner now(*graph, catalog.read_heads(provider));
       const bool applied = now.applied()[planned.node] != 0;
@@ -289,7 +289,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
   {
     GucScope catalog_path;
     catalog_path.set("search_path", kCatalogSearchPath);
-    Catalog catalog(spi);
+    ProviderCatalog catalog(spi);
     catalog.lock_provider(provider);
     capture_schema_state(catalog, provider);
   }
@@ -302,7 +302,7 @@ std::string migrate_per_revision(const std::string& key, Operation op, const std
 
 std::vector<PlannedStep> plan(const std::string& key, const std::string& direction, const std::string& target) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   RevisionGraph graph = load_graph(catalog, provider);
   Planner planner(graph, catalog.read_heads(provider));
@@ -316,7 +316,7 @@ std::vector<PlannedStep> plan(const std::string& key, const std::string& directi
 
 void try_lock_provider(const std::string& key) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "lock provider \"" + key + "\"");
   catalog.lock_provider(provider, false);
@@ -325,7 +325,7 @@ void try_lock_provider(const std::string& key) {
 
 bool lock_provider_session(const std::string& key, bool wait) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "lock provider \"" + key + "\"");
   spi.finish();
@@ -337,7 +337,7 @@ bool unlock_provider_session(const std::string& key) { return release_session_lo
 std::string unregister_provider(const std::string& key) {
   refuse_inside_migration("unregister provider \"" + key + "\"");
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "unregister provider \"" + key + "\"");
   catalog.lock_provider(provider);
@@ -364,7 +364,7 @@ std::string unregister_provider(const std::string& key) {
 
 std::vector<std::string> current_heads(const std::string& key) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   std::vector<std::string> heads = catalog.read_heads(provider);
   spi.finish();

@@ -10,13 +10,13 @@ namespace mm::pg {
 
 bool progress_notices = false;
 
-StepApplier::Checksums load_checksums(Catalog& catalog, const Provider& provider) {
+StepApplier::Checksums load_checksums(ProviderCatalog& catalog, const Provider& provider) {
   StepApplier::Checksums out;
   for (auto& s : catalog.load_revisions(provider)) out[s.revision.id] = s.checksum;
   return out;
 }
 
-StepApplier::StepApplier(Catalog& catalog, const Provider& provider, const Checksums& checksums,
+StepApplier::StepApplier(ProviderCatalog& catalog, const Provider& provider, const Checksums& checksums,
                          std::vector<std::string> heads)
     : catalog_(catalog), provider_(provider), heads_(std::move(heads)), checksums_(checksums) {
   // A child of the transaction's context, not of SPI's: the applier may

@@ -15,7 +15,8 @@ extern bool progress_notices;
 class StepApplier {
  public:
   using Checksums = std::map<std::string, std::string>;  // revision -> checksum
-  StepApplier(Catalog& catalog, const Provider& provider, const Checksums& checksums, std::vector<std::string> heads);
+  StepApplier(ProviderCatalog& catalog, const Provider& provider, const Checksums& checksums,
+              std::vector<std::string> heads);
   ~StepApplier();
   StepApplier(const StepApplier&) = delete;
   StepApplier& operator=(const StepApplier&) = delete;
@@ -32,7 +33,7 @@ class StepApplier {
   }
 
  private:
-  Catalog& catalog_;
+  ProviderCatalog& catalog_;
   const Provider& provider_;
   std::vector<std::string> heads_;  // version-table rows, kept in step
   const Checksums& checksums_;
@@ -41,7 +42,7 @@ class StepApplier {
   int total_ = 0;
 };
 
-StepApplier::Checksums load_checksums(Catalog& catalog, const Provider& provider);
+StepApplier::Checksums load_checksums(ProviderCatalog& catalog, const Provider& provider);
 
 // Refuses plans that contain revisions the server cannot run.
 void require_transactional(const RevisionGraph& graph, const Plan& plan);

@@ -9,7 +9,7 @@ namespace mm::pg {
 
 namespace {
 
-std::vector<std::string> provider_schemas(Catalog& catalog, const Provider& provider) {
+std::vector<std::string> provider_schemas(ProviderCatalog& catalog, const Provider& provider) {
   Rows rows = catalog.spi().query(
       "SELECT pg_catalog.to_json(COALESCE(schemas, ARRAY[version_schema::text]))::text "
       "FROM metamigrate.provider WHERE provider_key = $1",
@@ -22,7 +22,7 @@ std::vector<std::string> provider_schemas(Catalog& catalog, const Provider& prov
 
 }  // namespace
 
-void capture_schema_state(Catalog& catalog, const Provider& provider) {
+void capture_schema_state(ProviderCatalog& catalog, const Provider& provider) {
   const std::vector<std::string> schemas = provider_schemas(catalog, provider);
   const std::vector<std::string> heads = catalog.read_heads(provider);
   std::string model;
@@ -40,7 +40,7 @@ void capture_schema_state(Catalog& catalog, const Provider& provider) {
 
 std::vector<Finding> verify_provider(const std::string& key) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   std::vector<Finding> out;
   Rows state = spi.query(
@@ -66,7 +66,7 @@ std::vector<Finding> verify_provider(const std::string& key) {
     std::vector<std::string> schemas;
     for (const auto& name : nlohmann::json::parse(*s[1])) schemas.push_back(name.get<std::string>());
     const nlohmann::json stored = nlohmann::json::parse(*s[2]);
-    const nlohmann::json live = nlohmann::json::parse(snapshot(schemas, SnapshotKind::StoredState));
+    const nlohmann::json live = snapshot_model(schemas, SnapshotKind::StoredState);
     const mm::schema::DifferenceWording wording{"missing from the database (dropped outside a migration)",
                                                 "added outside a migration", "changed outside a migration: ", true};
     // Dependency edges only change along with the objects that have them.
@@ -89,7 +89,7 @@ std::vector<Finding> verify_provider(const std::string& key) {
 
 void set_provider_schemas(const std::string& key, const std::vector<std::string>& schemas) {
   SpiSession spi;
-  Catalog catalog(spi);
+  ProviderCatalog catalog(spi);
   Provider provider = catalog.load_provider(key);
   require_member_of(provider.owner_oid, provider.owner_role, "configure provider \"" + key + "\"");
   for (const auto& s : schemas)

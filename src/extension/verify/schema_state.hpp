@@ -9,7 +9,7 @@ namespace mm::pg {
 // Stores the current snapshot for the provider. Runs in an internal
 // subtransaction: a failure to snapshot is recorded, never fails the
 // migration that called it.
-void capture_schema_state(Catalog& catalog, const Provider& provider);
+void capture_schema_state(ProviderCatalog& catalog, const Provider& provider);
 
 struct Finding {
   std::string kind;  // drift, ddl_event, stale, error

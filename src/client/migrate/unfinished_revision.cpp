@@ -1,4 +1,4 @@
-#include "client/migrate/interruption.hpp"
+#include "client/migrate/unfinished_revision.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -19,7 +19,7 @@ constexpr const char* kDir = ".metamigrate";
 constexpr const char* kFile = "interrupted.json";
 }  // namespace
 
-nlohmann::json Interruption::to_json() const {
+nlohmann::json UnfinishedRevision::to_json() const {
   return {{"data_source_uid", data_source_uid},
           {"database", database},
           {"provider", provider},
@@ -35,8 +35,8 @@ nlohmann::json Interruption::to_json() const {
           {"state", state}};
 }
 
-Interruption Interruption::from_json(const nlohmann::json& doc) {
-  Interruption i;
+UnfinishedRevision UnfinishedRevision::from_json(const nlohmann::json& doc) {
+  UnfinishedRevision i;
   i.data_source_uid = doc.value("data_source_uid", "");
   i.database = doc.value("database", "");
   i.provider = doc.value("provider", "");
@@ -52,7 +52,7 @@ Interruption Interruption::from_json(const nlohmann::json& doc) {
   return i;
 }
 
-std::string Interruption::describe() const {
+std::string UnfinishedRevision::describe() const {
   const int done = failed_statement - 1;
   std::string out = "revision " + revision + " (" + direction + ", non-transactional) was interrupted at " + at + ": ";
   out += done == 0
@@ -73,7 +73,7 @@ std::string Interruption::describe() const {
   return out;
 }
 
-bool interruption_pending(const Interruption& interrupted, const mm::RevisionGraph& graph,
+bool interruption_pending(const UnfinishedRevision& interrupted, const mm::RevisionGraph& graph,
                           const std::vector<std::string>& heads) {
   const std::size_t node = graph.find(interrupted.revision);
   if (node == mm::RevisionGraph::npos) return true;  // cannot tell: keep it
@@ -142,15 +142,15 @@ bool InterruptionJournal::empty() const {
   return !fs::exists(dir_ / kFile, ec) || load().empty();
 }
 
-std::optional<Interruption> InterruptionJournal::find(const std::string& data_source_uid,
-                                                      const std::string& provider) const {
+std::optional<UnfinishedRevision> InterruptionJournal::find(const std::string& data_source_uid,
+                                                            const std::string& provider) const {
   for (const auto& entry : load())
     if (entry.value("data_source_uid", "") == data_source_uid && entry.value("provider", "") == provider)
-      return Interruption::from_json(entry);
+      return UnfinishedRevision::from_json(entry);
   return std::nullopt;
 }
 
-void InterruptionJournal::record(const Interruption& entry, const Output& out) const {
+void InterruptionJournal::record(const UnfinishedRevision& entry, const Output& out) const {
   const JournalLock lock(dir_);
   nlohmann::json doc = nlohmann::json::array();
   for (const auto& e : load())

@@ -22,7 +22,7 @@ namespace mmc {
 
 class Output;
 
-struct Interruption {
+struct UnfinishedRevision {
   std::string data_source_uid;  // which database
   std::string database;         // user@host:port/db, for messages (no password)
   std::string provider;
@@ -41,14 +41,14 @@ struct Interruption {
   std::string state = "failed";
 
   nlohmann::json to_json() const;
-  static Interruption from_json(const nlohmann::json& doc);
+  static UnfinishedRevision from_json(const nlohmann::json& doc);
   // Several lines: what ran, what failed, how to resolve it.
   std::string describe() const;
 };
 
 // Whether the interrupted step is still to do in a database whose
 // version table holds `heads` (true when the revision is unknown).
-bool interruption_pending(const Interruption& interrupted, const mm::RevisionGraph& graph,
+bool interruption_pending(const UnfinishedRevision& interrupted, const mm::RevisionGraph& graph,
                           const std::vector<std::string>& heads);
 
 class InterruptionJournal {
@@ -57,10 +57,10 @@ class InterruptionJournal {
 
   // Cheap: is there any record at all (no database needed)?
   bool empty() const;
-  std::optional<Interruption> find(const std::string& data_source_uid, const std::string& provider) const;
+  std::optional<UnfinishedRevision> find(const std::string& data_source_uid, const std::string& provider) const;
   // Replaces the record of the same database and provider. A journal
   // that cannot be written is reported (warning), never fatal.
-  void record(const Interruption& entry, const Output& out) const;
+  void record(const UnfinishedRevision& entry, const Output& out) const;
   void clear(const std::string& data_source_uid, const std::string& provider, const Output& out) const;
 
   std::string path() const;

@@ -1,4 +1,4 @@
-#include "client/fleet/child_process.hpp"
+#include "client/os/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -97,7 +97,7 @@ std::string self_executable() {
 }
 
 ChildResult run_child(const std::string& program, const std::vector<std::string>& argv,
-                      const std::vector<std::string>& environment) {
+                      const std::vector<std::string>& environment, const std::string& workdir) {
   ChildResult result;
   Pipe out_pipe, err_pipe;
   if (!out_pipe.ok() || !err_pipe.ok()) {
@@ -109,6 +109,7 @@ ChildResult run_child(const std::string& program, const std::vector<std::string>
   // dup2 onto 1 and 2 clears close-on-exec for those two only.
   posix_spawn_file_actions_adddup2(actions.get(), out_pipe.write_end(), STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(actions.get(), err_pipe.write_end(), STDERR_FILENO);
+  if (!workdir.empty()) posix_spawn_file_actions_addchdir_np(actions.get(), workdir.c_str());
   std::vector<char*> args = c_strings(argv), env = c_strings(environment);
   pid_t pid = 0;
   const int spawned = posix_spawn(&pid, program.c_str(), actions.get(), nullptr, args.data(), env.data());
