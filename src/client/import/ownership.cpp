@@ -9,7 +9,7 @@ namespace {
 // format() quotes every name (%I); functions and types go through
 // regprocedure/regtype output, which quotes and qualifies them as needed.
 constexpr const char* kForeignOwnedSql = R"sql(
-WITH s AS (SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname = ANY ($1::text[])),
+WITH s AS (SELECT oid, nspname FROM pg_catalog.pg_namespace WHERE nspname IN (SELECT pg_catalog.jsonb_array_elements_text($1::jsonb))),
      o AS (SELECT oid FROM pg_catalog.pg_roles WHERE rolname = $2),
      ext AS (SELECT classid, objid FROM pg_catalog.pg_depend WHERE deptype = 'e')
 SELECT pg_catalog.format('ALTER %s %I.%I OWNER TO %I',
@@ -44,26 +44,13 @@ SELECT pg_catalog.format('ALTER %s %s OWNER TO %I', CASE t.typtype WHEN 'd' THEN
 ORDER BY 1
 )sql";
 
-std::string text_array(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += i ? ",\"" : "\"";
-    for (char c : items[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 }  // namespace
 
 std::vector<ForeignOwned> foreign_owned_objects(const Connection& conn, const Manifest& manifest,
                                                 const std::string& except_table) {
   std::vector<std::string> schemas = manifest.schemas;
   schemas.push_back(manifest.version_table.schema);
-  const PgResult r = conn.query(kForeignOwnedSql, {text_array(schemas), manifest.owner_role, except_table});
+  const PgResult r = conn.query(kForeignOwnedSql, {nlohmann::json(schemas).dump(), manifest.owner_role, except_table});
   std::vector<ForeignOwned> out;
   for (int i = 0; i < r.rows(); ++i) out.push_back({r.text(i, 0), r.text(i, 1)});
   return out;
