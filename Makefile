@@ -94,12 +94,14 @@ build/core/%.o: src/core/%.cpp
 # ---------------------------------------------------------------- unit tests
 # The core, and the client's rooms that need no server: provider/ (the
 # provider directory and its files), output/, the importers' parsers
-# (import/ but for its history reading and ownership check) and the diff's
+# (import/ but for its history reading and ownership check), the choice of
+# a migration's mode from its plan, and the diff's
 # rendering. The test binary links no libpq, so one of them that starts
 # using it fails this link.
 UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/provider/*.cpp src/client/output/*.cpp \
                      $(filter-out src/client/import/history.cpp src/client/import/ownership.cpp,$(wildcard src/client/import/*.cpp)))) \
-                   src/client/os/process.cpp src/client/os/child_process.cpp src/client/autogenerate/render.cpp
+                   src/client/os/process.cpp src/client/os/child_process.cpp src/client/autogenerate/render.cpp \
+                   src/client/migrate/migration_plan.cpp
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
 UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/%.cpp,build/%.o,$(UNIT_CLIENT_SRCS)) \
               $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))

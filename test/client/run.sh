@@ -255,6 +255,10 @@ expect 1 "--statement-timeout cancels a long statement" upgrade --statement-time
 check "statement timeout reported with its SQLSTATE" err_has "[57014]"
 check "the failing file and line are named" err_matches "0006_slow_slow\.sql:1[0-9]"
 check "nothing applied" test "$(sql -c 'SELECT version_num FROM sdk_examples_alembic_version')" = 0005_currency
+# The files hold a non-transactional revision (0004_index), but this plan
+# does not run it: one transaction, so its upload is rolled back too.
+check "nor uploaded: the plan, not the files, chose one transaction" \
+  test "$(sql -c "SELECT count(*) FROM metamigrate.revision WHERE revision = '0006_slow'")" = 0
 fill_revision 0006_slow "ALTER TABLE sdk_examples_account ADD COLUMN note text;" "ALTER TABLE sdk_examples_account DROP COLUMN note;"
 psql -X -q -d "$DB" -c "BEGIN; LOCK TABLE sdk_examples_account; SELECT pg_sleep(30); COMMIT;" >/dev/null 2>&1 &
 locker=$!

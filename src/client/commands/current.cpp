@@ -7,7 +7,7 @@
 #include "client/output/errors.hpp"
 #include "client/fleet/fleet.hpp"
 #include "client/provider/graph_select.hpp"
-#include "client/migrate/unfinished_revision.hpp"
+#include "client/migrate/journal.hpp"
 #include "client/server/migration_session.hpp"
 #include "client/server/server_api.hpp"
 #include "client/os/signal_guard.hpp"

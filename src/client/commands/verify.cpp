@@ -4,7 +4,7 @@
 #include "client/cli/commands.hpp"
 #include "client/output/errors.hpp"
 #include "client/fleet/fleet.hpp"
-#include "client/migrate/unfinished_revision.hpp"
+#include "client/migrate/journal.hpp"
 #include "client/server/migration_session.hpp"
 #include "client/server/server_api.hpp"
 

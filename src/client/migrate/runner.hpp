@@ -2,12 +2,16 @@
 // extension plan and apply them, with the MetaTable lifecycle around the
 // migration (reserve before, finalize and the after_register hook after).
 //
-// Three ways to run an upgrade or downgrade:
-// - one transaction (default): upload, reserve, migrate, finalize, hook,
-//   all or nothing;
-// - one transaction per revision (--transaction-per-revision): reserve
-//   first, then the server's *_per_revision procedure commits after each
-//   revision, then finalize and hook; a failure keeps whole revisions;
+// Every upgrade or downgrade begins the same way (open): one round trip
+// begins the migration's transaction, takes the provider's lock, uploads,
+// reserves, and asks the server for the plan. The mode follows from that
+// plan (migration_plan.hpp):
+// - one transaction (default): migrate, finalize, hook and COMMIT in the
+//   second round trip; all or nothing;
+// - one transaction per revision (--transaction-per-revision): the lock
+//   is kept past COMMIT, the server's *_per_revision procedure commits
+//   after each revision, then finalize and hook; a failure keeps whole
+//   revisions;
 // - in parts, when the plan contains revisions marked `transactional:
 //   false`: the client runs those statements itself at top level and
 //   records the step (metamigrate.record_step); the transactional runs
@@ -15,7 +19,11 @@
 //   step); finalize and hook after the last part. Those statements run on
 //   a session whose login has no rights beyond the owner role (see
 //   TopLevelSession), and the client checks after each one that it is
-//   still the owner role.
+//   still the owner role (top_level.cpp).
+// The files: runner.cpp (open, the choice, errors and interrupts),
+// modes.cpp (the three modes and stamp), top_level.cpp, repair.cpp,
+// report.cpp (the report and progress), journal.hpp (the record of an
+// interrupted non-transactional revision).
 //
 // Under a SignalGuard an interrupt cancels the call running on the server
 // (the migration's transaction rolls back; a non-transactional statement
@@ -29,7 +37,9 @@
 #include <vector>
 
 #include "client/server/connection.hpp"
-#include "client/migrate/unfinished_revision.hpp"
+#include "client/migrate/journal.hpp"
+#include "client/migrate/migration_plan.hpp"
+#include "client/migrate/report.hpp"
 #include "client/migrate/lint.hpp"
 #include "client/migrate/lock_report.hpp"
 #include "client/migrate/metatables.hpp"
@@ -50,33 +60,6 @@ struct MigrationRequest {
   bool transaction_per_revision = false;
   bool lint = true;          // print lint findings of the revisions about to run
   bool strict_lint = false;  // refuse to run when lint finds anything
-};
-
-struct AppliedStep {
-  std::string revision;
-  std::string direction;
-  std::string message;
-  int statements = 0;
-  double duration_ms = 0;
-  bool transactional = true;
-};
-
-struct MigrationReport {
-  std::string provider;
-  std::string operation;
-  std::string target;
-  std::string mode;  // "one transaction", "transaction per revision", "in parts"
-  std::vector<std::string> from;
-  std::vector<std::string> to;
-  std::vector<AppliedStep> steps;
-  int transactions = 0;  // separate transactions the operation used
-  double duration_ms = 0;
-  std::vector<RevisionLintFinding> lint;  // findings in the revisions that ran
-  nlohmann::json catalog;                 // finalize's result (null for stamp)
-  std::string hook;                       // the after_register hook that ran, if any
-  std::string executed_by;                // the login that ran it (a temporary credential's role)
-
-  nlohmann::json to_json() const;
 };
 
 // Returns the session where the client runs the statements of
@@ -102,7 +85,7 @@ class MigrationRunner {
   MigrationReport run(const MigrationRequest& request);
 
   // The interrupted non-transactional revision recorded for this database
-  // and provider, if any (see interruption.hpp).
+  // and provider, if any (see journal.hpp).
   std::optional<UnfinishedRevision> interruption();
   // repair: run the rest of the interrupted revision and record it / only
   // record it / drop the record. Each checks that the database still
@@ -122,7 +105,6 @@ class MigrationRunner {
   std::size_t progress_index_ = 0;
   std::size_t progress_total_ = 0;
   bool server_reported_progress_ = false;
-  bool holding_session_lock_ = false;
   InterruptionJournal journal_;
   std::optional<LockWatcher> watcher_;            // when the observer is another connection
   std::optional<LockWatcher> top_level_watcher_;  // when non-transactional statements run on another session
@@ -158,22 +140,25 @@ class MigrationRunner {
   // Notes naming INVALID indexes in the provider's schemas.
   void note_invalid_indexes(ServerError& error) const;
 
+  // Round trip 1 of an upgrade, downgrade or repair: BEGIN, the provider's
+  // lock (at once with --no-wait), the settings, upload, reserve, the
+  // heads and (with `with_plan`) the server's plan. Leaves the transaction
+  // open: the caller commits it or an OpenTransaction rolls it back.
+  MigrationPlan open(const MigrationRequest& request, bool with_plan);
+  // Keeps the provider's lock (a session-level advisory lock on the key
+  // the extension uses) past the COMMIT of the transaction open() began,
+  // for modes that commit more than once; released when it ends.
+  class ProviderLock;
+  // Says who holds the provider's lock before waiting for it.
+  void announce_wait(const MigrationRequest& request) const;
+
   MigrationReport run_stamp(const MigrationRequest& request);
-  MigrationReport run_in_one_transaction(const MigrationRequest& request);
-  MigrationReport run_per_revision(const MigrationRequest& request);
-  MigrationReport run_in_parts(const MigrationRequest& request);
+  MigrationReport run_in_one_transaction(const MigrationRequest& request, const MigrationPlan& plan);
+  MigrationReport run_per_revision(const MigrationRequest& request, const MigrationPlan& plan);
+  MigrationReport run_in_parts(const MigrationRequest& request, const MigrationPlan& plan);
 
   MigrationReport new_report(const MigrationRequest& request, const char* mode) const;
   std::vector<Query> settings(const MigrationRequest& request, bool local) const;
-  // The provider's lock for the whole operation (several transactions):
-  // a session-level advisory lock on the key the extension uses. Waits
-  // (obeying --lock-timeout) or, with --no-wait, fails at once naming the
-  // holder. Released by the returned guard.
-  class SessionLock;
-  // Says who holds the provider's lock before waiting for it.
-  void announce_wait(const MigrationRequest& request) const;
-  // Upload and reserve in one transaction of their own, then the heads.
-  std::vector<std::string> prepare_in_own_transaction(const MigrationRequest& request);
   // Finalize (and the hook) in a transaction of their own.
   void finalize_in_own_transaction(const MigrationRequest& request, MigrationReport& report);
   void take_finalized(const PgResult& result, MigrationReport& report) const;

@@ -252,10 +252,6 @@ const RevisionFile* ProviderDir::find_file(const std::string& id) const {
 
 std::string ProviderDir::display(const fs::path& relative) const { return display_path(dir_, relative); }
 
-bool ProviderDir::has_non_transactional() const {
-  return std::any_of(files_.begin(), files_.end(), [](const RevisionFile& f) { return !f.revision.transactional; });
-}
-
 ProviderDir ProviderDir::rewritten(Manifest manifest,
                                    const std::function<std::string(const std::string&)>& rewrite_sql) const {
   ProviderDir copy = *this;

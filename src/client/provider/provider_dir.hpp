@@ -46,7 +46,6 @@ class ProviderDir {
   Contents contents() const { return contents_; }
   const LoadStats& load_stats() const { return stats_; }
 
-  bool has_non_transactional() const;
   // Throws InputError for a revision that must not be uploaded: an empty
   // upgrade section outside a merge (written, not filled in yet).
   void check_uploadable() const;

@@ -1,4 +1,4 @@
-#include "client/migrate/unfinished_revision.hpp"
+#include "client/migrate/journal.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>
