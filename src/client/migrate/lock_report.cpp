@@ -5,6 +5,8 @@
 #include "client/provider/sql_split.hpp"
 #include "client/server/server_api.hpp"
 #include "core/protocol.hpp"
+#include "core/provider_busy.hpp"
+#include "core/revision_context.hpp"
 
 namespace mmc {
 
@@ -25,22 +27,38 @@ std::string who(const Connection& observer, const std::string& user) {
 }
 
 void explain_provider_lock(const Connection& observer, ServerError& error) {
-  static const std::regex pid_pattern(R"(pid (\d+))");
-  std::smatch match;
-  const std::string detail = error.detail();
-  if (!std::regex_search(detail, match, pid_pattern)) return;
-  const PgResult holder = observer.query(
-      "SELECT usename::text, COALESCE(xact_start, backend_start)::text, COALESCE(application_name, ''), "
-      "COALESCE(state, ''), COALESCE(client_addr::text, 'local') FROM pg_catalog.pg_stat_activity WHERE pid = $1::int",
-      {match[1].str()});
-  if (holder.rows() == 0) {
-    error.notes.push_back("pid " + match[1].str() + " has finished in the meantime; run the command again.");
+  const std::optional<mm::ProviderBusy> busy = mm::parse_provider_busy_detail(error.detail());
+  if (!busy) return;
+  error.set_detail("");  // the notes say it in words
+  if (!busy->holder) {
+    error.notes.push_back(
+        "the other migration finished in the meantime or is not visible to you; run the command again.");
     return;
   }
-  error.notes.push_back("held by pid " + match[1].str() + ", user " + who(observer, holder.text(0, 0)) + ", since " +
-                        or_unknown(holder.text(0, 1)) +
-                        (holder.text(0, 2).empty() ? "" : ", application \"" + holder.text(0, 2) + "\"") +
-                        (holder.text(0, 3).empty() ? "" : ", " + holder.text(0, 3)) + ", from " + holder.text(0, 4));
+  const mm::ProviderLockHolder& h = *busy->holder;
+  const std::string pid = std::to_string(h.pid);
+  std::string user = h.user, since = h.since, application = h.application, state, from;
+  try {
+    const PgResult now = observer.query(
+        "SELECT usename::text, COALESCE(xact_start, backend_start)::text, COALESCE(application_name, ''), "
+        "COALESCE(state, ''), COALESCE(client_addr::text, 'local') FROM pg_catalog.pg_stat_activity WHERE pid = "
+        "$1::int",
+        {pid});
+    if (now.rows() == 0) {
+      error.notes.push_back("pid " + pid + " has finished in the meantime; run the command again.");
+      return;
+    }
+    user = who(observer, now.text(0, 0));
+    since = now.text(0, 1);
+    application = now.text(0, 2);
+    state = now.text(0, 3);
+    from = now.text(0, 4);
+  } catch (const std::exception&) {
+    // What the server said when it refused is enough.
+  }
+  error.notes.push_back("held by pid " + pid + ", user " + user + ", since " + or_unknown(since) +
+                        (application.empty() ? "" : ", application \"" + application + "\"") +
+                        (state.empty() ? "" : ", " + state) + (from.empty() ? "" : ", from " + from));
 }
 
 void explain_lock_timeout(const Connection& observer, const ProviderDir& provider, ServerError& error) {
@@ -122,16 +140,19 @@ bool LockWatcher::explain(ServerError& error) const {
 
 std::string failing_statement(const ProviderDir& provider, const ServerError& error) {
   const std::string context = error.context();
+  // PostgreSQL's own CONTEXT for a statement run inside a function (SPI,
+  // PL/pgSQL): the innermost statement that waited, when there is one.
   static const std::regex quoted(R"re(SQL statement "([\s\S]*?)"\n(?:PL/pgSQL|metamigrate provider|SQL statement))re");
   std::smatch match;
   if (std::regex_search(context, match, quoted)) return match[1].str();
-  static const std::regex numbered(R"(revision (\S+) \((upgrade|downgrade)\), statement (\d+))");
-  if (!std::regex_search(context, match, numbered)) return {};
-  const RevisionFile* file = provider.find_file(match[1].str());
+  const std::optional<mm::protocol::RevisionContext> where = mm::protocol::find_revision_context(context);
+  if (!where || where->statement == 0) return {};
+  const RevisionFile* file = provider.find_file(where->revision);
   if (!file) return {};
-  const std::string& section = match[2].str() == "upgrade" ? file->revision.upgrade_sql : file->revision.downgrade_sql;
+  const std::string& section =
+      where->direction == "upgrade" ? file->revision.upgrade_sql : file->revision.downgrade_sql;
   const std::vector<SqlStatement> statements = split_sql(section);
-  const std::size_t n = std::stoul(match[3].str());
+  const std::size_t n = static_cast<std::size_t>(where->statement);
   if (n == 0 || n > statements.size()) return {};
   return statements[n - 1].text;
 }

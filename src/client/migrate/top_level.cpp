@@ -8,6 +8,7 @@
 #include "client/os/signal_guard.hpp"
 #include "client/provider/new_revision.hpp"
 #include "client/provider/sql_split.hpp"
+#include "core/revision_context.hpp"
 #include "core/sql_text.hpp"
 
 namespace mmc {
@@ -184,8 +185,8 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
       restore();
       const std::size_t offset = byte_offset_of_character(statement.text, e.statement_position());
       const int sql_line = statement.line + mm::line_at(statement.text, offset) - 1;
-      e.set_context("metamigrate provider " + key_ + ", revision " + file.revision.id + " (" + step->direction +
-                    "), statement " + std::to_string(i + 1) + ", line " + std::to_string(sql_line) +
+      e.set_context(mm::protocol::format_revision_context(
+                        {key_, file.revision.id, step->direction, static_cast<int>(i + 1), sql_line}) +
                     " (run by the client outside a transaction)");
       e.location = file.path + ":" + std::to_string(file.file_line(upgrade, sql_line));
       // What the next run must know: recorded in the journal, and said now.

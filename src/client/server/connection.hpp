@@ -46,6 +46,8 @@ class ServerError : public OperationError {
 
   const std::string& sqlstate() const { return sqlstate_; }
   const std::string& detail() const { return detail_; }
+  // For a DETAIL the client has read and says in words (MM006's JSON).
+  void set_detail(std::string detail) { detail_ = std::move(detail); }
   const std::string& server_hint() const { return server_hint_; }
   const std::string& context() const { return context_; }
   int statement_position() const { return position_; }  // 1-based characters, 0 if none

@@ -4,6 +4,7 @@
 
 #include "client/provider/provider_dir.hpp"
 #include "core/protocol.hpp"
+#include "core/revision_context.hpp"
 
 namespace mmc {
 
@@ -206,17 +207,14 @@ void annotate_server_error(ServerError& error, const ProviderDir* provider) {
     if (error.sqlstate() == "MM002" || error.sqlstate() == "MM003") error.input_refusal = true;
     return;
   }
-  static const std::regex context_pattern(
-      R"(revision (\S+) \((upgrade|downgrade)\), (?:statement (\d+), )?(?:parsing, )?line (\d+))");
-  std::smatch match;
-  const std::string context = error.context();
-  if (std::regex_search(context, match, context_pattern)) {
-    if (const RevisionFile* file = provider->find_file(match[1].str())) {
-      const bool upgrade = match[2].str() == "upgrade";
-      error.location = file->path + ":" + std::to_string(file->file_line(upgrade, std::stoi(match[4].str())));
+  if (const std::optional<mm::protocol::RevisionContext> where = mm::protocol::find_revision_context(error.context())) {
+    if (const RevisionFile* file = provider->find_file(where->revision)) {
+      const bool upgrade = where->direction == "upgrade";
+      error.location = file->path + ":" + std::to_string(file->file_line(upgrade, where->line));
     }
     return;
   }
+  std::smatch match;
   static const std::regex revision_pattern(R"(revision \"([^\"]+)\")");
   if (std::regex_search(message, match, revision_pattern))
     if (const RevisionFile* file = provider->find_file(match[1].str())) {

@@ -1,6 +1,7 @@
 #include "extension/migrate/catalog.hpp"
 
 #include "core/error.hpp"
+#include "core/provider_busy.hpp"
 #include "extension/migrate/advisory_locks.hpp"
 #include "extension/base/relations.hpp"
 
@@ -103,13 +104,16 @@ void ProviderCatalog::lock_provider(const Provider& p, bool wait) {
       "WHERE l.granted AND " +
           lock_row_condition(kMigrationLockClass, 1) + " LIMIT 1",
       {p.key});
-  std::string detail = "The other migrator finished in the meantime or is not visible to you.";
-  if (!holder.empty())
-    detail = "Held by pid " + holder[0][0].value_or("?") + ", user " + holder[0][1].value_or("?") + ", since " +
-             holder[0][2].value_or("?") +
-             (holder[0][3] && !holder[0][3]->empty() ? ", application " + *holder[0][3] : std::string()) + ".";
-  throw Error(sqlstate::kProviderBusy, "another migration of provider \"" + p.key + "\" is in progress", detail,
-              "Wait for it to finish, or run without --no-wait to queue behind it.");
+  ProviderBusy busy{p.key, std::nullopt};
+  if (!holder.empty()) {
+    busy.holder.emplace();
+    busy.holder->pid = std::stoi(holder[0][0].value_or("0"));
+    busy.holder->user = holder[0][1].value_or("");
+    busy.holder->since = holder[0][2].value_or("");
+    busy.holder->application = holder[0][3].value_or("");
+  }
+  throw Error(sqlstate::kProviderBusy, "another migration of provider \"" + p.key + "\" is in progress",
+              provider_busy_detail(busy), "Wait for it to finish, or run without --no-wait to queue behind it.");
 }
 
 std::vector<StoredRevision> ProviderCatalog::load_revisions(const Provider& p) {

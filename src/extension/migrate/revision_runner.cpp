@@ -1,5 +1,6 @@
 #include "extension/migrate/revision_runner.hpp"
 
+#include "core/revision_context.hpp"
 #include "core/sql_text.hpp"
 #include "extension/base/guc_scope.hpp"
 #include "extension/migrate/migrating_scope.hpp"
@@ -31,11 +32,10 @@ void statement_error_callback(void* arg) {
   if (pos > 0) offset += static_cast<std::size_t>(pos - 1);
   int line = line_at(sql, offset);
   if (ctx->statement > 0)
-    errcontext("metamigrate provider %s, revision %s (%s), statement %d, line %d", ctx->provider, ctx->revision,
-               ctx->direction, ctx->statement, line);
+    errcontext(mm::protocol::kStatementContextFormat, ctx->provider, ctx->revision, ctx->direction, ctx->statement,
+               line);
   else
-    errcontext("metamigrate provider %s, revision %s (%s), parsing, line %d", ctx->provider, ctx->revision,
-               ctx->direction, line);
+    errcontext(mm::protocol::kParsingContextFormat, ctx->provider, ctx->revision, ctx->direction, line);
 }
 
 List* parse_statements(const char* sql, StatementContext* ctx) {

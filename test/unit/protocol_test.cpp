@@ -1,0 +1,88 @@
+// What the client and the extension agree on (src/core): written by one
+// side, read by the other.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
+#include "core/provider_busy.hpp"
+#include "core/revision_context.hpp"
+
+using mm::protocol::find_revision_context;
+using mm::protocol::format_revision_context;
+using mm::protocol::RevisionContext;
+
+namespace {
+
+std::string printf_format(const char* format, const RevisionContext& w) {
+  char buffer[512];
+  if (w.statement > 0)
+    std::snprintf(buffer, sizeof buffer, format, w.provider.c_str(), w.revision.c_str(), w.direction.c_str(),
+                  w.statement, w.line);
+  else
+    std::snprintf(buffer, sizeof buffer, format, w.provider.c_str(), w.revision.c_str(), w.direction.c_str(), w.line);
+  return buffer;
+}
+
+}  // namespace
+
+// The extension writes the line with errcontext(kStatementContextFormat,
+// ...); the client's writer and reader must agree with that format.
+TEST(RevisionContext, TheClientsLineIsTheExtensionsFormat) {
+  const RevisionContext statement{"app:main", "0004_index", "upgrade", 3, 12};
+  EXPECT_EQ(format_revision_context(statement), printf_format(mm::protocol::kStatementContextFormat, statement));
+  const RevisionContext parsing{"app:main", "ab12", "downgrade", 0, 7};
+  EXPECT_EQ(format_revision_context(parsing), printf_format(mm::protocol::kParsingContextFormat, parsing));
+}
+
+TEST(RevisionContext, ReadsTheLineAmongPostgresOwnLines) {
+  const std::string context =
+      "SQL statement \"ALTER TABLE t ADD COLUMN c int\"\n"
+      "PL/pgSQL function inline_code_block line 3 at SQL statement\n" +
+      printf_format(mm::protocol::kStatementContextFormat, {"pkg:ns", "r-1.2", "downgrade", 2, 5}) +
+      "\nSQL function \"downgrade\" statement 1";
+  const auto where = find_revision_context(context);
+  ASSERT_TRUE(where);
+  EXPECT_EQ(where->provider, "pkg:ns");
+  EXPECT_EQ(where->revision, "r-1.2");
+  EXPECT_EQ(where->direction, "downgrade");
+  EXPECT_EQ(where->statement, 2);
+  EXPECT_EQ(where->line, 5);
+}
+
+TEST(RevisionContext, ParsingHasNoStatement) {
+  const auto where = find_revision_context(format_revision_context({"a:b", "r1", "upgrade", 0, 9}) + " (extra)");
+  ASSERT_TRUE(where);
+  EXPECT_EQ(where->statement, 0);
+  EXPECT_EQ(where->line, 9);
+}
+
+TEST(RevisionContext, OtherTextIsNoRevisionContext) {
+  EXPECT_FALSE(find_revision_context(""));
+  EXPECT_FALSE(find_revision_context("SQL function \"upgrade\" statement 1"));
+  EXPECT_FALSE(find_revision_context("metamigrate provider a:b, revision r1 (sideways), statement 1, line 2"));
+  EXPECT_FALSE(find_revision_context("metamigrate provider a:b, revision r1 (upgrade), statement x, line 2"));
+  EXPECT_FALSE(find_revision_context("metamigrate provider a:b, revision r1 (upgrade), statement 0, line 2"));
+}
+
+TEST(ProviderBusy, TheDetailRoundTrips) {
+  mm::ProviderBusy busy{"app:main", mm::ProviderLockHolder{4242, "mm_tmp_x", "2026-12-04 01:00:00+00", "psql"}};
+  const auto read = mm::parse_provider_busy_detail(mm::provider_busy_detail(busy));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->provider, "app:main");
+  ASSERT_TRUE(read->holder);
+  EXPECT_EQ(read->holder->pid, 4242);
+  EXPECT_EQ(read->holder->user, "mm_tmp_x");
+  EXPECT_EQ(read->holder->since, "2026-12-04 01:00:00+00");
+  EXPECT_EQ(read->holder->application, "psql");
+}
+
+TEST(ProviderBusy, AnInvisibleHolderIsNull) {
+  const auto read = mm::parse_provider_busy_detail(mm::provider_busy_detail({"app:main", std::nullopt}));
+  ASSERT_TRUE(read);
+  EXPECT_FALSE(read->holder);
+}
+
+TEST(ProviderBusy, ProseIsNoDetail) {
+  EXPECT_FALSE(mm::parse_provider_busy_detail("Held by pid 12, user x, since now."));
+  EXPECT_FALSE(mm::parse_provider_busy_detail("{\"holder\": null}"));
+}
