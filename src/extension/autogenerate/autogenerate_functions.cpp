@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/schema/compare.hpp"
 #include "core/schema/diff.hpp"
+#include "extension/base/set_result.hpp"
 #include "extension/base/jsonb_model.hpp"
 #include "extension/autogenerate/snapshot.hpp"
 #include "extension/base/spi.hpp"
@@ -27,25 +28,8 @@ Datum folded_default_fn(FunctionCallInfo fcinfo) {
 Datum snapshot_differences_fn(FunctionCallInfo fcinfo) {
   const std::vector<std::string> lines =
       schema::model_differences(jsonb_to_json(PG_GETARG_DATUM(0)), jsonb_to_json(PG_GETARG_DATUM(1)));
-  // A one-column result is a scalar set, which InitMaterializedSRF() does
-  // not describe: build the tuple store and descriptor here.
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  if (!rsinfo || !IsA(rsinfo, ReturnSetInfo) || !(rsinfo->allowedModes & SFRM_Materialize))
-    throw Error(sqlstate::kInvalidParameter, "snapshot_differences() must be called where a set is accepted");
-  pg_guard([&] {
-    MemoryContext previous = MemoryContextSwitchTo(rsinfo->econtext->ecxt_per_query_memory);
-    TupleDesc desc = CreateTemplateTupleDesc(1);
-    TupleDescInitEntry(desc, 1, "difference", TEXTOID, -1, 0);
-    rsinfo->returnMode = SFRM_Materialize;
-    rsinfo->setResult = tuplestore_begin_heap(true, false, work_mem);
-    rsinfo->setDesc = desc;
-    MemoryContextSwitchTo(previous);
-  });
-  for (const std::string& line : lines) {
-    Datum value = string_to_text_datum(line);
-    bool is_null = false;
-    pg_guard([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, &value, &is_null); });
-  }
+  SetResult result(fcinfo);
+  for (const std::string& line : lines) result.add({line});
   return (Datum)0;
 }
 

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "core/lint/rules.hpp"
+#include "extension/base/set_result.hpp"
 #include "extension/lint/lint_facts.hpp"
 
 namespace mm::pg {
@@ -18,19 +19,8 @@ Datum lint_fn(FunctionCallInfo fcinfo) {
     findings = run_lint_rules(statement_facts(spi, sql), options);
     spi.finish();
   }
-  pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  for (const LintFinding& f : findings) {
-    Datum values[4];
-    bool nulls[4] = {false, false, false, false};
-    pg_guard([&] {
-      values[0] = CStringGetTextDatum(f.rule.c_str());
-      values[1] = CStringGetTextDatum(f.severity.c_str());
-      values[2] = Int32GetDatum(f.line);
-      values[3] = CStringGetTextDatum(f.message.c_str());
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    });
-  }
+  SetResult result(fcinfo);
+  for (const LintFinding& f : findings) result.add({f.rule, f.severity, std::to_string(f.line), f.message});
   return (Datum)0;
 }
 
@@ -63,25 +53,8 @@ Datum lock_holders_fn(FunctionCallInfo fcinfo) {
         {nlohmann::json(relations).dump()});
     spi.finish();
   }
-  pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  for (const Row& r : holders) {
-    Datum values[7];
-    bool nulls[7];
-    for (int i = 0; i < 7; ++i) nulls[i] = !r[i].has_value();
-    pg_guard([&] {
-      if (r[0]) values[0] = CStringGetTextDatum(r[0]->c_str());
-      if (r[1]) values[1] = Int32GetDatum(pg_strtoint32(r[1]->c_str()));
-      if (r[2]) values[2] = DirectFunctionCall1(namein, CStringGetDatum(r[2]->c_str()));
-      if (r[3]) values[3] = CStringGetTextDatum(r[3]->c_str());
-      if (r[4]) values[4] = CStringGetTextDatum(r[4]->c_str());
-      if (r[5])
-        values[5] = DirectFunctionCall3(timestamptz_in, CStringGetDatum(r[5]->c_str()), ObjectIdGetDatum(InvalidOid),
-                                        Int32GetDatum(-1));
-      if (r[6]) values[6] = CStringGetTextDatum(r[6]->c_str());
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    });
-  }
+  SetResult result(fcinfo);
+  for (const Row& r : holders) result.add(r);
   return (Datum)0;
 }
 

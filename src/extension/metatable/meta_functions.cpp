@@ -1,6 +1,7 @@
 // fmgr entry points of the MetaTable lifecycle, credentials and deletion
 // protection (see boundary.hpp for MM_SQL_FUNCTION).
 #include "core/error.hpp"
+#include "extension/base/set_result.hpp"
 #include "extension/credentials/credentials.hpp"
 #include "extension/metatable/meta_catalog.hpp"
 #include "extension/migrate/migrating_scope.hpp"
@@ -27,20 +28,8 @@ Datum provider_state_fn(FunctionCallInfo fcinfo) {
 
 Datum attach_fn(FunctionCallInfo fcinfo) {
   std::vector<AttachedTable> tables = attach(text_array_arg(fcinfo, 0, "table names"));
-  pg_guard([&] { InitMaterializedSRF(fcinfo, 0); });
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  for (const auto& t : tables) {
-    Datum values[5];
-    bool nulls[5] = {false, false, false, false, false};
-    pg_guard([&] {
-      values[0] = DirectFunctionCall1(uuid_in, CStringGetDatum(t.uid.c_str()));
-      values[1] = CStringGetTextDatum(t.identifier.c_str());
-      values[2] = DirectFunctionCall1(namein, CStringGetDatum(t.schema_name.c_str()));
-      values[3] = DirectFunctionCall1(namein, CStringGetDatum(t.table_name.c_str()));
-      values[4] = CStringGetTextDatum(t.status.c_str());
-      tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
-    });
-  }
+  SetResult result(fcinfo);
+  for (const AttachedTable& t : tables) result.add({t.uid, t.identifier, t.schema_name, t.table_name, t.status});
   return (Datum)0;
 }
 

@@ -2,6 +2,7 @@
 // results; the work is in migration.cpp. MM_SQL_FUNCTION supplies the
 // exception boundary (see boundary.hpp).
 #include "core/error.hpp"
+#include "extension/base/set_result.hpp"
 #include "extension/migrate/migration.hpp"
 #include "extension/verify/schema_state.hpp"
 #include "extension/migrate/step_applier.hpp"
@@ -113,18 +114,15 @@ Datum apply_step_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(apply_step(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2)));
 }
 
-void emit_rows(FunctionCallInfo fcinfo, const std::vector<std::vector<std::optional<std::string>>>& rows,
-               const std::vector<bool>& integer_columns);
-
 Datum set_provider_schemas_fn(FunctionCallInfo fcinfo) {
   set_provider_schemas(text_arg(fcinfo, 0), text_array_arg(fcinfo, 1, "schema names"));
   PG_RETURN_VOID();
 }
 
 Datum verify_fn(FunctionCallInfo fcinfo) {
-  std::vector<std::vector<std::optional<std::string>>> rows;
-  for (auto& f : verify_provider(text_arg(fcinfo, 0))) rows.push_back({f.kind, f.detail});
-  emit_rows(fcinfo, rows, {false, false});
+  const auto findings = verify_provider(text_arg(fcinfo, 0));
+  SetResult result(fcinfo);
+  for (const auto& f : findings) result.add({f.kind, f.detail});
   return (Datum)0;
 }
 
@@ -145,41 +143,17 @@ Datum unregister_provider_fn(FunctionCallInfo fcinfo) {
   return json_text_to_jsonb(unregister_provider(text_arg(fcinfo, 0)));
 }
 
-// Set-returning functions fill a tuplestore (materialize mode) once all
-// C++ work is done.
-void emit_rows(FunctionCallInfo fcinfo, const std::vector<std::vector<std::optional<std::string>>>& rows,
-               const std::vector<bool>& integer_columns) {
-  pg_guard([&] { InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC); });
-  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
-  for (const auto& row : rows) {
-    std::vector<Datum> values(row.size());
-    std::unique_ptr<bool[]> nulls(new bool[row.size()]);
-    for (std::size_t i = 0; i < row.size(); ++i) {
-      nulls[i] = !row[i].has_value();
-      if (!row[i]) continue;
-      if (integer_columns[i])
-        values[i] = Int32GetDatum(std::stoi(*row[i]));
-      else
-        values[i] = string_to_text_datum(*row[i]);
-    }
-    Datum* v = values.data();
-    bool* n = nulls.get();
-    pg_guard([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, v, n); });
-  }
-}
-
 Datum current_fn(FunctionCallInfo fcinfo) {
-  std::vector<std::vector<std::optional<std::string>>> rows;
-  for (auto& head : current_heads(text_arg(fcinfo, 0))) rows.push_back({head});
-  emit_rows(fcinfo, rows, {false});
+  const std::vector<std::string> heads = current_heads(text_arg(fcinfo, 0));
+  SetResult result(fcinfo);
+  for (const std::string& head : heads) result.add({head});
   return (Datum)0;
 }
 
 Datum plan_fn(FunctionCallInfo fcinfo) {
-  std::vector<std::vector<std::optional<std::string>>> rows;
-  for (auto& s : plan(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2)))
-    rows.push_back({std::to_string(s.step), s.revision, s.direction});
-  emit_rows(fcinfo, rows, {true, false, false});
+  const std::vector<PlannedStep> steps = plan(text_arg(fcinfo, 0), text_arg(fcinfo, 1), text_arg(fcinfo, 2));
+  SetResult result(fcinfo);
+  for (const PlannedStep& s : steps) result.add({std::to_string(s.step), s.revision, s.direction});
   return (Datum)0;
 }
 
