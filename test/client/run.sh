@@ -86,7 +86,7 @@ createdb "$DB" && createdb "$BARE" && createdb "$BARE2" || { echo "0 passed, 1 f
 export PGDATABASE="$DB"
 cd "$WORK" || exit 1
 
-# MMCT_ONLY=metatables (or safety, autogenerate): only that part, for quick iterations.
+# MMCT_ONLY=meta_tables (or safety, autogenerate): only that part, for quick iterations.
 if [ -n "${MMCT_ONLY:-}" ]; then
   source "$here/$MMCT_ONLY.sh"
   echo "$passed passed, $failed failed"
@@ -443,7 +443,7 @@ expect 2 "bad usage: --rev-id too long" revision -m x --rev-id this_revision_id_
 
 # Further parts, each with its own database and provider directory.
 cd "$WORK" || exit 1
-source "$here/metatables.sh"
+source "$here/meta_tables.sh"
 cd "$WORK" || exit 1
 source "$here/safety.sh"
 cd "$WORK" || exit 1

@@ -3,7 +3,7 @@
 #include <functional>
 
 #include "core/error.hpp"
-#include "core/metatable/meta_table.hpp"
+#include "core/meta_table/meta_table.hpp"
 
 namespace mm {
 namespace {

@@ -6,7 +6,7 @@
 #include "client/fleet/fleet.hpp"
 #include "client/provider/graph_select.hpp"
 #include "client/migrate/runner.hpp"
-#include "client/migrate/metatables.hpp"
+#include "client/migrate/meta_tables.hpp"
 #include "client/migrate/offline_script.hpp"
 #include "client/server/migration_session.hpp"
 #include "client/os/signal_guard.hpp"

@@ -42,7 +42,7 @@
 #include "client/migrate/report.hpp"
 #include "client/migrate/lint.hpp"
 #include "client/migrate/lock_report.hpp"
-#include "client/migrate/metatables.hpp"
+#include "client/migrate/meta_tables.hpp"
 #include "client/output/output.hpp"
 #include "client/provider/provider_dir.hpp"
 #include "client/server/server_api.hpp"

@@ -8,7 +8,7 @@
 #include "core/revisions/planner.hpp"
 #include "extension/migrate/advisory_locks.hpp"
 #include "extension/base/guc_scope.hpp"
-#include "extension/metatable/meta_catalog.hpp"
+#include "extension/meta_table/meta_catalog.hpp"
 #include "extension/migrate/migrating_scope.hpp"
 #include "extension/verify/schema_state.hpp"
 #include "extension/migrate/step_applier.hpp"

@@ -1,4 +1,4 @@
-#include "client/migrate/metatables.hpp"
+#include "client/migrate/meta_tables.hpp"
 
 #include <map>
 

@@ -1,4 +1,4 @@
-#include "core/metatable/meta_table.hpp"
+#include "core/meta_table/meta_table.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 #include "core/error.hpp"
 #include "extension/base/set_result.hpp"
 #include "extension/credentials/credentials.hpp"
-#include "extension/metatable/meta_catalog.hpp"
+#include "extension/meta_table/meta_catalog.hpp"
 #include "extension/migrate/migrating_scope.hpp"
 #include "extension/base/security.hpp"
 

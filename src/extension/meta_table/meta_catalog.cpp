@@ -1,7 +1,7 @@
-#include "extension/metatable/meta_catalog.hpp"
+#include "extension/meta_table/meta_catalog.hpp"
 
 #include "core/error.hpp"
-#include "core/metatable/meta_table.hpp"
+#include "core/meta_table/meta_table.hpp"
 #include "extension/base/guc_scope.hpp"
 #include "extension/base/relations.hpp"
 #include "extension/base/sha256.hpp"
