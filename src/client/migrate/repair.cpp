@@ -44,16 +44,7 @@ MigrationReport MigrationRunner::mark_applied(const MigrationRequest& request, c
 
 MigrationReport MigrationRunner::finish_interrupted(const MigrationRequest& request,
                                                     const UnfinishedRevision& interrupted, bool run_rest) {
-  try {
-    return finish_interrupted_step(request, interrupted, run_rest);
-  } catch (ServerError& e) {
-    annotate_server_error(e, &provider_);
-    explain(e);
-    throw;
-  } catch (const Interrupted&) {
-    report_interrupt();
-    throw;
-  }
+  return reporting_errors([&] { return finish_interrupted_step(request, interrupted, run_rest); });
 }
 
 MigrationReport MigrationRunner::finish_interrupted_step(const MigrationRequest& request,

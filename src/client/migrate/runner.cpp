@@ -100,30 +100,9 @@ void MigrationRunner::report_interrupt() {
   }
 }
 
-MigrationReport MigrationRunner::run(const MigrationRequest& request) {
-  const auto started = Clock::now();
-  MigrationReport report;
-  watch_locks(request);
+MigrationReport MigrationRunner::reporting_errors(const std::function<MigrationReport()>& operation) {
   try {
-    if (request.operation == Operation::Stamp) {
-      report = run_stamp(request);
-    } else {
-      check_interruption(request);
-      OpenTransaction transaction(conn_);
-      const MigrationPlan plan = open(request, true);
-      if (request.lint) lint_plan(request, plan.revisions(provider_.graph()));
-      switch (plan.mode) {
-        case MigrationMode::OneTransaction:
-          report = run_in_one_transaction(request, plan);
-          break;
-        case MigrationMode::TransactionPerRevision:
-          report = run_per_revision(request, plan);
-          break;
-        case MigrationMode::InParts:
-          report = run_in_parts(request, plan);
-          break;
-      }
-    }
+    return operation();
   } catch (ServerError& e) {
     annotate_server_error(e, &provider_);
     explain(e);
@@ -132,6 +111,27 @@ MigrationReport MigrationRunner::run(const MigrationRequest& request) {
     report_interrupt();
     throw;
   }
+}
+
+MigrationReport MigrationRunner::run(const MigrationRequest& request) {
+  const auto started = Clock::now();
+  watch_locks(request);
+  MigrationReport report = reporting_errors([&] {
+    if (request.operation == Operation::Stamp) return run_stamp(request);
+    check_interruption(request);
+    OpenTransaction transaction(conn_);
+    const MigrationPlan plan = open(request, true);
+    if (request.lint) lint_plan(request, plan.revisions(provider_.graph()));
+    switch (plan.mode) {
+      case MigrationMode::TransactionPerRevision:
+        return run_per_revision(request, plan);
+      case MigrationMode::InParts:
+        return run_in_parts(request, plan);
+      case MigrationMode::OneTransaction:
+        break;
+    }
+    return run_in_one_transaction(request, plan);
+  });
   report.target = request.target;
   report.lint = lint_findings_;
   report.executed_by = conn_.user();

@@ -122,6 +122,9 @@ class MigrationRunner {
   // After an interrupt: settles what still runs on the server (cancels
   // it) and says what became of it.
   void report_interrupt();
+  // Runs `operation`; a ServerError leaving it gets its file:line and the
+  // sessions that blocked it, an interrupt cancels what still runs.
+  MigrationReport reporting_errors(const std::function<MigrationReport()>& operation);
   // Names the sessions that blocked a lock wait (55P03, 57014) or hold
   // the provider's lock.
   void explain(ServerError& error) const;
