@@ -454,6 +454,8 @@ cd "$WORK" || exit 1
 source "$here/fleet.sh"
 cd "$WORK" || exit 1
 source "$here/header_cache.sh"
+cd "$WORK" || exit 1
+source "$here/lock_retries.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

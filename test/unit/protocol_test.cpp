@@ -4,6 +4,7 @@
 
 #include <cstdio>
 
+#include "core/lock_retry.hpp"
 #include "core/provider_busy.hpp"
 #include "core/revision_context.hpp"
 
@@ -85,4 +86,58 @@ TEST(ProviderBusy, AnInvisibleHolderIsNull) {
 TEST(ProviderBusy, ProseIsNoDetail) {
   EXPECT_FALSE(mm::parse_provider_busy_detail("Held by pid 12, user x, since now."));
   EXPECT_FALSE(mm::parse_provider_busy_detail("{\"holder\": null}"));
+}
+
+TEST(LockRetry, BackoffDoublesWithinItsBoundsWithJitterInTheUpperHalf) {
+  const mm::LockRetryPolicy policy{5, 100, 1000};
+  EXPECT_EQ(mm::backoff_ms(policy, 1, 0.0), 50);  // half of 100: the jitter's floor
+  EXPECT_EQ(mm::backoff_ms(policy, 1, 1.0), 100);
+  EXPECT_EQ(mm::backoff_ms(policy, 2, 1.0), 200);
+  EXPECT_EQ(mm::backoff_ms(policy, 3, 1.0), 400);
+  EXPECT_EQ(mm::backoff_ms(policy, 5, 1.0), 1000);  // capped
+  EXPECT_EQ(mm::backoff_ms(policy, 30, 0.5), 750);
+  for (int attempt = 1; attempt < 8; ++attempt)
+    for (double r : {0.0, 0.3, 0.99}) {
+      const int ms = mm::backoff_ms(policy, attempt, r);
+      EXPECT_GE(ms, 50);
+      EXPECT_LE(ms, 1000);
+    }
+}
+
+TEST(LockRetry, AFixedBackoffStaysFixed) {
+  const mm::LockRetryPolicy policy{3, 400, 400};
+  EXPECT_EQ(mm::backoff_ms(policy, 1, 1.0), 400);
+  EXPECT_EQ(mm::backoff_ms(policy, 4, 1.0), 400);
+}
+
+TEST(LockRetry, TheReportRoundTrips) {
+  mm::LockWaitReport report;
+  report.revision = "0003";
+  report.attempt = 2;
+  report.attempts = 3;
+  report.wait_ms = 120;
+  mm::LockBlocker blocker;
+  blocker.pid = 77;
+  blocker.user = "app";
+  blocker.application = "psql";
+  blocker.state = "idle in transaction";
+  blocker.xact_age_s = 12.5;
+  blocker.query = "SELECT *\nFROM busy";
+  blocker.lock_mode = "AccessShareLock";
+  blocker.relation = "public.busy";
+  report.blockers.push_back(blocker);
+  const auto read = mm::parse_lock_wait_json(mm::lock_wait_json(report));
+  ASSERT_TRUE(read);
+  EXPECT_EQ(read->revision, "0003");
+  EXPECT_EQ(read->attempt, 2);
+  EXPECT_EQ(read->attempts, 3);
+  EXPECT_EQ(read->wait_ms, 120);
+  ASSERT_EQ(read->blockers.size(), 1u);
+  EXPECT_EQ(read->blockers[0].pid, 77);
+  EXPECT_EQ(read->blockers[0].query, "SELECT *\nFROM busy");
+  EXPECT_TRUE(read->blockers[0].granted);
+  EXPECT_EQ(mm::describe_blocker(read->blockers[0]),
+            "pid 77 (user app, application psql, idle in transaction, transaction 12.5 s old) holds AccessShareLock "
+            "on public.busy: SELECT * FROM busy");
+  EXPECT_FALSE(mm::parse_lock_wait_json("canceling statement due to lock timeout"));
 }

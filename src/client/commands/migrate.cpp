@@ -1,5 +1,7 @@
 // upgrade, downgrade, stamp: online through the extension, or offline as a
 // psql script with --sql.
+#include <tuple>
+
 #include "client/cli/commands.hpp"
 #include "client/provider/duration.hpp"
 #include "client/output/errors.hpp"
@@ -134,8 +136,15 @@ int run_migration_command(CommandLine& cl, Operation op) {
                     "database's version table)")("no-owner", "with --sql: no SET ROLE to the owner role in the script")(
         "lock-timeout", "give up when a lock is not granted within DURATION (SET LOCAL lock_timeout)",
         cxxopts::value<std::string>(),
-        "DURATION")("statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
-                    cxxopts::value<std::string>(), "DURATION")(
+        "DURATION")("lock-retries",
+                    "when a revision's lock wait times out, roll back that revision's attempt and try again up to N "
+                    "more times, in the server (needs --lock-timeout; manifest default: \"lock_retries\")",
+                    cxxopts::value<std::string>(), "N")(
+        "retry-backoff",
+        "wait between attempts from MIN, doubling up to MAX, with jitter (default 1s:60s; manifest: \"retry_backoff\")",
+        cxxopts::value<std::string>(),
+        "MIN:MAX")("statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
+                   cxxopts::value<std::string>(), "DURATION")(
         "strict-lint",
         "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
         "no-lint", "do not lint the revisions about to run")(
@@ -150,6 +159,7 @@ int run_migration_command(CommandLine& cl, Operation op) {
       op == Operation::Upgrade
           ? "  metamigrate upgrade\n"
             "  metamigrate upgrade +1 --lock-timeout 5s --statement-timeout 10min\n"
+            "  metamigrate upgrade --lock-timeout 2s --lock-retries 5 --retry-backoff 1s:30s   # busy tables\n"
             "  metamigrate upgrade --no-wait --strict-lint          # CI: fail fast, refuse risky SQL\n"
             "  metamigrate upgrade --transaction-per-revision       # long chains: commit after each revision\n"
             "  metamigrate upgrade --sql base:head > upgrade.sql   # offline, for psql\n"
@@ -177,6 +187,9 @@ int run_migration_command(CommandLine& cl, Operation op) {
       request.lock_timeout_ms = parse_duration_ms(*v, "--lock-timeout");
     if (const auto v = cl.optional_string("statement-timeout"))
       request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
+    if (const auto v = cl.optional_string("lock-retries")) request.lock_retries = parse_retries(*v, "--lock-retries");
+    if (const auto v = cl.optional_string("retry-backoff"))
+      std::tie(request.retry_min_ms, request.retry_max_ms) = parse_backoff_ms(*v, "--retry-backoff");
     if (cl.parsed().count("no-owner") && !cl.parsed().count("sql"))
       throw UsageError("--no-owner only applies with --sql");
     request.strict_lint = cl.parsed().count("strict-lint") > 0;
@@ -195,6 +208,17 @@ int run_migration_command(CommandLine& cl, Operation op) {
     const MigrationDefaults& defaults = provider.manifest().defaults;
     if (!cl.parsed().count("lock-timeout")) request.lock_timeout_ms = defaults.lock_timeout_ms;
     if (!cl.parsed().count("statement-timeout")) request.statement_timeout_ms = defaults.statement_timeout_ms;
+    if (!cl.parsed().count("lock-retries")) request.lock_retries = defaults.lock_retries;
+    if (!cl.parsed().count("retry-backoff")) {
+      request.retry_min_ms = defaults.retry_min_ms;
+      request.retry_max_ms = defaults.retry_max_ms;
+    }
+    if (!request.lock_retries.empty() && request.lock_retries != "0" &&
+        (request.lock_timeout_ms.empty() || request.lock_timeout_ms == "0"))
+      throw UsageError(
+          std::string(cl.parsed().count("lock-retries") ? "--lock-retries" : "the manifest's \"lock_retries\"") +
+          " needs a lock timeout (--lock-timeout or the manifest's \"lock_timeout\"): without one a "
+          "lock wait never times out, so there is nothing to retry");
     request.transaction_per_revision = cl.parsed().count("transaction-per-revision") ||
                                        (defaults.transaction_per_revision && !cl.parsed().count("one-transaction"));
   }

@@ -78,7 +78,9 @@ MigrationReport MigrationRunner::run_per_revision(const MigrationRequest& reques
   MigrationReport report = new_report(request, mode_name(plan.mode));
   auto reset = [&] {
     try {
-      conn_.run_statement("RESET lock_timeout; RESET statement_timeout; RESET metamigrate.progress");
+      conn_.run_statement(
+          "RESET lock_timeout; RESET statement_timeout; RESET metamigrate.progress; RESET metamigrate.lock_retries; "
+          "RESET metamigrate.lock_retry_min; RESET metamigrate.lock_retry_max");
     } catch (...) {
       // Reported by the caller's error already; the session ends soon.
     }

@@ -3,6 +3,7 @@
 #include <libpq-fe.h>
 
 #include "client/migrate/runner.hpp"
+#include "core/lock_retry.hpp"
 #include "core/protocol.hpp"
 
 namespace mmc {
@@ -56,12 +57,24 @@ void MigrationRunner::add_steps(MigrationReport& report, const nlohmann::json& s
   }
 }
 
-std::vector<Query> MigrationRunner::progress_settings(bool local) {
-  if (!out_.wants_progress(static_cast<std::size_t>(-1))) return {};
-  conn_.on_notice([this](const PGresult* notice) {
-    const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
-    const char* detail = PQresultErrorField(notice, PG_DIAG_MESSAGE_DETAIL);
-    if (!message || std::string(message) != mm::protocol::kProgressNotice || !detail) return conn_.print_notice(notice);
+void MigrationRunner::on_server_notice(const PGresult* notice) {
+  const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+  const char* detail = PQresultErrorField(notice, PG_DIAG_MESSAGE_DETAIL);
+  const std::string text = message ? message : "";
+  if (detail && text == mm::kLockRetryNotice) {
+    // A revision's attempt could not get its lock; the server retries.
+    if (std::optional<mm::LockWaitReport> wait = mm::parse_lock_wait_json(detail)) {
+      complete_blockers(wait->blockers);
+      std::string line = "note: revision " + wait->revision + " could not get a lock within lock_timeout (attempt " +
+                         std::to_string(wait->attempt) + " of " + std::to_string(wait->attempts) + "); retrying in " +
+                         std::to_string(wait->wait_ms) + " ms";
+      if (wait->blockers.empty()) line += " (no session holds a lock on its tables any more)";
+      out_.note(line);
+      for (const mm::LockBlocker& b : wait->blockers) out_.note("  blocked by " + mm::describe_blocker(b));
+      return;
+    }
+  }
+  if (detail && text == mm::protocol::kProgressNotice && progress_on_) {
     const nlohmann::json step = nlohmann::json::parse(detail, nullptr, false);
     if (!step.is_object()) return;
     const std::size_t total = step.value("of", std::size_t{0});
@@ -71,7 +84,14 @@ std::vector<Query> MigrationRunner::progress_settings(bool local) {
       out_.progress(step.value("step", std::size_t{0}), total, revision, file ? file->revision.message : "",
                     step.value("duration_ms", 0.0));
     server_reported_progress_ = true;
-  });
+    return;
+  }
+  conn_.print_notice(notice);
+}
+
+std::vector<Query> MigrationRunner::progress_settings(bool local) {
+  if (!out_.wants_progress(static_cast<std::size_t>(-1))) return {};
+  progress_on_ = true;
   return {sql::set_config("metamigrate.progress", "on", local)};
 }
 

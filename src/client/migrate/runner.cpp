@@ -6,6 +6,7 @@
 #include "client/migrate/runner_support.hpp"
 #include "client/os/signal_guard.hpp"
 #include "core/error.hpp"
+#include "core/lock_retry.hpp"
 #include "core/sql_text.hpp"
 
 namespace mmc {
@@ -49,6 +50,7 @@ MigrationRunner::MigrationRunner(Connection& connection, const Connection& obser
   if (&observer != &connection) watcher_.emplace(observer, connection.backend_pid());
   explaining_ = watcher_ ? &*watcher_ : nullptr;
   watch_session(conn_, nullptr, sample_ms_);
+  conn_.on_notice([this](const PGresult* notice) { on_server_notice(notice); });
 }
 
 MigrationRunner::~MigrationRunner() {
@@ -66,11 +68,52 @@ void MigrationRunner::watch_locks(const MigrationRequest& request) {
 }
 
 void MigrationRunner::explain(ServerError& error) const {
+  if (error.sqlstate() == mm::sqlstate::kLockNotAvailable) {
+    // After its last attempt the server names the blockers itself.
+    if (std::optional<mm::LockWaitReport> wait = mm::parse_lock_wait_json(error.detail())) {
+      error.set_detail("");
+      complete_blockers(wait->blockers);
+      error.notes.push_back("revision " + wait->revision + " could not get its locks in " +
+                            std::to_string(wait->attempts) + " attempts; nothing of it is applied");
+      for (const mm::LockBlocker& b : wait->blockers) error.notes.push_back("blocked by " + mm::describe_blocker(b));
+      if (wait->blockers.empty())
+        error.notes.push_back("no session holds a lock on its tables any more: run the command again");
+      else
+        error.notes.push_back("to end it: SELECT pg_terminate_backend(" + std::to_string(wait->blockers[0].pid) +
+                              "); or wait for it and run the command again");
+      return;
+    }
+  }
   if (explaining_ &&
       (error.sqlstate() == mm::sqlstate::kLockNotAvailable || error.sqlstate() == mm::sqlstate::kQueryCanceled) &&
       explaining_->explain(error))
     return;
   explain_lock_error(observer_, provider_, error);
+}
+
+void MigrationRunner::complete_blockers(std::vector<mm::LockBlocker>& blockers) const {
+  if (&observer_ == &conn_ || blockers.empty()) return;
+  try {
+    std::string pids = "{";
+    for (const mm::LockBlocker& b : blockers) pids += std::to_string(b.pid) + ",";
+    pids.back() = '}';
+    const PgResult seen = observer_.query(
+        "SELECT pid::text, COALESCE(usename::text, ''), COALESCE(application_name, ''), COALESCE(state, ''), "
+        "COALESCE(EXTRACT(epoch FROM now() - xact_start), 0)::text, COALESCE(query, '') "
+        "FROM pg_catalog.pg_stat_activity WHERE pid = ANY ($1::int[])",
+        {pids});
+    for (int row = 0; row < seen.rows(); ++row)
+      for (mm::LockBlocker& b : blockers) {
+        if (std::to_string(b.pid) != seen.text(row, 0)) continue;
+        if (b.user.empty()) b.user = seen.text(row, 1);
+        if (b.application.empty()) b.application = seen.text(row, 2);
+        if (b.state.empty()) b.state = seen.text(row, 3);
+        if (b.xact_age_s == 0) b.xact_age_s = std::atof(seen.text(row, 4).c_str());
+        if (b.query.empty() || b.query == "<insufficient privilege>") b.query = seen.text(row, 5);
+      }
+  } catch (...) {
+    // Only a better description.
+  }
 }
 
 void MigrationRunner::report_interrupt() {
@@ -184,12 +227,19 @@ MigrationReport MigrationRunner::new_report(const MigrationRequest& request, con
   return report;
 }
 
-std::vector<Query> MigrationRunner::settings(const MigrationRequest& request, bool local) const {
+std::vector<Query> MigrationRunner::settings(const MigrationRequest& request, bool local, bool retries) const {
   std::vector<Query> queries;
   if (!request.lock_timeout_ms.empty())
     queries.push_back(sql::set_config("lock_timeout", request.lock_timeout_ms, local));
   if (!request.statement_timeout_ms.empty())
     queries.push_back(sql::set_config("statement_timeout", request.statement_timeout_ms, local));
+  if (!retries) return queries;  // the client runs those statements itself
+  if (!request.lock_retries.empty())
+    queries.push_back(sql::set_config("metamigrate.lock_retries", request.lock_retries, local));
+  if (!request.retry_min_ms.empty())
+    queries.push_back(sql::set_config("metamigrate.lock_retry_min", request.retry_min_ms, local));
+  if (!request.retry_max_ms.empty())
+    queries.push_back(sql::set_config("metamigrate.lock_retry_max", request.retry_max_ms, local));
   return queries;
 }
 

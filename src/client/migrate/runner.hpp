@@ -46,6 +46,7 @@
 #include "client/output/output.hpp"
 #include "client/provider/provider_dir.hpp"
 #include "client/server/server_api.hpp"
+#include "core/lock_retry.hpp"
 #include "core/revisions/planner.hpp"
 
 namespace mmc {
@@ -56,6 +57,10 @@ struct MigrationRequest {
   bool purge = false;           // stamp --purge
   std::string lock_timeout_ms;  // empty: leave the server's setting
   std::string statement_timeout_ms;
+  // Server-side retries of a revision whose lock wait timed out
+  // (metamigrate.lock_retries, ..._min, ..._max); empty: leave the server's.
+  std::string lock_retries;
+  std::string retry_min_ms, retry_max_ms;
   bool no_wait = false;  // fail at once when another migration of the provider runs
   bool transaction_per_revision = false;
   bool lint = true;          // print lint findings of the revisions about to run
@@ -105,6 +110,7 @@ class MigrationRunner {
   std::size_t progress_index_ = 0;
   std::size_t progress_total_ = 0;
   bool server_reported_progress_ = false;
+  bool progress_on_ = false;  // metamigrate.progress was asked for
   InterruptionJournal journal_;
   std::optional<LockWatcher> watcher_;            // when the observer is another connection
   std::optional<LockWatcher> top_level_watcher_;  // when non-transactional statements run on another session
@@ -161,7 +167,9 @@ class MigrationRunner {
   MigrationReport run_in_parts(const MigrationRequest& request, const MigrationPlan& plan);
 
   MigrationReport new_report(const MigrationRequest& request, const char* mode) const;
-  std::vector<Query> settings(const MigrationRequest& request, bool local) const;
+  // lock_timeout, statement_timeout and (with `retries`, for revisions the
+  // server runs) the lock retry settings.
+  std::vector<Query> settings(const MigrationRequest& request, bool local, bool retries = true) const;
   // Finalize (and the hook) in a transaction of their own.
   void finalize_in_own_transaction(const MigrationRequest& request, MigrationReport& report);
   void take_finalized(const PgResult& result, MigrationReport& report) const;
@@ -181,6 +189,12 @@ class MigrationRunner {
   // step, its detail a JSON object {step, of, revision, duration_ms}.
   // Returns the settings query to send (if any).
   std::vector<Query> progress_settings(bool local);
+  // Every NOTICE of the migration connection: progress, lock retries
+  // (both JSON details the client reads), the rest printed.
+  void on_server_notice(const PGresult* notice);
+  // The server saw the blockers with the migration login's rights; the
+  // user's own login (the observer) may see more of them (state, query).
+  void complete_blockers(std::vector<mm::LockBlocker>& blockers) const;
   void add_steps(MigrationReport& report, const nlohmann::json& server_result);
 };
 

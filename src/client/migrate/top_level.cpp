@@ -57,7 +57,7 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
   // (objects it creates belong to it) and the provider's search_path.
   std::vector<Query> setup{sql::set_config("search_path", quote_identifier(m.version_table.schema), false),
                            sql::set_config("role", m.owner_role, false)};
-  for (Query& q : settings(request, false)) setup.push_back(std::move(q));
+  for (Query& q : settings(request, false, false)) setup.push_back(std::move(q));
   session.pipeline(setup);
   auto restore = [&] {
     try {

@@ -53,4 +53,24 @@ std::string parse_duration_ms(const std::string& text, const std::string& option
   return std::to_string(static_cast<long long>(ms));
 }
 
+std::pair<std::string, std::string> parse_backoff_ms(const std::string& text, const std::string& option) {
+  const std::size_t colon = text.find(':');
+  if (colon == std::string::npos || text.find(':', colon + 1) != std::string::npos)
+    throw UsageError(option + " takes MIN:MAX, two durations such as 1s:60s, not \"" + text + "\"");
+  std::pair<std::string, std::string> range{parse_duration_ms(text.substr(0, colon), option + " (MIN)"),
+                                            parse_duration_ms(text.substr(colon + 1), option + " (MAX)")};
+  if (std::stoll(range.first) > std::stoll(range.second))
+    throw UsageError(option + ": MIN (" + text.substr(0, colon) + ") is longer than MAX (" + text.substr(colon + 1) +
+                     ")");
+  if (std::stoll(range.second) > 3600000) throw UsageError(option + ": MAX may be 1h at the most");
+  return range;
+}
+
+std::string parse_retries(const std::string& text, const std::string& option) {
+  if (text.empty() || text.size() > 4 || text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(text) > 1000)
+    throw UsageError(option + " takes a number of retries from 0 to 1000, not \"" + text + "\"");
+  return std::to_string(std::stoi(text));
+}
+
 }  // namespace mmc

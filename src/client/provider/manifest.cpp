@@ -1,5 +1,7 @@
 #include "client/provider/manifest.hpp"
 
+#include <tuple>
+
 #include <map>
 #include <set>
 #include <vector>
@@ -222,11 +224,11 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   }
   ManifestReader reader(text, display);
   if (!doc.is_object()) throw InputError(display, 1, "the manifest must be a JSON object");
-  reader.reject_unknown_keys(
-      doc,
-      {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files", "metatables", "after_register",
-       "lock_timeout", "statement_timeout", "transaction_per_revision", "tenant_schemas"},
-      "the manifest");
+  reader.reject_unknown_keys(doc,
+                             {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files",
+                              "metatables", "after_register", "lock_timeout", "statement_timeout", "lock_retries",
+                              "retry_backoff", "transaction_per_revision", "tenant_schemas"},
+                             "the manifest");
   Manifest m;
   m.package = reader.required_string(doc, "package");
   if (!is_key_part(m.package)) reader.fail("package", "\"package\" must use letters, digits, '_', '-' and '.' only");
@@ -336,6 +338,21 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
       reader.fail(key, e.what());
     }
     (std::string(key) == "lock_timeout" ? m.defaults.lock_timeout_ms : m.defaults.statement_timeout_ms) = ms;
+  }
+  if (doc.contains("lock_retries") && !doc["lock_retries"].is_null()) {
+    if (!doc["lock_retries"].is_number_unsigned() || doc["lock_retries"].get<unsigned>() > 1000)
+      reader.fail("lock_retries", "\"lock_retries\" must be a number from 0 to 1000");
+    m.defaults.lock_retries = std::to_string(doc["lock_retries"].get<unsigned>());
+  }
+  if (doc.contains("retry_backoff") && !doc["retry_backoff"].is_null()) {
+    if (!doc["retry_backoff"].is_string())
+      reader.fail("retry_backoff", "\"retry_backoff\" must be \"MIN:MAX\", two durations such as \"1s:60s\"");
+    try {
+      std::tie(m.defaults.retry_min_ms, m.defaults.retry_max_ms) =
+          parse_backoff_ms(doc["retry_backoff"].get<std::string>(), "\"retry_backoff\"");
+    } catch (const UsageError& e) {
+      reader.fail("retry_backoff", e.what());
+    }
   }
   if (doc.contains("transaction_per_revision")) {
     if (!doc["transaction_per_revision"].is_boolean())

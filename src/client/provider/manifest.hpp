@@ -30,6 +30,8 @@ struct MetaTableEntry {
 struct MigrationDefaults {
   std::string lock_timeout_ms;       // empty: leave the server's setting
   std::string statement_timeout_ms;  // empty: leave the server's setting
+  std::string lock_retries;          // empty: leave the server's setting (0: no retry)
+  std::string retry_min_ms, retry_max_ms;
   bool transaction_per_revision = false;
 };
 

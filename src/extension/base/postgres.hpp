@@ -38,6 +38,7 @@ extern "C" {
 #include "utils/lsyscache.h"
 #include "utils/syscache.h"
 #include "common/cryptohash.h"
+#include "common/pg_prng.h"
 #include "common/scram-common.h"
 #include "common/sha2.h"
 #include "executor/spi.h"
@@ -48,6 +49,7 @@ extern "C" {
 #include "parser/parser.h"
 #include "parser/parse_type.h"
 #include "parser/scanner.h"
+#include "storage/latch.h"
 #include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"
@@ -56,5 +58,6 @@ extern "C" {
 #include "utils/memutils.h"
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
+#include "utils/wait_event.h"
 }
 #pragma GCC diagnostic pop

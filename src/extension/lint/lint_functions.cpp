@@ -1,9 +1,8 @@
 // fmgr entry point of metamigrate.lint (see boundary.hpp for MM_SQL_FUNCTION).
-#include <algorithm>
-
 #include "core/lint/rules.hpp"
 #include "extension/base/set_result.hpp"
 #include "extension/lint/lint_facts.hpp"
+#include "extension/lint/lock_blockers.hpp"
 
 namespace mm::pg {
 namespace {
@@ -24,24 +23,12 @@ Datum lint_fn(FunctionCallInfo fcinfo) {
   return (Datum)0;
 }
 
-// Relations a statement names, as PostgreSQL's parser sees them.
-std::vector<std::string> relations_of(const std::vector<StatementFacts>& statements) {
-  std::vector<std::string> out;
-  for (const auto& s : statements) {
-    if (!s.relation.empty()) out.push_back(s.relation);
-    out.insert(out.end(), s.relations.begin(), s.relations.end());
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
 Datum lock_holders_fn(FunctionCallInfo fcinfo) {
   const std::string sql = text_arg(fcinfo, 0);
   Rows holders;
   {
     SpiSession spi;
-    const std::vector<std::string> relations = relations_of(statement_facts(spi, sql));
+    const std::vector<std::string> relations = relations_named_by(spi, sql);
     holders = spi.query(
         "SELECT c.oid::pg_catalog.regclass::text, l.pid::text, a.usename::text, l.mode, a.state, a.xact_start::text, "
         "a.query FROM pg_catalog.pg_locks l "

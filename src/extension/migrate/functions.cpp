@@ -5,6 +5,7 @@
 #include "extension/base/set_result.hpp"
 #include "extension/migrate/migration.hpp"
 #include "extension/verify/schema_state.hpp"
+#include "extension/migrate/lock_retries.hpp"
 #include "extension/migrate/step_applier.hpp"
 
 extern "C" {
@@ -17,6 +18,16 @@ void _PG_init(void) {
   DefineCustomBoolVariable("metamigrate.progress",
                            "Send a NOTICE \"metamigrate progress\" with a JSON detail after every applied step.",
                            nullptr, &mm::pg::progress_notices, false, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("metamigrate.lock_retries",
+                          "Attempts of a revision after the first when it cannot get a lock within lock_timeout.",
+                          "Each attempt runs in a subtransaction; a lock timeout rolls back that attempt only.",
+                          &mm::pg::lock_retries_setting, 0, 0, 1000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable("metamigrate.lock_retry_min", "The wait before the first retry (doubling, with jitter).",
+                          nullptr, &mm::pg::lock_retry_min_setting, 1000, 0, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
+                          nullptr, nullptr);
+  DefineCustomIntVariable("metamigrate.lock_retry_max", "The longest wait between two attempts.", nullptr,
+                          &mm::pg::lock_retry_max_setting, 60000, 0, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
+                          nullptr, nullptr);
   MarkGUCPrefixReserved("metamigrate");
 }
 }

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "extension/migrate/lock_retries.hpp"
 #include "extension/migrate/revision_runner.hpp"
 
 namespace mm::pg {
@@ -41,7 +42,9 @@ nlohmann::json StepApplier::apply(const std::string& revision, Direction directi
     // trees, statement strings) is freed before the next one.
     MemoryContext previous = MemoryContextSwitchTo(revision_memory_);
     try {
-      statements = run_revision_sql(RevisionRun{&provider_, revision, to_string(direction), sql});
+      statements = run_with_lock_retries(revision, sql, [&] {
+        return run_revision_sql(RevisionRun{&provider_, revision, to_string(direction), sql});
+      });
     } catch (...) {
       MemoryContextSwitchTo(previous);
       throw;

@@ -1,0 +1,128 @@
+# Sourced by run.sh (uses its helpers and counters): lock_timeout retries
+# inside the server (--lock-retries, --retry-backoff), on a database of its
+# own, with a second session holding a conflicting lock.
+
+echo "== lock retries: a blocked revision is retried in the server"
+LRDB="mmct_lr_$suffix"
+LROWNER="mmct_lr_owner_$suffix"
+LR="$WORK/lr/migrations"
+LRV="$LR/versions/main"
+EXTRA_DBS+=("$LRDB")
+EXTRA_ROLES+=("$LROWNER")
+createdb "$LRDB"
+lr() { run --dsn "dbname=$LRDB" --provider "$LR" "$@"; }
+lr_expect() { expect_with lr "$@"; }
+lrsql() { sql -d "$LRDB" -c "$1"; }
+lr_fill() { fill_revision_in "$LRV" "$@"; }  # ID UP DOWN
+lr_version() { lrsql "SELECT coalesce(string_agg(version_num, ','), '') FROM lr_alembic_version"; }
+# hold_lock SECONDS: a session (application lr_blocker) reading busy inside
+# a transaction, so ALTER TABLE busy waits; its pid is in $blocker_pid.
+hold_lock() {
+  PGAPPNAME=lr_blocker psql -X -q -d "$LRDB" -c "BEGIN; SELECT count(*) FROM busy; SELECT pg_sleep($1); COMMIT;" \
+    >/dev/null 2>&1 &
+  blocker=$!
+  blocker_pid=""
+  for _ in $(seq 100); do
+    blocker_pid="$(lrsql "SELECT l.pid FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'lr_blocker' AND l.relation = 'busy'::regclass AND l.granted")"
+    [ -n "$blocker_pid" ] && break
+    sleep 0.05
+  done
+}
+end_blocker() {
+  lrsql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_blocker'" >/dev/null
+  wait "$blocker" 2>/dev/null
+}
+
+lr_expect 0 "scaffold" scaffold --package lr --namespace main --owner-role "$LROWNER" --dir "$LR"
+check "its DBA SQL runs" sql -d "$LRDB" -f "$WORK/out"
+mkdir -p "$WORK/lr" && cd "$WORK/lr" || exit 1
+lr_expect 0 "revision 1" revision -m "busy and side" --rev-id 0001
+lr_fill 0001 "CREATE TABLE busy (id int); CREATE TABLE side (id int);" "DROP TABLE side; DROP TABLE busy;"
+lr_expect 0 "revision 2" revision -m "new table" --rev-id 0002
+lr_fill 0002 "CREATE TABLE t_new (id int);" "DROP TABLE t_new;"
+lr_expect 0 "revision 3" revision -m "alter busy" --rev-id 0003
+lr_fill 0003 "ALTER TABLE side ADD COLUMN x int;
+ALTER TABLE busy ADD COLUMN c int;" "ALTER TABLE busy DROP COLUMN c;
+ALTER TABLE side DROP COLUMN x;"
+lr_expect 0 "upgrade to 0001" upgrade 0001
+
+lr_expect 2 "--lock-retries needs a lock timeout" upgrade --lock-retries 3
+check "and says so" err_has "needs a lock timeout"
+lr_expect 2 "--retry-backoff MIN longer than MAX" upgrade --lock-timeout 1s --lock-retries 3 --retry-backoff 5s:1s
+lr_expect 2 "--retry-backoff without MAX" upgrade --lock-timeout 1s --lock-retries 3 --retry-backoff 5s
+lr_expect 2 "--lock-retries not a number" upgrade --lock-timeout 1s --lock-retries many
+check "nothing ran" test "$(lr_version)" = 0001
+
+# The final failure: every attempt times out; all or nothing.
+hold_lock 30
+lr_expect 1 "retries exhausted: exit 1" upgrade --lock-timeout 150ms --lock-retries 2 --retry-backoff 50ms:100ms
+check "SQLSTATE 55P03" err_has "error [55P03]"
+check "a note per retry (attempts 1 and 2 of 3)" \
+  bash -c "grep -q 'attempt 1 of 3' '$WORK/err' && grep -q 'attempt 2 of 3' '$WORK/err' && ! grep -q 'attempt 3 of 3' '$WORK/err'"
+check "the blocker is named: its pid, application and lock" \
+  err_matches "blocked by pid $blocker_pid \(user [^,]+, application lr_blocker.*holds AccessShareLock on public\.busy"
+check "the failing statement's file:line" err_matches "0003_alter_busy\.sql:1[0-9]"
+check "the version table did not move" test "$(lr_version)" = 0001
+check "the earlier revision of the same transaction is rolled back too" \
+  test -z "$(lrsql "SELECT to_regclass('t_new')")"
+check "and the attempt's first statement" \
+  test "$(lrsql "SELECT count(*) FROM pg_attribute WHERE attrelid = 'side'::regclass AND attname = 'x'")" = 0
+check "no history row for the failed revisions" \
+  test "$(lrsql "SELECT count(*) FROM metamigrate.history WHERE revision IN ('0002', '0003')")" = 0
+end_blocker
+
+# Without retries, as before: one attempt.
+hold_lock 30
+lr_expect 1 "--lock-retries 0 fails at the first timeout" upgrade --lock-timeout 150ms --lock-retries 0
+check "with no retry note" bash -c "! grep -q 'attempt 1 of' '$WORK/err'"
+end_blocker
+
+# Retries succeed once the blocker ends, and wait holding nothing of the
+# attempt: while the server waits between attempts (wait event
+# "Extension"), it holds no lock on side, which the attempt altered.
+hold_lock 2.5
+"$MM" --dsn "dbname=$LRDB" --provider "$LR" upgrade --lock-timeout 200ms --lock-retries 20 --retry-backoff 400ms:400ms \
+  >"$WORK/out" 2>"$WORK/err" &
+migrator=$!
+released=0
+while kill -0 "$migrator" 2>/dev/null; do
+  [ "$(lrsql "SELECT count(*) FROM pg_stat_activity a WHERE a.datname = current_database() AND a.wait_event_type = 'Extension' AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.pid = a.pid AND l.relation = 'side'::regclass)")" != 0 ] && released=1
+  sleep 0.05
+done
+wait "$migrator"
+rc=$?
+check_eq "the upgrade succeeds once the blocker ends" "$rc" 0
+check "after retrying" err_has "attempt 1 of 21"
+check "naming the blocker while it waited" err_matches "blocked by pid $blocker_pid .*application lr_blocker"
+check "between attempts the server held no lock the attempt took" test "$released" = 1
+check "at head" test "$(lr_version)" = 0003
+wait "$blocker" 2>/dev/null
+
+# The same in the per-revision procedure (the settings are the session's).
+lr_expect 0 "downgrade to 0001" downgrade 0001
+hold_lock 1.5
+lr_expect 0 "--transaction-per-revision retries too" upgrade --transaction-per-revision --lock-timeout 200ms --lock-retries 20 --retry-backoff 200ms:400ms
+check "after retrying" err_has "attempt 1 of 21"
+check "at head" test "$(lr_version)" = 0003
+wait "$blocker" 2>/dev/null
+
+# Manifest defaults.
+lr_expect 0 "downgrade to 0001 again" downgrade 0001
+python3 - "$LR/metamigrate.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc.update({"lock_timeout": "200ms", "lock_retries": 20, "retry_backoff": "200ms:400ms"})
+json.dump(doc, open(sys.argv[1], "w"), indent=2)
+PY
+hold_lock 1.5
+lr_expect 0 "the manifest's lock_retries and retry_backoff" upgrade
+check "retried" err_has "attempt 1 of 21"
+wait "$blocker" 2>/dev/null
+python3 - "$LR/metamigrate.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+doc["lock_retries"] = "many"
+json.dump(doc, open(sys.argv[1], "w"), indent=2)
+PY
+lr_expect 2 "a bad \"lock_retries\" in the manifest" current
+check "names the manifest line" err_matches "metamigrate.json:[0-9]+: .*lock_retries"
