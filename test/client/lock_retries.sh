@@ -126,3 +126,49 @@ json.dump(doc, open(sys.argv[1], "w"), indent=2)
 PY
 lr_expect 2 "a bad \"lock_retries\" in the manifest" current
 check "names the manifest line" err_matches "metamigrate.json:[0-9]+: .*lock_retries"
+
+echo "== concurrent index builds: no INVALID index left, their own wait budget"
+# A transaction with an older snapshot (on another table): CREATE INDEX
+# CONCURRENTLY waits for it after the index is in the catalog, so a timed
+# out build leaves an INVALID index unless metamigrate drops it.
+hold_snapshot() {
+  PGAPPNAME=lr_snapshot psql -X -q -d "$LRDB" -c "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM side; SELECT pg_sleep($1); COMMIT;" \
+    >/dev/null 2>&1 &
+  blocker=$!
+  for _ in $(seq 100); do
+    [ "$(lrsql "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'lr_snapshot' AND backend_xmin IS NOT NULL")" = 1 ] && break
+    sleep 0.05
+  done
+}
+invalid_indexes() { lrsql "SELECT count(*) FROM pg_index WHERE NOT indisvalid"; }
+python3 - "$LR/metamigrate.json" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+for key in ("lock_timeout", "lock_retries", "retry_backoff"):
+    doc.pop(key, None)
+json.dump(doc, open(sys.argv[1], "w"), indent=2)
+PY
+lr_expect 0 "a non-transactional revision" revision -m "index busy" --rev-id 0004 --non-transactional
+lr_fill 0004 "CREATE INDEX CONCURRENTLY busy_id ON busy (id);" "DROP INDEX CONCURRENTLY busy_id;"
+hold_snapshot 30
+lr_expect 1 "the build times out waiting for the older snapshot" upgrade --lock-timeout 200ms
+check "with 55P03" err_has "error [55P03]"
+check "no INVALID index is left" test "$(invalid_indexes)" = 0
+check "and it says it dropped the one the build left" err_matches "dropped the INVALID index (public\.)?busy_id"
+check "the revision is not applied" test "$(lr_version)" = 0003
+lrsql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_snapshot'" >/dev/null
+wait "$blocker" 2>/dev/null
+
+hold_snapshot 1.5
+lr_expect 0 "--lock-retries retries the build" upgrade --lock-timeout 200ms --lock-retries 20 --retry-backoff 100ms:300ms
+check "after a retry" err_matches "statement 1 \(CREATE INDEX CONCURRENTLY busy_id.*attempt 1 of 21"
+check "the index is valid" test "$(lrsql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'busy_id'::regclass")" = t
+check "no INVALID index is left" test "$(invalid_indexes)" = 0
+wait "$blocker" 2>/dev/null
+
+lr_expect 0 "downgrade 0003" downgrade 0003
+hold_snapshot 1.5
+lr_expect 0 "--index-wait-timeout gives the build its own budget" upgrade --lock-timeout 100ms --index-wait-timeout 20s
+check "no retry was needed" bash -c "! grep -q 'attempt 1 of' '$WORK/err'"
+check "the index is valid" test "$(lrsql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'busy_id'::regclass")" = t
+wait "$blocker" 2>/dev/null

@@ -10,6 +10,7 @@
 #include "client/output/errors.hpp"
 #include "client/provider/manifest.hpp"
 #include "client/provider/revision_file.hpp"
+#include "client/provider/sql_split.hpp"
 #include "client/provider/text_file.hpp"
 
 namespace {
@@ -184,3 +185,28 @@ TEST(RevisionFileParser, HeaderAndMarkerSyntax) {
 }
 
 }  // namespace
+
+TEST(ConcurrentIndexBuild, KnowsTheStatementsThatLeaveAnInvalidIndex) {
+  using mmc::builds_index_concurrently;
+  EXPECT_TRUE(builds_index_concurrently("CREATE INDEX CONCURRENTLY i ON t (a);"));
+  EXPECT_TRUE(builds_index_concurrently("create unique index concurrently if not exists i on t (a)"));
+  EXPECT_TRUE(builds_index_concurrently("CREATE\n  INDEX\tCONCURRENTLY i ON t (a)"));
+  EXPECT_TRUE(builds_index_concurrently("REINDEX INDEX CONCURRENTLY i;"));
+  EXPECT_TRUE(builds_index_concurrently("REINDEX (VERBOSE) TABLE CONCURRENTLY t;"));
+  EXPECT_FALSE(builds_index_concurrently("CREATE INDEX i ON t (a);"));
+  EXPECT_FALSE(builds_index_concurrently("CREATE INDEX \"concurrently\" ON t (a);"));
+  EXPECT_FALSE(builds_index_concurrently("DROP INDEX CONCURRENTLY i;"));
+  EXPECT_FALSE(builds_index_concurrently("REINDEX TABLE concurrently_named;"));
+  EXPECT_FALSE(builds_index_concurrently("SELECT 'CREATE INDEX CONCURRENTLY';"));
+}
+
+TEST(LockRetryOptions, BackoffAndRetriesAreChecked) {
+  EXPECT_EQ(mmc::parse_backoff_ms("200ms:5s", "--retry-backoff"),
+            std::make_pair(std::string("200"), std::string("5000")));
+  EXPECT_THROW(mmc::parse_backoff_ms("5s:1s", "--retry-backoff"), mmc::UsageError);
+  EXPECT_THROW(mmc::parse_backoff_ms("5s", "--retry-backoff"), mmc::UsageError);
+  EXPECT_THROW(mmc::parse_backoff_ms("1s:2h", "--retry-backoff"), mmc::UsageError);
+  EXPECT_EQ(mmc::parse_retries("007", "--lock-retries"), "7");
+  EXPECT_THROW(mmc::parse_retries("1001", "--lock-retries"), mmc::UsageError);
+  EXPECT_THROW(mmc::parse_retries("-1", "--lock-retries"), mmc::UsageError);
+}

@@ -143,10 +143,14 @@ int run_migration_command(CommandLine& cl, Operation op) {
         "retry-backoff",
         "wait between attempts from MIN, doubling up to MAX, with jitter (default 1s:60s; manifest: \"retry_backoff\")",
         cxxopts::value<std::string>(),
-        "MIN:MAX")("statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
+        "MIN:MAX")("index-wait-timeout",
+                   "for CREATE INDEX CONCURRENTLY and REINDEX CONCURRENTLY (run by the client): how long they may wait "
+                   "for older transactions and locks, instead of --lock-timeout (manifest: \"index_wait_timeout\")",
                    cxxopts::value<std::string>(), "DURATION")(
-        "strict-lint",
-        "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
+        "statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
+        cxxopts::value<std::string>(),
+        "DURATION")("strict-lint",
+                    "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
         "no-lint", "do not lint the revisions about to run")(
         "transaction-per-revision",
         "commit after every revision (server procedure): a failure keeps the revisions before it (manifest default: "
@@ -188,6 +192,8 @@ int run_migration_command(CommandLine& cl, Operation op) {
     if (const auto v = cl.optional_string("statement-timeout"))
       request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
     if (const auto v = cl.optional_string("lock-retries")) request.lock_retries = parse_retries(*v, "--lock-retries");
+    if (const auto v = cl.optional_string("index-wait-timeout"))
+      request.index_wait_timeout_ms = parse_duration_ms(*v, "--index-wait-timeout");
     if (const auto v = cl.optional_string("retry-backoff"))
       std::tie(request.retry_min_ms, request.retry_max_ms) = parse_backoff_ms(*v, "--retry-backoff");
     if (cl.parsed().count("no-owner") && !cl.parsed().count("sql"))
@@ -209,6 +215,7 @@ int run_migration_command(CommandLine& cl, Operation op) {
     if (!cl.parsed().count("lock-timeout")) request.lock_timeout_ms = defaults.lock_timeout_ms;
     if (!cl.parsed().count("statement-timeout")) request.statement_timeout_ms = defaults.statement_timeout_ms;
     if (!cl.parsed().count("lock-retries")) request.lock_retries = defaults.lock_retries;
+    if (!cl.parsed().count("index-wait-timeout")) request.index_wait_timeout_ms = defaults.index_wait_timeout_ms;
     if (!cl.parsed().count("retry-backoff")) {
       request.retry_min_ms = defaults.retry_min_ms;
       request.retry_max_ms = defaults.retry_max_ms;

@@ -33,6 +33,7 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,9 @@ struct MigrationRequest {
   // (metamigrate.lock_retries, ..._min, ..._max); empty: leave the server's.
   std::string lock_retries;
   std::string retry_min_ms, retry_max_ms;
+  // The lock waits of a concurrent index build (its waits for older
+  // snapshots) instead of lock_timeout; empty: lock_timeout.
+  std::string index_wait_timeout_ms;
   bool no_wait = false;  // fail at once when another migration of the provider runs
   bool transaction_per_revision = false;
   bool lint = true;          // print lint findings of the revisions about to run
@@ -148,6 +152,16 @@ class MigrationRunner {
                                           bool run_rest);
   // Notes naming INVALID indexes in the provider's schemas.
   void note_invalid_indexes(ServerError& error) const;
+  // Top-level statements (top_level.cpp): one statement, retried like the
+  // server retries revisions when its lock wait times out; a concurrent
+  // index build that fails or is cancelled leaves no INVALID index.
+  void run_top_level_statement(Connection& session, const MigrationRequest& request, const std::string& text,
+                               const std::string& name, bool index_build, const std::set<std::string>& invalid_before);
+  std::set<std::string> invalid_indexes(const Connection& session) const;
+  // Drops the INVALID indexes that are not in `before`; says so in `notes`
+  // (or as a note when null).
+  void drop_invalid_indexes(const Connection& session, const std::set<std::string>& before,
+                            std::vector<std::string>* notes) const;
 
   // Round trip 1 of an upgrade, downgrade or repair: BEGIN, the provider's
   // lock (at once with --no-wait), the settings, upload, reserve, the

@@ -2,12 +2,16 @@
 // top level on a session whose login has nothing beyond the owner role,
 // with the journal written before each statement (journal.hpp).
 #include <algorithm>
+#include <random>
+#include <set>
+#include <thread>
 
 #include "client/migrate/runner.hpp"
 #include "client/migrate/runner_support.hpp"
 #include "client/os/signal_guard.hpp"
 #include "client/provider/new_revision.hpp"
 #include "client/provider/sql_split.hpp"
+#include "core/lock_retry.hpp"
 #include "core/revision_context.hpp"
 #include "core/sql_text.hpp"
 
@@ -130,8 +134,10 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
     journal_.record(interrupted, out_);
     std::optional<ServerError> error;
     bool role_changed = false;
+    const bool index_build = builds_index_concurrently(statement.text);
+    const std::set<std::string> invalid_before = index_build ? invalid_indexes(session) : std::set<std::string>();
     try {
-      session.run_statement(statement.text);
+      run_top_level_statement(session, request, statement.text, statement_name(i), index_build, invalid_before);
     } catch (const Interrupted& stop) {
       // Cancel the statement on the server and wait for its end, so what
       // the journal says is what happened.
@@ -139,6 +145,7 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
       const Connection::CancelOutcome outcome = session.cancel_running_query();
       top_level_reported_ = true;
       if (outcome == Connection::CancelOutcome::Cancelled) {
+        if (index_build) drop_invalid_indexes(session, invalid_before, nullptr);
         record_stop(i, "57014", std::string("canceled: the client was ") + stop.what(), false, nullptr);
         restore();
         out_.note("note: cancelled " + statement_name(i) + " on the server (backend pid " + pid + ")" +
@@ -204,6 +211,91 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
       json_value(conn_.query(sql::record_step(key_, file.revision.id, step->direction, step->duration_ms)));
   journal_.clear(database_uid, key_, out_);
   return recorded;
+}
+
+std::set<std::string> MigrationRunner::invalid_indexes(const Connection& session) const {
+  std::vector<std::string> schemas = provider_.manifest().schemas;
+  schemas.push_back(provider_.manifest().version_table.schema);
+  const PgResult invalid = session.query(
+      "SELECT i.indexrelid::pg_catalog.regclass::text FROM pg_catalog.pg_index i "
+      "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace "
+      "WHERE NOT i.indisvalid AND n.nspname OPERATOR(pg_catalog.=) ANY "
+      "(SELECT pg_catalog.jsonb_array_elements_text($1::pg_catalog.jsonb))",
+      {nlohmann::json(schemas).dump()});
+  std::set<std::string> names;
+  for (int row = 0; row < invalid.rows(); ++row) names.insert(invalid.text(row, 0));
+  return names;
+}
+
+void MigrationRunner::drop_invalid_indexes(const Connection& session, const std::set<std::string>& before,
+                                           std::vector<std::string>* notes) const {
+  try {
+    for (const std::string& index : invalid_indexes(session)) {
+      if (before.count(index)) continue;  // not this build's
+      try {
+        // The name comes from regclass output: quoted where it must be.
+        session.run_statement("DROP INDEX CONCURRENTLY IF EXISTS " + index);
+        const std::string said = "dropped the INVALID index " + index + " the failed build left behind";
+        if (notes)
+          notes->push_back(said);
+        else
+          out_.note("note: " + said);
+      } catch (const ServerError& e) {
+        out_.warning("could not drop the INVALID index " + index + " the failed build left (" + e.what() +
+                     "): DROP INDEX CONCURRENTLY " + index + ";");
+      }
+    }
+  } catch (const std::exception&) {
+    // note_invalid_indexes still names what is left.
+  }
+}
+
+void MigrationRunner::run_top_level_statement(Connection& session, const MigrationRequest& request,
+                                              const std::string& text, const std::string& name, bool index_build,
+                                              const std::set<std::string>& invalid_before) {
+  mm::LockRetryPolicy policy;
+  policy.retries = request.lock_retries.empty() ? 0 : std::stoi(request.lock_retries);
+  if (!request.retry_min_ms.empty()) policy.min_ms = std::stoi(request.retry_min_ms);
+  if (!request.retry_max_ms.empty()) policy.max_ms = std::stoi(request.retry_max_ms);
+  // A concurrent build's waits for older transactions are lock waits: they
+  // get their own budget (--index-wait-timeout), as its lock does not
+  // queue the application's reads and writes.
+  const bool own_budget = index_build && !request.index_wait_timeout_ms.empty();
+  auto restore_lock_timeout = [&] {
+    if (request.lock_timeout_ms.empty())
+      session.run_statement("RESET lock_timeout");
+    else
+      session.query(sql::set_config("lock_timeout", request.lock_timeout_ms, false));
+  };
+  std::mt19937 random(std::random_device{}());
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (own_budget) session.query(sql::set_config("lock_timeout", request.index_wait_timeout_ms, false));
+      session.run_statement(text);
+      if (own_budget) restore_lock_timeout();
+      return;
+    } catch (ServerError& e) {
+      if (own_budget) {
+        try {
+          restore_lock_timeout();
+        } catch (...) {
+          // restore() resets it when the statement's error is reported.
+        }
+      }
+      if (index_build) drop_invalid_indexes(session, invalid_before, &e.notes);
+      if (e.sqlstate() != mm::sqlstate::kLockNotAvailable || attempt > policy.retries) throw;
+      const int wait = mm::backoff_ms(policy, attempt, std::uniform_real_distribution<double>(0.0, 1.0)(random));
+      out_.note("note: " + name + " could not get a lock within " +
+                (own_budget ? "--index-wait-timeout" : "lock_timeout") + " (attempt " + std::to_string(attempt) +
+                " of " + std::to_string(policy.retries + 1) + "); retrying in " + std::to_string(wait) + " ms");
+      const auto until = Clock::now() + std::chrono::milliseconds(wait);
+      while (Clock::now() < until) {
+        SignalGuard::throw_if_received();
+        std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20), until - Clock::now()));
+      }
+    }
+  }
 }
 
 void MigrationRunner::note_invalid_indexes(ServerError& error) const {

@@ -327,7 +327,7 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
                   "\"after_register\" must name a function as schema.function (plain identifiers), not \"" +
                       m.after_register.get<std::string>() + "\"");
   }
-  for (const char* key : {"lock_timeout", "statement_timeout"}) {
+  for (const char* key : {"lock_timeout", "statement_timeout", "index_wait_timeout"}) {
     if (!doc.contains(key) || doc[key].is_null()) continue;
     if (!doc[key].is_string())
       reader.fail(key, std::string("\"") + key + "\" must be a duration string such as \"5s\"");
@@ -337,7 +337,10 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
     } catch (const UsageError& e) {
       reader.fail(key, e.what());
     }
-    (std::string(key) == "lock_timeout" ? m.defaults.lock_timeout_ms : m.defaults.statement_timeout_ms) = ms;
+    const std::string name = key;
+    (name == "lock_timeout"        ? m.defaults.lock_timeout_ms
+     : name == "statement_timeout" ? m.defaults.statement_timeout_ms
+                                   : m.defaults.index_wait_timeout_ms) = ms;
   }
   if (doc.contains("lock_retries") && !doc["lock_retries"].is_null()) {
     if (!doc["lock_retries"].is_number_unsigned() || doc["lock_retries"].get<unsigned>() > 1000)

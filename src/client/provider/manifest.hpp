@@ -32,6 +32,7 @@ struct MigrationDefaults {
   std::string statement_timeout_ms;  // empty: leave the server's setting
   std::string lock_retries;          // empty: leave the server's setting (0: no retry)
   std::string retry_min_ms, retry_max_ms;
+  std::string index_wait_timeout_ms;  // empty: concurrent index builds wait under lock_timeout
   bool transaction_per_revision = false;
 };
 

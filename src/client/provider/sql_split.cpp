@@ -121,6 +121,39 @@ bool last_statement_unterminated(const std::string& sql) {
   return last.empty() || last.back() != ';';
 }
 
+bool builds_index_concurrently(const std::string& statement) {
+  // The leading words, upper-cased, up to the first that is not one.
+  std::vector<std::string> words;
+  std::string word;
+  for (std::size_t i = 0; i <= statement.size() && words.size() < 6; ++i) {
+    const char c = i < statement.size() ? statement[i] : ' ';
+    if (std::isalpha(static_cast<unsigned char>(c))) {
+      word += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      continue;
+    }
+    if (!word.empty()) words.push_back(std::move(word));
+    word.clear();
+    if (c == '(' || c == ';' || c == '"') break;  // REINDEX (options), a name: the verb is over
+  }
+  auto at = [&](std::size_t n) { return n < words.size() ? words[n] : std::string(); };
+  if (at(0) == "CREATE") {
+    const std::size_t index = at(1) == "UNIQUE" ? 2 : 1;
+    return at(index) == "INDEX" && at(index + 1) == "CONCURRENTLY";
+  }
+  if (at(0) == "REINDEX") {
+    // REINDEX [(options)] {INDEX|TABLE|SCHEMA|...} CONCURRENTLY name
+    std::string upper;
+    for (char c : statement) upper += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '"'; };
+    for (std::size_t found = upper.find("CONCURRENTLY"); found != std::string::npos;
+         found = upper.find("CONCURRENTLY", found + 1))
+      if (found > 0 && !word_char(upper[found - 1]) && (found + 12 == upper.size() || !word_char(upper[found + 12])))
+        return true;
+    return false;
+  }
+  return false;
+}
+
 std::size_t byte_offset_of_character(const std::string& text, int position) {
   std::size_t offset = 0;
   for (int character = 1; character < position && offset < text.size(); ++character) {

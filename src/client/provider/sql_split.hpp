@@ -23,6 +23,12 @@ std::vector<SqlStatement> split_sql(const std::string& sql);
 // appended after it would continue the statement).
 bool last_statement_unterminated(const std::string& sql);
 
+// True for CREATE [UNIQUE] INDEX CONCURRENTLY and REINDEX ... CONCURRENTLY:
+// a build that, failing or cancelled, leaves an INVALID index behind, and
+// whose waits for older snapshots are lock waits. `statement` starts at
+// its first token (as split_sql gives it).
+bool builds_index_concurrently(const std::string& statement);
+
 // Byte offset in `text` of the 1-based character position `position`
 // (PostgreSQL error positions count characters, not bytes).
 std::size_t byte_offset_of_character(const std::string& text, int position);
