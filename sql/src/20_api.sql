@@ -125,3 +125,59 @@ SET search_path = pg_catalog, pg_temp
 AS 'MODULE_PATHNAME', 'metamigrate_unregister_provider';
 COMMENT ON FUNCTION metamigrate.unregister_provider(text)
     IS 'Remove a provider that never migrated this database (no history, empty version table), with its uploaded revisions';
+
+-- What running migrations do, readable from any session while their
+-- transactions are open: a migrating backend publishes its step as its
+-- pg_stat_activity.query (kActivityPrefix + JSON, src/core/protocol.hpp);
+-- the statements of non-transactional revisions, run by the client, show
+-- as sessions named "metamigrate revision <id>" with their concurrent index
+-- build's phase. pg_stat_activity's own rules apply: without
+-- pg_read_all_stats you see only your roles' sessions in full.
+CREATE VIEW metamigrate.progress WITH (security_invoker = true) AS
+SELECT a.pid,
+       a.usename AS user_name,
+       p.doc ->> 'provider' AS provider,
+       p.doc ->> 'revision' AS revision,
+       p.doc ->> 'direction' AS direction,
+       (p.doc ->> 'step')::integer AS step,
+       (p.doc ->> 'of')::integer AS steps,
+       (p.doc ->> 'statement')::integer AS statement,
+       (p.doc ->> 'statements')::integer AS statements,
+       p.doc ->> 'text' AS statement_text,
+       (p.doc ->> 'attempt')::integer AS attempt,
+       (p.doc ->> 'since')::timestamptz AS since,
+       a.wait_event_type,
+       a.wait_event,
+       pg_catalog.pg_blocking_pids(a.pid) AS waiting_on,
+       (SELECT pg_catalog.string_agg(l.mode OPERATOR(pg_catalog.||) ' on ' OPERATOR(pg_catalog.||)
+                   COALESCE(l.relation::pg_catalog.regclass::text, l.locktype), ', ')
+          FROM pg_catalog.pg_locks l WHERE l.pid OPERATOR(pg_catalog.=) a.pid AND NOT l.granted) AS waiting_for,
+       NULL::text AS index_phase
+  FROM pg_catalog.pg_stat_activity a
+ CROSS JOIN LATERAL (
+       SELECT CASE WHEN a.query LIKE '/* metamigrate progress */ {%}'
+                   THEN pg_catalog.substr(a.query, 28)::pg_catalog.jsonb END AS doc) p
+ WHERE p.doc IS NOT NULL
+UNION ALL
+SELECT a.pid,
+       a.usename,
+       NULL,
+       pg_catalog.substr(a.application_name, 22),
+       NULL,
+       NULL, NULL, NULL, NULL,
+       a.query,
+       NULL,
+       a.query_start,
+       a.wait_event_type,
+       a.wait_event,
+       pg_catalog.pg_blocking_pids(a.pid),
+       (SELECT pg_catalog.string_agg(l.mode OPERATOR(pg_catalog.||) ' on ' OPERATOR(pg_catalog.||)
+                   COALESCE(l.relation::pg_catalog.regclass::text, l.locktype), ', ')
+          FROM pg_catalog.pg_locks l WHERE l.pid OPERATOR(pg_catalog.=) a.pid AND NOT l.granted),
+       ci.phase
+  FROM pg_catalog.pg_stat_activity a
+  LEFT JOIN pg_catalog.pg_stat_progress_create_index ci ON ci.pid OPERATOR(pg_catalog.=) a.pid
+ WHERE a.application_name LIKE 'metamigrate revision %' AND a.state OPERATOR(pg_catalog.=) 'active';
+COMMENT ON VIEW metamigrate.progress
+    IS 'Running migrations: provider, revision, step of steps, statement, attempt, since, what they wait for';
+GRANT SELECT ON metamigrate.progress TO PUBLIC;

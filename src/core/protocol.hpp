@@ -34,6 +34,12 @@ inline constexpr const char* kNotAttachable = "MM012";  // attach: missing or in
 
 namespace protocol {
 
+// While a migration runs, its backend's pg_stat_activity.query is this
+// prefix and a JSON object {provider, revision, direction, step, of,
+// statement, statements, text, attempt, since}, which the view
+// metamigrate.progress reads from other sessions.
+inline constexpr const char* kActivityPrefix = "/* metamigrate progress */ ";
+
 // The extension's advisory locks, as pg_locks shows them: classid = the
 // class (four letters read as an int4), objid = hashtext(name), objsubid =
 // kLockSpace, a key space no SQL advisory-lock function reaches.

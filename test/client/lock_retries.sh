@@ -172,3 +172,41 @@ lr_expect 0 "--index-wait-timeout gives the build its own budget" upgrade --lock
 check "no retry was needed" bash -c "! grep -q 'attempt 1 of' '$WORK/err'"
 check "the index is valid" test "$(lrsql "SELECT indisvalid FROM pg_index WHERE indexrelid = 'busy_id'::regclass")" = t
 wait "$blocker" 2>/dev/null
+
+echo "== metamigrate.progress: the waiting step, seen from another session"
+lr_expect 0 "downgrade to 0002" downgrade 0002
+# poll_progress CONDITION: a row of metamigrate.progress (read by this
+# other session, as the superuser) meeting CONDITION while the migration
+# runs; prints it.
+poll_progress() {
+  local row=""
+  for _ in $(seq 200); do
+    row="$(lrsql "SELECT concat_ws('|', provider, revision, step, steps, statement, statements, statement_text, attempt, waiting_on, waiting_for, index_phase) FROM metamigrate.progress WHERE $1 LIMIT 1")"
+    [ -n "$row" ] && break
+    sleep 0.05
+  done
+  echo "$row"
+}
+hold_lock 30
+"$MM" --dsn "dbname=$LRDB" --provider "$LR" -q upgrade 0003 --lock-timeout 20s >"$WORK/out" 2>"$WORK/err" &
+migrator=$!
+row="$(poll_progress "revision = '0003' AND waiting_for IS NOT NULL")"
+check "the view shows the provider, the revision and its step" bash -c "[[ '$row' == lr:main\|0003\|1\|1\|2\|2\|* ]]"
+check "the statement that waits" bash -c "[[ '$row' == *'ALTER TABLE busy ADD COLUMN c int'* ]]"
+check "whom it waits for (the blocker's pid) and what lock" \
+  bash -c "[[ '$row' == *\"{$blocker_pid}\"*'AccessExclusiveLock on busy'* ]]"
+end_blocker
+wait "$migrator"
+check_eq "the migration then completes" "$?" 0
+check "and the view no longer lists it" test -z "$(lrsql "SELECT pid FROM metamigrate.progress")"
+
+hold_snapshot 30
+"$MM" --dsn "dbname=$LRDB" --provider "$LR" -q upgrade --index-wait-timeout 20s >"$WORK/out" 2>"$WORK/err" &
+migrator=$!
+row="$(poll_progress "revision = '0004' AND index_phase IS NOT NULL")"
+check "a concurrent index build shows its revision, statement and phase" \
+  bash -c "[[ '$row' == 0004\|'CREATE INDEX CONCURRENTLY busy_id'*'|waiting for old snapshots' ]]"
+lrsql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'lr_snapshot'" >/dev/null
+wait "$blocker" 2>/dev/null
+wait "$migrator"
+check_eq "and completes once the old transaction ends" "$?" 0

@@ -60,12 +60,15 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
   // The same environment the server gives revision SQL: the owner role
   // (objects it creates belong to it) and the provider's search_path.
   std::vector<Query> setup{sql::set_config("search_path", quote_identifier(m.version_table.schema), false),
-                           sql::set_config("role", m.owner_role, false)};
+                           sql::set_config("role", m.owner_role, false),
+                           // metamigrate.progress shows the session by this name
+                           sql::set_config("application_name", "metamigrate revision " + file.revision.id, false)};
   for (Query& q : settings(request, false, false)) setup.push_back(std::move(q));
   session.pipeline(setup);
   auto restore = [&] {
     try {
-      session.run_statement("RESET ROLE; RESET search_path; RESET lock_timeout; RESET statement_timeout");
+      session.run_statement(
+          "RESET ROLE; RESET search_path; RESET lock_timeout; RESET statement_timeout; RESET application_name");
     } catch (...) {
       // Reported by the caller's error already; the session ends soon.
     }

@@ -50,6 +50,8 @@ extern "C" {
 #include "parser/parse_type.h"
 #include "parser/scanner.h"
 #include "storage/latch.h"
+#include "tcop/tcopprot.h"
+#include "utils/backend_status.h"
 #include "storage/lock.h"
 #include "utils/acl.h"
 #include "utils/builtins.h"

@@ -3,6 +3,7 @@
 #include "extension/base/boundary.hpp"
 #include "extension/base/spi.hpp"
 #include "extension/lint/lock_blockers.hpp"
+#include "extension/migrate/activity.hpp"
 
 namespace mm::pg {
 
@@ -77,6 +78,7 @@ int run_with_lock_retries(const std::string& revision, const std::string& sql, c
       MemoryContextSwitchTo(memory);
       CurrentResourceOwner = owner;
     };
+    current_activity().attempt = n;
     pg_guard([] { BeginInternalSubTransaction(nullptr); });
     MemoryContextSwitchTo(memory);
     try {

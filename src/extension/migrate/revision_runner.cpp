@@ -3,6 +3,7 @@
 #include "core/revision_context.hpp"
 #include "core/sql_text.hpp"
 #include "extension/base/guc_scope.hpp"
+#include "extension/migrate/activity.hpp"
 #include "extension/migrate/migrating_scope.hpp"
 
 namespace mm::pg {
@@ -85,6 +86,11 @@ int run_revision_sql(const RevisionRun& run) {
     ctx.start = skip_blank_and_comments(run.sql, location);
     if (ctx.start >= end) ctx.start = location;
     const std::string text = run.sql.substr(ctx.start, end - ctx.start);
+    MigrationActivity& activity = current_activity();
+    activity.statement = i + 1;
+    activity.statements = count;
+    activity.text = text;
+    publish_activity();
     execute_statement(text.c_str(), &ctx);
   }
   return count;

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/error.hpp"
+#include "extension/migrate/activity.hpp"
 #include "extension/migrate/lock_retries.hpp"
 #include "extension/migrate/revision_runner.hpp"
 
@@ -27,6 +28,11 @@ StepApplier::StepApplier(ProviderCatalog& catalog, const Provider& provider, con
 }
 
 StepApplier::~StepApplier() {
+  try {
+    end_activity();
+  } catch (...) {
+    // Only what pg_stat_activity shows; the next statement replaces it.
+  }
   // On the error path the context goes with its parent at abort.
   if (std::uncaught_exceptions() == 0) MemoryContextDelete(revision_memory_);
 }
@@ -36,6 +42,15 @@ nlohmann::json StepApplier::apply(const std::string& revision, Direction directi
                                   const std::vector<std::string>& insert_rows) {
   const TimestampTz started = GetCurrentTimestamp();
   const std::string sql = catalog_.load_sql(provider_, revision, direction == Direction::Upgrade);
+  MigrationActivity& activity = current_activity();
+  activity = MigrationActivity{};
+  activity.provider = provider_.key;
+  activity.revision = revision;
+  activity.direction = to_string(direction);
+  activity.step = done_ + 1;
+  activity.of = std::max(total_, done_ + 1);
+  activity.since = pg_guard([started] { return timestamptz_to_str(started); });
+  publish_activity();
   int statements = 0;
   {
     // Everything PostgreSQL allocates while this revision runs (parse
