@@ -210,3 +210,102 @@ lrsql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_
 wait "$blocker" 2>/dev/null
 wait "$migrator"
 check_eq "and completes once the old transaction ends" "$?" 0
+
+echo "== old transactions, the --json account of the waits, --cancel-blockers-after, the live line"
+lr_expect 0 "downgrade to 0002" downgrade 0002
+# step_of REVISION: its step in the --json result in $WORK/out.
+step_of() {
+  python3 -c "import json, sys; print(json.dumps(next(s for s in json.load(open('$WORK/out'))['steps'] if s['revision'] == sys.argv[1])))" "$1"
+}
+json_has() { python3 -c "import json, sys; s = json.loads(sys.argv[1]); sys.exit(0 if eval(sys.argv[2]) else 1)" "$1" "$2"; }
+
+hold_lock 1.5
+sleep 0.4  # its transaction is older than --old-transaction-age
+lr_expect 0 "retries that succeed, with --json" upgrade 0003 --json --lock-timeout 200ms --lock-retries 20 \
+  --retry-backoff 200ms:300ms --old-transaction-age 300ms
+wait "$blocker" 2>/dev/null
+step="$(step_of 0003)"
+check "before the first attempt, the old transaction is named" \
+  err_matches "before revision 0003: 1 session with an old transaction on its tables"
+check "with its pid and lock" err_matches "^  pid $blocker_pid \(user [^,]+, application lr_blocker, .*holds AccessShareLock on public\.busy"
+check "the step's old_transactions has it" json_has "$step" "[b['pid'] for b in s['old_transactions']] == [$blocker_pid]"
+check "the step counts its attempts" json_has "$step" "s['attempts'] >= 2 and s['attempts'] == len(s['lock_waits']) + 1"
+check "each failed attempt lists its blockers" \
+  json_has "$step" "all($blocker_pid in [b['pid'] for b in w['blockers']] and w['wait_ms'] > 0 for w in s['lock_waits'])"
+check "and nobody was signalled" json_has "$step" "all(w['signalled'] == [] for w in s['lock_waits'])"
+lr_expect 0 "downgrade to 0002" downgrade 0002
+hold_lock 0.6
+sleep 0.3
+lr_expect 0 "--old-transaction-age 0: not reported" upgrade 0003 --json --lock-timeout 1s --lock-retries 1 \
+  --old-transaction-age 0
+wait "$blocker" 2>/dev/null
+check "no report" bash -c "! grep -q 'old transaction' '$WORK/err'"
+check "a step that did not time out: one attempt, nothing listed" \
+  json_has "$(step_of 0003)" "s['attempts'] == 1 and s['lock_waits'] == [] and s['old_transactions'] == []"
+
+lr_expect 0 "downgrade to 0002" downgrade 0002
+lr_expect 2 "--cancel-blockers-after needs --lock-retries" upgrade --lock-timeout 1s --cancel-blockers-after 1s
+check "and says so" err_has "needs lock retries"
+lr_expect 2 "--cancel-blockers-after takes a duration" upgrade --lock-timeout 1s --lock-retries 3 --cancel-blockers-after soon
+
+# A blocker that runs a query: its query is cancelled.
+hold_lock 60
+lr_expect 0 "--cancel-blockers-after cancels a running blocker" upgrade 0003 --json --lock-timeout 200ms \
+  --lock-retries 20 --retry-backoff 200ms:200ms --cancel-blockers-after 500ms
+check "says whom it cancelled" err_matches "cancelled the query of pid $blocker_pid after [0-9]+ s of waiting"
+check "the --json step says so" \
+  json_has "$(step_of 0003)" "{'pid': $blocker_pid, 'action': 'cancel', 'ok': True} in sum((w['signalled'] for w in s['lock_waits']), [])"
+wait "$blocker" 2>/dev/null
+check "the blocker's session is gone or idle" \
+  test "$(lrsql "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) WHERE a.application_name = 'lr_blocker' AND l.granted AND l.relation = 'busy'::regclass")" = 0
+check "at 0003" test "$(lr_version)" = 0003
+
+# A blocker idle in a transaction: nothing to cancel, so it is terminated.
+lr_expect 0 "downgrade to 0002" downgrade 0002
+mkfifo "$WORK/idle_in"
+PGAPPNAME=lr_idle psql -X -q -d "$LRDB" <"$WORK/idle_in" >/dev/null 2>&1 &
+idle=$!
+exec 9>"$WORK/idle_in"
+echo "BEGIN; SELECT count(*) FROM busy;" >&9
+idle_pid=""
+for _ in $(seq 100); do
+  idle_pid="$(lrsql "SELECT pid FROM pg_stat_activity WHERE application_name = 'lr_idle' AND state = 'idle in transaction'")"
+  [ -n "$idle_pid" ] && break
+  sleep 0.05
+done
+lr_expect 0 "--cancel-blockers-after terminates a blocker idle in a transaction" upgrade 0003 --lock-timeout 200ms \
+  --lock-retries 20 --retry-backoff 200ms:200ms --cancel-blockers-after 300ms
+check "says it terminated it" err_matches "terminated pid $idle_pid \(idle in a transaction\)"
+check "the session is gone" test -z "$(lrsql "SELECT pid FROM pg_stat_activity WHERE pid = 0$idle_pid")"
+exec 9>&-
+wait "$idle" 2>/dev/null
+rm -f "$WORK/idle_in"
+
+# A login without pg_signal_backend is refused before anything runs.
+LRLOGIN="mmct_lr_login_$suffix"
+EXTRA_ROLES+=("$LRLOGIN")
+lrsql "CREATE ROLE \"$LRLOGIN\" LOGIN IN ROLE \"$LROWNER\"" >/dev/null
+lr_expect 0 "downgrade to 0002" downgrade 0002
+expect_with run 1 "refused without pg_signal_backend" --dsn "dbname=$LRDB user=$LRLOGIN" --provider "$LR" \
+  upgrade --lock-timeout 1s --lock-retries 3 --cancel-blockers-after 1s
+check "naming the grant it needs" err_has "GRANT pg_signal_backend TO $LRLOGIN"
+check "nothing ran" test "$(lr_version)" = 0002
+lrsql "GRANT pg_signal_backend TO \"$LRLOGIN\"" >/dev/null
+expect_with run 0 "with it, the same login may" --dsn "dbname=$LRDB user=$LRLOGIN" --provider "$LR" \
+  upgrade 0003 --lock-timeout 1s --lock-retries 3 --cancel-blockers-after 1s
+lrsql "REVOKE pg_signal_backend FROM \"$LRLOGIN\"" >/dev/null
+
+# The live line: what metamigrate.progress shows, read while the call
+# waits (printed as "live:" lines under -v when stderr is no terminal).
+lr_expect 0 "downgrade to 0002" downgrade 0002
+for credential in "" --no-temp-credential; do
+  hold_lock 2.5
+  lr_expect 0 "a long lock wait ${credential:-with a temporary login}" -v upgrade 0003 --lock-timeout 20s $credential
+  wait "$blocker" 2>/dev/null
+  check "the live line shows the step, statement and blocker" \
+    err_matches "^live: \[1/1\] 0003, statement 2 of 2: waiting for AccessExclusiveLock on busy \(blocked by pid $blocker_pid\), [0-9.]+ s$"
+  check "once per change" test "$(grep -c '^live: ' "$WORK/err")" = 1
+  lr_expect 0 "downgrade to 0002" downgrade 0002
+done
+lr_expect 0 "a quick upgrade" -v upgrade 0003
+check "has no live line" bash -c "! grep -q '^live: ' '$WORK/err'"

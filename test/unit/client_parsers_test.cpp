@@ -37,6 +37,24 @@ TEST(ManifestParser, NumberOutOfRangeIsAnInputErrorOnItsLine) {
   EXPECT_NE(input_error([&] { mmc::parse_manifest("10000000000312010E0719976", "m.json"); }), "");
 }
 
+TEST(ManifestParser, EveryLockDefaultIsAccepted) {
+  // "index_wait_timeout" was documented and read, but refused as an unknown key.
+  const std::string text = kManifestStart +
+                           ", \"lock_timeout\": \"2s\", \"lock_retries\": 3, \"retry_backoff\": \"100ms:1s\", "
+                           "\"index_wait_timeout\": \"10min\", \"old_transaction_age\": \"30s\", "
+                           "\"cancel_blockers_after\": \"1min\"}";
+  const mmc::Manifest m = mmc::parse_manifest(text, "m.json");
+  EXPECT_EQ(m.defaults.lock_timeout_ms, "2000");
+  EXPECT_EQ(m.defaults.lock_retries, "3");
+  EXPECT_EQ(m.defaults.retry_min_ms, "100");
+  EXPECT_EQ(m.defaults.retry_max_ms, "1000");
+  EXPECT_EQ(m.defaults.index_wait_timeout_ms, "600000");
+  EXPECT_EQ(m.defaults.old_transaction_age_ms, "30000");
+  EXPECT_EQ(m.defaults.cancel_blockers_after_ms, "60000");
+  EXPECT_EQ(input_error([&] { mmc::parse_manifest(kManifestStart + ",\n\"cancel_blockers_after\": 5}", "m.json"); }),
+            "m.json:2: \"cancel_blockers_after\" must be a duration string such as \"5s\"");
+}
+
 TEST(ManifestParser, ErrorLinesForKeysThatAreNotRegexSafe) {
   // The line of a bad metatables entry was searched with a std::regex
   // built from the table name: "a{" threw std::regex_error (uncaught).

@@ -143,14 +143,23 @@ int run_migration_command(CommandLine& cl, Operation op) {
         "retry-backoff",
         "wait between attempts from MIN, doubling up to MAX, with jitter (default 1s:60s; manifest: \"retry_backoff\")",
         cxxopts::value<std::string>(),
-        "MIN:MAX")("index-wait-timeout",
-                   "for CREATE INDEX CONCURRENTLY and REINDEX CONCURRENTLY (run by the client): how long they may wait "
-                   "for older transactions and locks, instead of --lock-timeout (manifest: \"index_wait_timeout\")",
+        "MIN:MAX")("old-transaction-age",
+                   "with --lock-retries: before a revision's first attempt, name the sessions on its tables whose "
+                   "transactions are older than DURATION (default 10s; 0: off; manifest: \"old_transaction_age\")",
                    cxxopts::value<std::string>(), "DURATION")(
-        "statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
+        "cancel-blockers-after",
+        "with --lock-retries: once a revision has waited DURATION, cancel the queries that hold its locks and "
+        "terminate sessions idle in a transaction that do (off by default; needs pg_signal_backend; manifest: "
+        "\"cancel_blockers_after\")",
+        cxxopts::value<std::string>(), "DURATION")(
+        "index-wait-timeout",
+        "for CREATE INDEX CONCURRENTLY and REINDEX CONCURRENTLY (run by the client): how long they may wait "
+        "for older transactions and locks, instead of --lock-timeout (manifest: \"index_wait_timeout\")",
         cxxopts::value<std::string>(),
-        "DURATION")("strict-lint",
-                    "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
+        "DURATION")("statement-timeout", "abort a statement running longer than DURATION (SET LOCAL statement_timeout)",
+                    cxxopts::value<std::string>(), "DURATION")(
+        "strict-lint",
+        "refuse to run (exit 1, nothing applied) when lint finds anything in the revisions about to run")(
         "no-lint", "do not lint the revisions about to run")(
         "transaction-per-revision",
         "commit after every revision (server procedure): a failure keeps the revisions before it (manifest default: "
@@ -164,6 +173,8 @@ int run_migration_command(CommandLine& cl, Operation op) {
           ? "  metamigrate upgrade\n"
             "  metamigrate upgrade +1 --lock-timeout 5s --statement-timeout 10min\n"
             "  metamigrate upgrade --lock-timeout 2s --lock-retries 5 --retry-backoff 1s:30s   # busy tables\n"
+            "  metamigrate upgrade --lock-timeout 2s --lock-retries 10 --cancel-blockers-after 2min   # and end "
+            "blockers\n"
             "  metamigrate upgrade --no-wait --strict-lint          # CI: fail fast, refuse risky SQL\n"
             "  metamigrate upgrade --transaction-per-revision       # long chains: commit after each revision\n"
             "  metamigrate upgrade --sql base:head > upgrade.sql   # offline, for psql\n"
@@ -181,6 +192,7 @@ int run_migration_command(CommandLine& cl, Operation op) {
   const std::vector<std::string> targets = cl.positionals("target", op == Operation::Upgrade ? 0 : 1, 1);
 
   MigrationRequest request;
+  std::string cancel_blockers_after;  // ms, as parsed
   request.operation = op;
   request.target = targets.empty() ? "head" : targets[0];
   request.purge = stamp && cl.parsed().count("purge");
@@ -192,6 +204,10 @@ int run_migration_command(CommandLine& cl, Operation op) {
     if (const auto v = cl.optional_string("statement-timeout"))
       request.statement_timeout_ms = parse_duration_ms(*v, "--statement-timeout");
     if (const auto v = cl.optional_string("lock-retries")) request.lock_retries = parse_retries(*v, "--lock-retries");
+    if (const auto v = cl.optional_string("old-transaction-age"))
+      request.old_transaction_age_ms = parse_duration_ms(*v, "--old-transaction-age");
+    if (const auto v = cl.optional_string("cancel-blockers-after"))
+      cancel_blockers_after = parse_duration_ms(*v, "--cancel-blockers-after");
     if (const auto v = cl.optional_string("index-wait-timeout"))
       request.index_wait_timeout_ms = parse_duration_ms(*v, "--index-wait-timeout");
     if (const auto v = cl.optional_string("retry-backoff"))
@@ -216,6 +232,15 @@ int run_migration_command(CommandLine& cl, Operation op) {
     if (!cl.parsed().count("statement-timeout")) request.statement_timeout_ms = defaults.statement_timeout_ms;
     if (!cl.parsed().count("lock-retries")) request.lock_retries = defaults.lock_retries;
     if (!cl.parsed().count("index-wait-timeout")) request.index_wait_timeout_ms = defaults.index_wait_timeout_ms;
+    if (!cl.parsed().count("old-transaction-age")) request.old_transaction_age_ms = defaults.old_transaction_age_ms;
+    if (!cl.parsed().count("cancel-blockers-after")) cancel_blockers_after = defaults.cancel_blockers_after_ms;
+    request.cancel_blockers_after_ms = cancel_blockers_after.empty() ? 0 : std::stoi(cancel_blockers_after);
+    const bool retrying = !request.lock_retries.empty() && request.lock_retries != "0";
+    if (request.cancel_blockers_after_ms > 0 && !retrying)
+      throw UsageError(std::string(cl.parsed().count("cancel-blockers-after")
+                                       ? "--cancel-blockers-after"
+                                       : "the manifest's \"cancel_blockers_after\"") +
+                       " needs lock retries (--lock-retries N): blockers are cancelled between attempts");
     if (!cl.parsed().count("retry-backoff")) {
       request.retry_min_ms = defaults.retry_min_ms;
       request.retry_max_ms = defaults.retry_max_ms;
@@ -245,7 +270,10 @@ int run_migration_command(CommandLine& cl, Operation op) {
   // before the client ends (exit status 128 + signal).
   return run_interruptible([&] {
     MigrationSession session(cl, provider, credential);
-    MigrationRunner runner(session.migration(), session.login(), provider, cl.out(),
+    // Cancelling blockers and the live line ask while the migration's
+    // connection is busy: they need a connection of their own.
+    const bool second = request.cancel_blockers_after_ms > 0 || cl.out().wants_live();
+    MigrationRunner runner(session.migration(), second ? session.observer() : session.login(), provider, cl.out(),
                            [&session]() -> Connection& { return session.top_level(); });
     print_report(cl.out(), runner.run(request));
     return kExitOk;

@@ -98,12 +98,33 @@ void LockWatcher::sample() noexcept {
         "       COALESCE(a.query, ''), "
         "       (SELECT pg_catalog.string_agg(h.mode || ' on ' || h.relation::pg_catalog.regclass::text, ', ') "
         "          FROM pg_catalog.pg_locks h WHERE h.pid = b.pid AND h.granted AND h.relation IN "
-        "               (SELECT w.relation FROM pg_catalog.pg_locks w WHERE w.pid = $1::int AND NOT w.granted)) "
+        "               (SELECT w.relation FROM pg_catalog.pg_locks w WHERE w.pid = $1::int AND NOT w.granted)), "
+        "       COALESCE(a.application_name, ''), "
+        "       COALESCE(EXTRACT(epoch FROM pg_catalog.now() - a.xact_start), 0)::text, "
+        "       (SELECT h.mode || ' ' || h.relation::pg_catalog.regclass::text FROM pg_catalog.pg_locks h "
+        "          WHERE h.pid = b.pid AND h.granted AND h.relation IN "
+        "               (SELECT w.relation FROM pg_catalog.pg_locks w WHERE w.pid = $1::int AND NOT w.granted) "
+        "          LIMIT 1), "
+        "       EXISTS (SELECT FROM pg_catalog.pg_locks h WHERE h.pid = b.pid AND h.granted) "
         "FROM pg_catalog.unnest(pg_catalog.pg_blocking_pids($1::int)) AS b(pid) "
         "LEFT JOIN pg_catalog.pg_stat_activity a ON a.pid = b.pid ORDER BY b.pid",
         {std::to_string(pid_)});
     std::vector<std::string> blockers;
+    std::vector<mm::LockBlocker> structured;
     for (int row = 0; row < rows.rows(); ++row) {
+      mm::LockBlocker b;
+      b.pid = std::atoi(rows.text(row, 1).c_str());
+      b.user = rows.text(row, 2);
+      b.state = rows.text(row, 3);
+      b.query = rows.text(row, 5);
+      b.application = rows.text(row, 7);
+      b.xact_age_s = std::atof(rows.text(row, 8).c_str());
+      const std::string held = rows.text(row, 9);  // "mode relation"
+      const std::size_t space = held.find(' ');
+      b.lock_mode = held.substr(0, space);
+      if (space != std::string::npos) b.relation = held.substr(space + 1);
+      b.granted = rows.text(row, 10) == "t";
+      structured.push_back(std::move(b));
       std::string query = rows.text(row, 5);
       for (char& c : query)
         if (c == '\n' || c == '\r' || c == '\t') c = ' ';
@@ -118,10 +139,12 @@ void LockWatcher::sample() noexcept {
       // Not waiting for a lock (any more): forget an earlier wait.
       waiting_for_.clear();
       blockers_.clear();
+      structured_.clear();
       return;
     }
     waiting_for_ = rows.text(0, 0);
     blockers_ = std::move(blockers);
+    structured_ = std::move(structured);
     first_blocker_pid_ = rows.text(0, 1);
   } catch (...) {
     broken_ = true;  // only a diagnostic: never disturb the migration

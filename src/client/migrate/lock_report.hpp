@@ -11,6 +11,7 @@
 
 #include "client/server/connection.hpp"
 #include "client/provider/provider_dir.hpp"
+#include "core/lock_retry.hpp"
 
 namespace mmc {
 
@@ -26,6 +27,8 @@ class LockWatcher {
   // Adds the blockers of the last sample to `error`; false when the
   // session was not seen waiting for a lock.
   bool explain(ServerError& error) const;
+  // The blockers of the last sample, for a lock wait report.
+  const std::vector<mm::LockBlocker>& blockers() const { return structured_; }
 
  private:
   const Connection& observer_;
@@ -33,6 +36,7 @@ class LockWatcher {
   std::string waiting_for_;
   std::vector<std::string> blockers_;
   std::string first_blocker_pid_;
+  std::vector<mm::LockBlocker> structured_;
   bool broken_ = false;
 };
 

@@ -80,7 +80,7 @@ MigrationReport MigrationRunner::run_per_revision(const MigrationRequest& reques
     try {
       conn_.run_statement(
           "RESET lock_timeout; RESET statement_timeout; RESET metamigrate.progress; RESET metamigrate.lock_retries; "
-          "RESET metamigrate.lock_retry_min; RESET metamigrate.lock_retry_max");
+          "RESET metamigrate.lock_retry_min; RESET metamigrate.lock_retry_max; RESET metamigrate.old_transaction_age");
     } catch (...) {
       // Reported by the caller's error already; the session ends soon.
     }

@@ -16,7 +16,10 @@ nlohmann::json MigrationReport::to_json() const {
                           {"message", s.message},
                           {"statements", s.statements},
                           {"duration_ms", s.duration_ms},
-                          {"transactional", s.transactional}});
+                          {"transactional", s.transactional},
+                          {"attempts", s.attempts},
+                          {"lock_waits", s.lock_waits},
+                          {"old_transactions", s.old_transactions}});
   nlohmann::json doc = {{"provider", provider},
                         {"operation", operation},
                         {"target", target},
@@ -52,6 +55,7 @@ void MigrationRunner::add_steps(MigrationReport& report, const nlohmann::json& s
     step.statements = s.value("statements", 0);
     step.duration_ms = s.value("duration_ms", 0.0);
     if (const RevisionFile* file = provider_.find_file(step.revision)) step.message = file->revision.message;
+    lock_waits_.fill(step, s);
     report_progress(step);
     report.steps.push_back(std::move(step));
   }
@@ -64,13 +68,13 @@ void MigrationRunner::on_server_notice(const PGresult* notice) {
   if (detail && text == mm::kLockRetryNotice) {
     // A revision's attempt could not get its lock; the server retries.
     if (std::optional<mm::LockWaitReport> wait = mm::parse_lock_wait_json(detail)) {
-      complete_blockers(wait->blockers);
-      std::string line = "note: revision " + wait->revision + " could not get a lock within lock_timeout (attempt " +
-                         std::to_string(wait->attempt) + " of " + std::to_string(wait->attempts) + "); retrying in " +
-                         std::to_string(wait->wait_ms) + " ms";
-      if (wait->blockers.empty()) line += " (no session holds a lock on its tables any more)";
-      out_.note(line);
-      for (const mm::LockBlocker& b : wait->blockers) out_.note("  blocked by " + mm::describe_blocker(b));
+      lock_waits_.retrying(*wait, "revision " + wait->revision);
+      return;
+    }
+  }
+  if (detail && text == mm::kOldTransactionsNotice) {
+    if (std::optional<mm::LockWaitReport> before = mm::parse_lock_wait_json(detail)) {
+      lock_waits_.old_transactions(*before);
       return;
     }
   }

@@ -17,6 +17,12 @@ struct AppliedStep {
   int statements = 0;
   double duration_ms = 0;
   bool transactional = true;
+  // Lock retries (lock_waits.hpp): attempts made, one entry per failed
+  // attempt {attempt, attempts, wait_ms, waited_ms, blockers, signalled},
+  // and the old transactions seen before the first.
+  int attempts = 1;
+  nlohmann::json lock_waits = nlohmann::json::array();
+  nlohmann::json old_transactions = nlohmann::json::array();
 };
 
 struct MigrationReport {

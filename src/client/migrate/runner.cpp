@@ -19,18 +19,20 @@ std::vector<std::string> string_list(const nlohmann::json& value) {
 }
 
 // While a call on `conn` waits for the server: an interrupt (SignalGuard)
-// is noticed within its poll interval, and `watcher` (if any) samples the
-// lock waits of the session it watches every `sample_ms`.
-void watch_session(Connection& conn, LockWatcher* watcher, int sample_ms) {
-  if (!watcher) {
+// is noticed within its poll interval, `watcher` (if any) samples the
+// lock waits of the session it watches every `sample_ms`, and `live` (if
+// any) keeps the live line.
+void watch_session(Connection& conn, LockWatcher* watcher, LiveStatus* live, int sample_ms) {
+  if (!watcher && !live) {
     SignalGuard::watch(conn);
     return;
   }
   auto last_sample = std::make_shared<Clock::time_point>(Clock::now());
   conn.on_wait(
-      [watcher, sample_ms, last_sample] {
+      [watcher, live, sample_ms, last_sample] {
         SignalGuard::throw_if_received();
-        if (Clock::now() - *last_sample < std::chrono::milliseconds(sample_ms)) return;
+        if (live) live->poll();
+        if (!watcher || Clock::now() - *last_sample < std::chrono::milliseconds(sample_ms)) return;
         watcher->sample();
         *last_sample = Clock::now();
       },
@@ -46,10 +48,14 @@ MigrationRunner::MigrationRunner(Connection& connection, const Connection& obser
       out_(out),
       key_(provider.manifest().key()),
       lifecycle_(provider.manifest()),
-      journal_(provider) {
-  if (&observer != &connection) watcher_.emplace(observer, connection.backend_pid());
+      journal_(provider),
+      lock_waits_(observer, &observer != &connection, out) {
+  if (&observer != &connection) {
+    watcher_.emplace(observer, connection.backend_pid());
+    if (out.wants_live()) live_.emplace(observer, connection.backend_pid(), out);
+  }
   explaining_ = watcher_ ? &*watcher_ : nullptr;
-  watch_session(conn_, nullptr, sample_ms_);
+  watch_session(conn_, nullptr, live_ ? &*live_ : nullptr, sample_ms_);
   conn_.on_notice([this](const PGresult* notice) { on_server_notice(notice); });
 }
 
@@ -64,7 +70,7 @@ void MigrationRunner::watch_locks(const MigrationRequest& request) {
   sample_ms_ = 250;
   if (!request.lock_timeout_ms.empty() && request.lock_timeout_ms != "0")
     sample_ms_ = std::max(20, std::min(sample_ms_, std::stoi(request.lock_timeout_ms) / 3));
-  watch_session(conn_, watcher_ ? &*watcher_ : nullptr, sample_ms_);
+  watch_session(conn_, watcher_ ? &*watcher_ : nullptr, live_ ? &*live_ : nullptr, sample_ms_);
 }
 
 void MigrationRunner::explain(ServerError& error) const {
@@ -72,7 +78,7 @@ void MigrationRunner::explain(ServerError& error) const {
     // After its last attempt the server names the blockers itself.
     if (std::optional<mm::LockWaitReport> wait = mm::parse_lock_wait_json(error.detail())) {
       error.set_detail("");
-      complete_blockers(wait->blockers);
+      lock_waits_.complete(wait->blockers);
       error.notes.push_back("revision " + wait->revision + " could not get its locks in " +
                             std::to_string(wait->attempts) + " attempts; nothing of it is applied");
       for (const mm::LockBlocker& b : wait->blockers) error.notes.push_back("blocked by " + mm::describe_blocker(b));
@@ -89,31 +95,6 @@ void MigrationRunner::explain(ServerError& error) const {
       explaining_->explain(error))
     return;
   explain_lock_error(observer_, provider_, error);
-}
-
-void MigrationRunner::complete_blockers(std::vector<mm::LockBlocker>& blockers) const {
-  if (&observer_ == &conn_ || blockers.empty()) return;
-  try {
-    std::string pids = "{";
-    for (const mm::LockBlocker& b : blockers) pids += std::to_string(b.pid) + ",";
-    pids.back() = '}';
-    const PgResult seen = observer_.query(
-        "SELECT pid::text, COALESCE(usename::text, ''), COALESCE(application_name, ''), COALESCE(state, ''), "
-        "COALESCE(EXTRACT(epoch FROM now() - xact_start), 0)::text, COALESCE(query, '') "
-        "FROM pg_catalog.pg_stat_activity WHERE pid = ANY ($1::int[])",
-        {pids});
-    for (int row = 0; row < seen.rows(); ++row)
-      for (mm::LockBlocker& b : blockers) {
-        if (std::to_string(b.pid) != seen.text(row, 0)) continue;
-        if (b.user.empty()) b.user = seen.text(row, 1);
-        if (b.application.empty()) b.application = seen.text(row, 2);
-        if (b.state.empty()) b.state = seen.text(row, 3);
-        if (b.xact_age_s == 0) b.xact_age_s = std::atof(seen.text(row, 4).c_str());
-        if (b.query.empty() || b.query == "<insufficient privilege>") b.query = seen.text(row, 5);
-      }
-  } catch (...) {
-    // Only a better description.
-  }
 }
 
 void MigrationRunner::report_interrupt() {
@@ -159,6 +140,8 @@ MigrationReport MigrationRunner::reporting_errors(const std::function<MigrationR
 MigrationReport MigrationRunner::run(const MigrationRequest& request) {
   const auto started = Clock::now();
   watch_locks(request);
+  // Refused before anything is uploaded when the user may not signal.
+  lock_waits_.cancel_blockers_after(request.cancel_blockers_after_ms);
   MigrationReport report = reporting_errors([&] {
     if (request.operation == Operation::Stamp) return run_stamp(request);
     check_interruption(request);
@@ -240,6 +223,8 @@ std::vector<Query> MigrationRunner::settings(const MigrationRequest& request, bo
     queries.push_back(sql::set_config("metamigrate.lock_retry_min", request.retry_min_ms, local));
   if (!request.retry_max_ms.empty())
     queries.push_back(sql::set_config("metamigrate.lock_retry_max", request.retry_max_ms, local));
+  if (!request.old_transaction_age_ms.empty())
+    queries.push_back(sql::set_config("metamigrate.old_transaction_age", request.old_transaction_age_ms, local));
   return queries;
 }
 

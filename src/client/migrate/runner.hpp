@@ -43,6 +43,8 @@
 #include "client/migrate/report.hpp"
 #include "client/migrate/lint.hpp"
 #include "client/migrate/lock_report.hpp"
+#include "client/migrate/lock_waits.hpp"
+#include "client/migrate/live_status.hpp"
 #include "client/migrate/meta_tables.hpp"
 #include "client/output/output.hpp"
 #include "client/provider/provider_dir.hpp"
@@ -65,6 +67,13 @@ struct MigrationRequest {
   // The lock waits of a concurrent index build (its waits for older
   // snapshots) instead of lock_timeout; empty: lock_timeout.
   std::string index_wait_timeout_ms;
+  // With lock retries: report sessions on a revision's tables whose
+  // transactions are older than this (metamigrate.old_transaction_age);
+  // empty: the server's setting.
+  std::string old_transaction_age_ms;
+  // Cancel (or, idle in a transaction, terminate) the sessions that keep a
+  // revision waiting this long; 0: never (lock_waits.hpp).
+  int cancel_blockers_after_ms = 0;
   bool no_wait = false;  // fail at once when another migration of the provider runs
   bool transaction_per_revision = false;
   bool lint = true;          // print lint findings of the revisions about to run
@@ -116,12 +125,15 @@ class MigrationRunner {
   bool server_reported_progress_ = false;
   bool progress_on_ = false;  // metamigrate.progress was asked for
   InterruptionJournal journal_;
+  LockWaitLog lock_waits_;
   std::optional<LockWatcher> watcher_;            // when the observer is another connection
   std::optional<LockWatcher> top_level_watcher_;  // when non-transactional statements run on another session
-  Connection* top_level_conn_ = nullptr;          // that session, once used
-  const LockWatcher* explaining_ = nullptr;       // the watcher of the session whose call failed last
-  int sample_ms_ = 250;                           // how often a watcher samples lock waits
-  bool top_level_reported_ = false;               // apply_top_level said what became of its statement
+  std::optional<LiveStatus> live_;                // the live line (a terminal, or -v), with a separate observer
+  std::optional<LiveStatus> top_level_live_;
+  Connection* top_level_conn_ = nullptr;     // that session, once used
+  const LockWatcher* explaining_ = nullptr;  // the watcher of the session whose call failed last
+  int sample_ms_ = 250;                      // how often a watcher samples lock waits
+  bool top_level_reported_ = false;          // apply_top_level said what became of its statement
   std::string data_source_uid_;
   std::vector<RevisionLintFinding> lint_findings_;
 
@@ -155,8 +167,9 @@ class MigrationRunner {
   // Top-level statements (top_level.cpp): one statement, retried like the
   // server retries revisions when its lock wait times out; a concurrent
   // index build that fails or is cancelled leaves no INVALID index.
-  void run_top_level_statement(Connection& session, const MigrationRequest& request, const std::string& text,
-                               const std::string& name, bool index_build, const std::set<std::string>& invalid_before);
+  void run_top_level_statement(Connection& session, const MigrationRequest& request, const std::string& revision,
+                               const std::string& text, const std::string& name, bool index_build,
+                               const std::set<std::string>& invalid_before);
   std::set<std::string> invalid_indexes(const Connection& session) const;
   // Drops the INVALID indexes that are not in `before`; says so in `notes`
   // (or as a note when null).
@@ -206,9 +219,6 @@ class MigrationRunner {
   // Every NOTICE of the migration connection: progress, lock retries
   // (both JSON details the client reads), the rest printed.
   void on_server_notice(const PGresult* notice);
-  // The server saw the blockers with the migration login's rights; the
-  // user's own login (the observer) may see more of them (state, query).
-  void complete_blockers(std::vector<mm::LockBlocker>& blockers) const;
   void add_steps(MigrationReport& report, const nlohmann::json& server_result);
 };
 

@@ -42,9 +42,10 @@ class OpenTransaction {
 };
 
 // While a call on `conn` waits for the server: an interrupt (SignalGuard)
-// is noticed within its poll interval, and `watcher` (if any) samples the
-// lock waits of the session it watches every `sample_ms`.
-void watch_session(Connection& conn, LockWatcher* watcher, int sample_ms);
+// is noticed within its poll interval, `watcher` (if any) samples the
+// lock waits of the session it watches every `sample_ms`, and `live` (if
+// any) keeps the live line.
+void watch_session(Connection& conn, LockWatcher* watcher, LiveStatus* live, int sample_ms);
 
 // The provider's lock for an operation of several transactions. open()
 // holds the transaction-level lock; the session-level lock on the same key

@@ -48,8 +48,12 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
   Connection& session = top_level_();
   if (&session != &conn_) {
     // Its lock waits are sampled too (the observer is idle meanwhile).
-    if (top_level_conn_ != &session) top_level_watcher_.emplace(observer_, session.backend_pid());
-    watch_session(session, &*top_level_watcher_, sample_ms_);
+    if (top_level_conn_ != &session) {
+      top_level_watcher_.emplace(observer_, session.backend_pid());
+      top_level_live_.reset();
+      if (live_) top_level_live_.emplace(observer_, session.backend_pid(), out_);
+    }
+    watch_session(session, &*top_level_watcher_, top_level_live_ ? &*top_level_live_ : nullptr, sample_ms_);
     explaining_ = &*top_level_watcher_;
   }
   top_level_conn_ = &session;
@@ -140,7 +144,8 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
     const bool index_build = builds_index_concurrently(statement.text);
     const std::set<std::string> invalid_before = index_build ? invalid_indexes(session) : std::set<std::string>();
     try {
-      run_top_level_statement(session, request, statement.text, statement_name(i), index_build, invalid_before);
+      run_top_level_statement(session, request, file.revision.id, statement.text, statement_name(i), index_build,
+                              invalid_before);
     } catch (const Interrupted& stop) {
       // Cancel the statement on the server and wait for its end, so what
       // the journal says is what happened.
@@ -208,6 +213,7 @@ nlohmann::json MigrationRunner::apply_top_level(const MigrationRequest& request,
   }
   step->duration_ms = ms_since(started);
   step->statements = static_cast<int>(statements.size() - std::min(first, statements.size()));
+  lock_waits_.fill(*step);
   restore();
   explaining_ = watcher_ ? &*watcher_ : nullptr;
   nlohmann::json recorded =
@@ -255,7 +261,8 @@ void MigrationRunner::drop_invalid_indexes(const Connection& session, const std:
 }
 
 void MigrationRunner::run_top_level_statement(Connection& session, const MigrationRequest& request,
-                                              const std::string& text, const std::string& name, bool index_build,
+                                              const std::string& revision, const std::string& text,
+                                              const std::string& name, bool index_build,
                                               const std::set<std::string>& invalid_before) {
   mm::LockRetryPolicy policy;
   policy.retries = request.lock_retries.empty() ? 0 : std::stoi(request.lock_retries);
@@ -272,6 +279,7 @@ void MigrationRunner::run_top_level_statement(Connection& session, const Migrati
       session.query(sql::set_config("lock_timeout", request.lock_timeout_ms, false));
   };
   std::mt19937 random(std::random_device{}());
+  const auto first_started = Clock::now();
   for (int attempt = 1;; ++attempt) {
     try {
       if (own_budget) session.query(sql::set_config("lock_timeout", request.index_wait_timeout_ms, false));
@@ -288,11 +296,16 @@ void MigrationRunner::run_top_level_statement(Connection& session, const Migrati
       }
       if (index_build) drop_invalid_indexes(session, invalid_before, &e.notes);
       if (e.sqlstate() != mm::sqlstate::kLockNotAvailable || attempt > policy.retries) throw;
-      const int wait = mm::backoff_ms(policy, attempt, std::uniform_real_distribution<double>(0.0, 1.0)(random));
-      out_.note("note: " + name + " could not get a lock within " +
-                (own_budget ? "--index-wait-timeout" : "lock_timeout") + " (attempt " + std::to_string(attempt) +
-                " of " + std::to_string(policy.retries + 1) + "); retrying in " + std::to_string(wait) + " ms");
-      const auto until = Clock::now() + std::chrono::milliseconds(wait);
+      mm::LockWaitReport wait;
+      wait.revision = revision;
+      wait.attempt = attempt;
+      wait.attempts = policy.retries + 1;
+      wait.wait_ms = mm::backoff_ms(policy, attempt, std::uniform_real_distribution<double>(0.0, 1.0)(random));
+      wait.waited_ms = static_cast<int>(ms_since(first_started));
+      // Who blocked it, as the watcher last saw it wait (pg_blocking_pids).
+      if (top_level_watcher_ && &session == top_level_conn_) wait.blockers = top_level_watcher_->blockers();
+      lock_waits_.retrying(wait, name, own_budget ? "--index-wait-timeout" : "lock_timeout");
+      const auto until = Clock::now() + std::chrono::milliseconds(wait.wait_ms);
       while (Clock::now() < until) {
         SignalGuard::throw_if_received();
         std::this_thread::sleep_for(std::min<Clock::duration>(std::chrono::milliseconds(20), until - Clock::now()));

@@ -36,8 +36,18 @@ class Output {
   void progress(std::size_t index, std::size_t total, const std::string& revision, const std::string& message,
                 double duration_ms) const;
 
+  // The live line of a long wait (what the server is doing now): on a
+  // terminal one line rewritten in place (not under -q or --json); under
+  // -v elsewhere, a detail line each time `stable` (the line without its
+  // clock) changes. Any other output ends it first.
+  bool wants_live() const;
+  void live(const std::string& stable, const std::string& line) const;
+  void end_live() const;
+
  private:
   bool json_, quiet_, verbose_, stderr_is_terminal_;
+  mutable bool live_shown_ = false;  // a live line is on the terminal
+  mutable std::string live_last_;    // the last `stable` said under -v
 };
 
 // "12.3 ms", "1.20 s": short human durations.

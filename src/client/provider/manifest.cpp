@@ -224,11 +224,12 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
   }
   ManifestReader reader(text, display);
   if (!doc.is_object()) throw InputError(display, 1, "the manifest must be a JSON object");
-  reader.reject_unknown_keys(doc,
-                             {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files",
-                              "metatables", "after_register", "lock_timeout", "statement_timeout", "lock_retries",
-                              "retry_backoff", "transaction_per_revision", "tenant_schemas"},
-                             "the manifest");
+  reader.reject_unknown_keys(
+      doc,
+      {"package", "namespace", "owner_role", "version_table", "schemas", "schema_files", "metatables", "after_register",
+       "lock_timeout", "statement_timeout", "lock_retries", "retry_backoff", "index_wait_timeout",
+       "old_transaction_age", "cancel_blockers_after", "transaction_per_revision", "tenant_schemas"},
+      "the manifest");
   Manifest m;
   m.package = reader.required_string(doc, "package");
   if (!is_key_part(m.package)) reader.fail("package", "\"package\" must use letters, digits, '_', '-' and '.' only");
@@ -327,7 +328,8 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
                   "\"after_register\" must name a function as schema.function (plain identifiers), not \"" +
                       m.after_register.get<std::string>() + "\"");
   }
-  for (const char* key : {"lock_timeout", "statement_timeout", "index_wait_timeout"}) {
+  for (const char* key :
+       {"lock_timeout", "statement_timeout", "index_wait_timeout", "old_transaction_age", "cancel_blockers_after"}) {
     if (!doc.contains(key) || doc[key].is_null()) continue;
     if (!doc[key].is_string())
       reader.fail(key, std::string("\"") + key + "\" must be a duration string such as \"5s\"");
@@ -338,9 +340,11 @@ Manifest parse_manifest(const std::string& text, const std::string& display) {
       reader.fail(key, e.what());
     }
     const std::string name = key;
-    (name == "lock_timeout"        ? m.defaults.lock_timeout_ms
-     : name == "statement_timeout" ? m.defaults.statement_timeout_ms
-                                   : m.defaults.index_wait_timeout_ms) = ms;
+    (name == "lock_timeout"            ? m.defaults.lock_timeout_ms
+     : name == "statement_timeout"     ? m.defaults.statement_timeout_ms
+     : name == "old_transaction_age"   ? m.defaults.old_transaction_age_ms
+     : name == "cancel_blockers_after" ? m.defaults.cancel_blockers_after_ms
+                                       : m.defaults.index_wait_timeout_ms) = ms;
   }
   if (doc.contains("lock_retries") && !doc["lock_retries"].is_null()) {
     if (!doc["lock_retries"].is_number_unsigned() || doc["lock_retries"].get<unsigned>() > 1000)

@@ -32,7 +32,9 @@ struct MigrationDefaults {
   std::string statement_timeout_ms;  // empty: leave the server's setting
   std::string lock_retries;          // empty: leave the server's setting (0: no retry)
   std::string retry_min_ms, retry_max_ms;
-  std::string index_wait_timeout_ms;  // empty: concurrent index builds wait under lock_timeout
+  std::string index_wait_timeout_ms;     // empty: concurrent index builds wait under lock_timeout
+  std::string old_transaction_age_ms;    // empty: the server's (metamigrate.old_transaction_age)
+  std::string cancel_blockers_after_ms;  // empty or "0": never
   bool transaction_per_revision = false;
 };
 

@@ -91,7 +91,7 @@ bool logs_in_as(const Connection& conn, const std::string& owner_role) {
 
 MigrationSession::MigrationSession(const CommandLine& cl, const ProviderDir& provider, const CredentialOptions& options,
                                    VersionRow version_row, std::unique_ptr<Connection> user_login)
-    : provider_(provider), out_(cl.out()), dsn_(cl.globals().dsn), options_(options) {
+    : provider_(provider), out_(cl.out()), dsn_(cl.globals().dsn), options_(options), cl_(cl) {
   const Manifest& manifest = provider.manifest();
   const std::string key = manifest.key();
   const Output& out = cl.out();
@@ -144,6 +144,15 @@ MigrationSession::MigrationSession(const CommandLine& cl, const ProviderDir& pro
   credential_expires_at_ = login.expires_at;
   out.detail("server: issued temporary migration login " + credential_role_ + " (member of " + manifest.owner_role +
              ", expires " + credential_expires_at_ + ")");
+}
+
+Connection& MigrationSession::observer() {
+  if (credential_) return *login_;
+  if (!second_login_) {
+    second_login_ = cl_.connect();
+    SignalGuard::watch(*second_login_);
+  }
+  return *second_login_;
 }
 
 Connection& MigrationSession::top_level() {

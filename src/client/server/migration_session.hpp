@@ -74,6 +74,10 @@ class MigrationSession {
   // Where migration SQL runs: the credential's connection, or the user's.
   Connection& migration() { return credential_ ? *credential_ : *login_; }
   Connection& login() { return *login_; }
+  // A connection of the user's own login that is not migration(): the
+  // login when a credential runs the migration, else a second connection
+  // of the login, made on the first call.
+  Connection& observer();
   // Where the statements of non-transactional revisions run (the client
   // runs them itself, so the server cannot hold them to the owner role):
   // always a session whose login has no rights beyond the owner role. The
@@ -92,7 +96,9 @@ class MigrationSession {
   const Output& out_;
   std::string dsn_;
   CredentialOptions options_;
+  const CommandLine& cl_;
   std::unique_ptr<Connection> login_;
+  std::unique_ptr<Connection> second_login_;  // observer() without a credential
   std::unique_ptr<Connection> credential_;
   std::unique_ptr<Connection> top_level_;  // issued for non-transactional revisions (--no-temp-credential)
   std::string top_level_role_;

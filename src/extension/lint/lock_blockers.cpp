@@ -24,7 +24,7 @@ std::vector<LockBlocker> lock_blockers(SpiSession& spi, const std::string& sql) 
   if (relations.empty()) return out;
   const Rows rows = spi.query(
       "SELECT l.pid::text, COALESCE(a.usename::text, ''), COALESCE(a.application_name, ''), COALESCE(a.state, ''), "
-      "COALESCE(EXTRACT(epoch FROM pg_catalog.now() OPERATOR(pg_catalog.-) a.xact_start), 0)::text, "
+      "COALESCE(EXTRACT(epoch FROM pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) a.xact_start), 0)::text, "
       "COALESCE(a.query, ''), l.mode, c.oid::pg_catalog.regclass::text, l.granted::text "
       "FROM pg_catalog.pg_locks l "
       "JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) l.relation "

@@ -28,6 +28,11 @@ void _PG_init(void) {
   DefineCustomIntVariable("metamigrate.lock_retry_max", "The longest wait between two attempts.", nullptr,
                           &mm::pg::lock_retry_max_setting, 60000, 0, 3600000, PGC_USERSET, GUC_UNIT_MS, nullptr,
                           nullptr, nullptr);
+  DefineCustomIntVariable("metamigrate.old_transaction_age",
+                          "With lock retries: before a revision's first attempt, report the sessions on its tables "
+                          "whose transactions are at least this old (0: do not).",
+                          nullptr, &mm::pg::old_transaction_age_setting, 10000, 0, INT_MAX, PGC_USERSET, GUC_UNIT_MS,
+                          nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("metamigrate");
 }
 }

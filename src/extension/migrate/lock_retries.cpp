@@ -10,6 +10,7 @@ namespace mm::pg {
 int lock_retries_setting = 0;
 int lock_retry_min_setting = 1000;
 int lock_retry_max_setting = 60000;
+int old_transaction_age_setting = 10000;
 
 namespace {
 
@@ -38,9 +39,13 @@ void wait_ms(int ms) {
   });
 }
 
-void notice(const LockWaitReport& report) {
+void notice(const char* message, const LockWaitReport& report) {
   const std::string detail = lock_wait_json(report);
-  pg_guard([&] { ereport(NOTICE, (errmsg("%s", kLockRetryNotice), errdetail_internal("%s", detail.c_str()))); });
+  pg_guard([&] { ereport(NOTICE, (errmsg("%s", message), errdetail_internal("%s", detail.c_str()))); });
+}
+
+int ms_since(TimestampTz start) {
+  return static_cast<int>(pg_guard([start] { return TimestampDifferenceMilliseconds(start, GetCurrentTimestamp()); }));
 }
 
 // The last attempt's error, kept as PostgreSQL raised it, with the report
@@ -58,13 +63,32 @@ void attach_report(ErrorData* error, const LockWaitReport& report) {
 
 }  // namespace
 
-int run_with_lock_retries(const std::string& revision, const std::string& sql, const std::function<int()>& attempt) {
+LockRetryOutcome run_with_lock_retries(const std::string& revision, const std::string& sql,
+                                       const std::function<int()>& attempt) {
   LockRetryPolicy policy;
   policy.retries = lock_retries_setting;
   policy.min_ms = lock_retry_min_setting;
   policy.max_ms = lock_retry_max_setting;
-  if (policy.retries <= 0) return attempt();
+  LockRetryOutcome outcome;
+  if (policy.retries <= 0) {
+    outcome.statements = attempt();
+    return outcome;
+  }
   const int attempts = policy.retries + 1;
+  if (old_transaction_age_setting > 0) {
+    // Who is likely to block it, said before it queues behind them.
+    // The migration login may not see other roles' transactions: those go
+    // to the client too, which sees them with the user's rights.
+    LockWaitReport before;
+    before.revision = revision;
+    before.attempts = attempts;
+    before.old_age_ms = old_transaction_age_setting;
+    const std::vector<LockBlocker> blockers = blockers_of(sql);
+    before.blockers = maybe_older_than(blockers, old_transaction_age_setting);
+    if (!before.blockers.empty()) notice(kOldTransactionsNotice, before);
+    outcome.old_transactions = older_than(blockers, old_transaction_age_setting);
+  }
+  const TimestampTz first_started = pg_guard([] { return GetCurrentTimestamp(); });
   for (int n = 1;; ++n) {
     // The error data and what the attempt allocates stay in the caller's
     // context, which outlives the subtransaction.
@@ -79,12 +103,13 @@ int run_with_lock_retries(const std::string& revision, const std::string& sql, c
       CurrentResourceOwner = owner;
     };
     current_activity().attempt = n;
+    outcome.attempts = n;
     pg_guard([] { BeginInternalSubTransaction(nullptr); });
     MemoryContextSwitchTo(memory);
     try {
-      const int statements = attempt();
+      outcome.statements = attempt();
       end_subtransaction(true);
-      return statements;
+      return outcome;
     } catch (const PgError& e) {
       end_subtransaction(false);
       if (e.edata()->sqlerrcode != ERRCODE_LOCK_NOT_AVAILABLE) throw;
@@ -93,12 +118,14 @@ int run_with_lock_retries(const std::string& revision, const std::string& sql, c
       report.attempt = n;
       report.attempts = attempts;
       report.blockers = blockers_of(sql);
+      report.waited_ms = ms_since(first_started);
       if (n == attempts) {
         attach_report(e.edata(), report);
         throw;
       }
       report.wait_ms = backoff_ms(policy, n, pg_prng_double(&pg_global_prng_state));
-      notice(report);
+      notice(kLockRetryNotice, report);
+      outcome.waits.push_back(report);
       wait_ms(report.wait_ms);
     } catch (...) {
       end_subtransaction(false);

@@ -51,13 +51,13 @@ nlohmann::json StepApplier::apply(const std::string& revision, Direction directi
   activity.of = std::max(total_, done_ + 1);
   activity.since = pg_guard([started] { return timestamptz_to_str(started); });
   publish_activity();
-  int statements = 0;
+  LockRetryOutcome outcome;
   {
     // Everything PostgreSQL allocates while this revision runs (parse
     // trees, statement strings) is freed before the next one.
     MemoryContext previous = MemoryContextSwitchTo(revision_memory_);
     try {
-      statements = run_with_lock_retries(revision, sql, [&] {
+      outcome = run_with_lock_retries(revision, sql, [&] {
         return run_revision_sql(RevisionRun{&provider_, revision, to_string(direction), sql});
       });
     } catch (...) {
@@ -78,13 +78,27 @@ nlohmann::json StepApplier::apply(const std::string& revision, Direction directi
                           heads_);
   nlohmann::json summary = {{"revision", revision},
                             {"direction", to_string(direction)},
-                            {"statements", statements},
-                            {"duration_ms", std::round(seconds * 1e6) / 1e3}};
+                            {"statements", outcome.statements},
+                            {"duration_ms", std::round(seconds * 1e6) / 1e3},
+                            {"attempts", outcome.attempts}};
+  // What the lock retries saw; absent when there was nothing to say.
+  if (!outcome.waits.empty()) {
+    nlohmann::json waits = nlohmann::json::array();
+    for (const LockWaitReport& w : outcome.waits) waits.push_back(lock_wait_document(w));
+    summary["lock_waits"] = std::move(waits);
+  }
+  if (!outcome.old_transactions.empty()) {
+    nlohmann::json old = nlohmann::json::array();
+    for (const LockBlocker& b : outcome.old_transactions) old.push_back(blocker_document(b));
+    summary["old_transactions"] = std::move(old);
+  }
   ++done_;
   if (progress_notices) {
     nlohmann::json progress = summary;
     progress["step"] = done_;
     progress["of"] = std::max(total_, done_);
+    progress.erase("lock_waits");  // already sent as they happened
+    progress.erase("old_transactions");
     const std::string detail = progress.dump();
     pg_guard(
         [&] { ereport(NOTICE, (errmsg("%s", protocol::kProgressNotice), errdetail_internal("%s", detail.c_str()))); });
