@@ -145,12 +145,29 @@ equal_but_how_written() {  # db, file a, file b
 
 errors_of() { grep -E 'ERROR|DETAIL|LINE' "$1" | head -4 | tr '\n' ' '; }
 
+# The schema as pg_dump -s prints it (the compared schemas only), without
+# its comments and settings: what "the same schema" means to a user. It
+# sees what the snapshot model leaves out (row-level security, policies,
+# the names of partitions' attached indexes, ...).
+dump_schema() {  # db, schemas file or "", output file
+  local args=()
+  if [ -n "$2" ]; then
+    while read -r s; do [ -n "$s" ] && args+=(-n "$s"); done <"$2"
+  else
+    args+=(-n public)
+  fi
+  pg_dump -s --no-owner --no-privileges "${args[@]}" "$1" 2>"$3.err" |
+    grep -vE '^(--|SET |SELECT pg_catalog.set_config|\\(un)?restrict )' | cat -s >"$3"
+}
+# The first lines where two dumps differ, on one line.
+dump_differences() { diff "$1" "$2" | grep -E '^[<>]' | head -6 | cut -c1-160 | tr '\n' ' '; }
+
 # Each run_* prints exactly one line: "ok NAME" or "FAIL NAME: reason".
 run_pair() {  # case dir, db a, db b, scratch dir
-  local dir="$1" a="$2" b="$3" tmp="$4" name schemas n
+  local dir="$1" a="$2" b="$3" tmp="$4" name schemas schemas_file="" n
   name="$(basename "$dir")"
   schemas='{public}'
-  [ -f "$dir/schemas" ] && schemas="{$(paste -sd, "$dir/schemas")}"
+  [ -f "$dir/schemas" ] && schemas="{$(paste -sd, "$dir/schemas")}" && schemas_file="$dir/schemas"
   load_and_snapshot "$a" "$dir/a.sql" "$schemas" "$tmp/snap_a" ||
     { echo "FAIL $name: a.sql: $(errors_of "$tmp/snap_a.err")"; return; }
   load_and_snapshot "$b" "$dir/b.sql" "$schemas" "$tmp/snap_b" ||
@@ -159,10 +176,18 @@ run_pair() {  # case dir, db a, db b, scratch dir
     { echo "FAIL $name: diff: $(errors_of "$tmp/diff.err")"; return; }
   n=$(query_with "$a" "SELECT jsonb_array_length((:'x'::jsonb) -> 'upgrade')" "$tmp/diff" "$tmp/diff")
   [ "$n" -gt 0 ] || { echo "FAIL $name: a and b give an empty diff"; return; }
+  dump_schema "$a" "$schemas_file" "$tmp/dump_a"
+  dump_schema "$b" "$schemas_file" "$tmp/dump_b"
   apply_and_snapshot "$a" "$tmp/diff" upgrade "$schemas" "$tmp/after_up" ||
     { echo "FAIL $name: upgrade: $(errors_of "$tmp/after_up.err")"; return; }
   as_promised "$a" "$tmp/after_up" "$tmp/snap_b" "$tmp/diff" column_order "$tmp/expected" ||
     { echo "FAIL $name: after upgrade, snapshot differs from b: $(differences "$a" "$tmp/after_up" "$tmp/snap_b")"; return; }
+  # pg_dump too, unless the diff announced a column order it cannot give.
+  if cmp -s "$tmp/after_up" "$tmp/snap_b"; then
+    dump_schema "$a" "$schemas_file" "$tmp/dump_up"
+    cmp -s "$tmp/dump_up" "$tmp/dump_b" ||
+      { echo "FAIL $name: after upgrade, pg_dump -s differs from b's: $(dump_differences "$tmp/dump_up" "$tmp/dump_b")"; return; }
+  fi
   n=$(query_with "$a" "SELECT jsonb_array_length(d -> 'upgrade') + jsonb_array_length(d -> 'downgrade')
                        FROM metamigrate.diff(:'x', :'y') d" "$tmp/after_up" "$tmp/snap_b")
   [ "$n" == 0 ] || { echo "FAIL $name: check after upgrade is not clean ($n statements)"; return; }
@@ -170,6 +195,11 @@ run_pair() {  # case dir, db a, db b, scratch dir
     { echo "FAIL $name: downgrade: $(errors_of "$tmp/after_down.err")"; return; }
   as_promised "$a" "$tmp/after_down" "$tmp/snap_a" "$tmp/diff" downgrade_column_order "$tmp/expected" ||
     { echo "FAIL $name: after downgrade, snapshot differs from a: $(differences "$a" "$tmp/after_down" "$tmp/snap_a")"; return; }
+  if cmp -s "$tmp/after_down" "$tmp/snap_a"; then
+    dump_schema "$a" "$schemas_file" "$tmp/dump_down"
+    cmp -s "$tmp/dump_down" "$tmp/dump_a" ||
+      { echo "FAIL $name: after downgrade, pg_dump -s differs from a's: $(dump_differences "$tmp/dump_down" "$tmp/dump_a")"; return; }
+  fi
   echo "ok $name"
 }
 

@@ -128,6 +128,45 @@ json ordered_table(const std::string& name, std::vector<std::string> order) {
   return t;
 }
 
+json policy(const std::string& name, const std::string& command, bool permissive, std::vector<std::string> roles,
+            json using_expr, json with_check) {
+  return json{{"name", name},        {"command", command},       {"permissive", permissive}, {"roles", roles},
+              {"using", using_expr}, {"with_check", with_check}, {"comment", nullptr}};
+}
+
+TEST(SchemaDiff, RowLevelSecurityAndPoliciesComeWithTheirTable) {
+  json to = empty_model();
+  json t = table("doc", json::array({column("owner", "name")}));
+  t["row_security"] = true;
+  t["force_row_security"] = true;
+  t["policies"] =
+      json::array({policy("doc_owner", "SELECT", false, {"app", "public"}, "(owner = CURRENT_USER)", nullptr),
+                   policy("doc_write", "ALL", true, {"public"}, nullptr, "(owner = CURRENT_USER)")});
+  to["tables"] = json::array({t});
+  const std::vector<std::string> up = upgrade(empty_model(), to);
+  ASSERT_EQ(up.size(), 5u);
+  EXPECT_EQ(up[1], "ALTER TABLE public.doc ENABLE ROW LEVEL SECURITY");
+  EXPECT_EQ(up[2], "ALTER TABLE public.doc FORCE ROW LEVEL SECURITY");
+  EXPECT_EQ(
+      up[3],
+      "CREATE POLICY doc_owner ON public.doc AS RESTRICTIVE FOR SELECT TO app, PUBLIC USING ((owner = CURRENT_USER))");
+  EXPECT_EQ(up[4], "CREATE POLICY doc_write ON public.doc WITH CHECK ((owner = CURRENT_USER))");
+  // DROP TABLE drops its policies.
+  EXPECT_EQ(downgrade(empty_model(), to), std::vector<std::string>{"DROP TABLE public.doc"});
+
+  // Flags off, a policy changed: ALTER TABLE, and the policy dropped and created.
+  json from = to;
+  json& changed = to["tables"][0];
+  changed.erase("row_security");
+  changed.erase("force_row_security");
+  changed["policies"][1]["with_check"] = "((owner = CURRENT_USER) AND true)";
+  const std::vector<std::string> alter = upgrade(from, to);
+  EXPECT_EQ(alter, (std::vector<std::string>{
+                       "DROP POLICY doc_write ON public.doc", "ALTER TABLE public.doc DISABLE ROW LEVEL SECURITY",
+                       "ALTER TABLE public.doc NO FORCE ROW LEVEL SECURITY",
+                       "CREATE POLICY doc_write ON public.doc WITH CHECK (((owner = CURRENT_USER) AND true))"}));
+}
+
 TEST(SchemaDiff, NewTableHasTheDeclaredColumnOrder) {
   json to = empty_model();
   to["tables"] = json::array({ordered_table("t", {"zeta", "alpha", "mid"})});

@@ -66,6 +66,7 @@ bool rebuilt_around_type_change(const Node& dependent) {
     case Kind::View:
     case Kind::MaterializedView:
     case Kind::Trigger:
+    case Kind::Policy:  // "cannot alter type of a column used in a policy definition"
     case Kind::Function:
     case Kind::Default:
       return true;

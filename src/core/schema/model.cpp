@@ -47,7 +47,7 @@ json without(json&& object, std::initializer_list<const char*> names) {
   return std::move(object);
 }
 
-// Objects that live in a relation: columns, constraints, indexes, triggers.
+// Objects that live in a relation: columns, constraints, indexes, triggers, policies.
 void add_relation_children(Catalog& catalog, const Node& relation, json& object) {
   // Tables list their columns' physical order apart from the (name-sorted)
   // columns; a model without it orders columns as listed.
@@ -101,6 +101,13 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
     catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Trigger, relation.schema, name, relation.name, relation.key, std::move(trigger)});
   }
+  if (object.contains("policies"))  // tables only, and only where there are any
+    for (json& policy : mutable_array_field(object, "policies")) {
+      const std::string name = text_field(policy, "name");
+      const Key key = key_of({"policy", relation.schema, relation.name, name});
+      catalog.add_dependency(key, relation.key);
+      catalog.add(Node{key, Kind::Policy, relation.schema, name, relation.name, relation.key, std::move(policy)});
+    }
 }
 
 void add_top_level(Catalog& catalog, Node n) {
@@ -218,6 +225,8 @@ const char* kind_name(Kind kind) {
       return "function";
     case Kind::Trigger:
       return "trigger";
+    case Kind::Policy:
+      return "policy";
   }
   return "?";
 }
@@ -255,6 +264,8 @@ int kind_rank(Kind kind) {
       return 12;
     case Kind::Trigger:
       return 13;
+    case Kind::Policy:
+      return 14;
   }
   return 99;
 }
@@ -337,7 +348,7 @@ Catalog build_catalog(json model) {
       catalog.add_dependency(n.key,
                              relation_key(Kind::Table, text_field(parent, "schema"), text_field(parent, "name")));
     add_relation_children(catalog, n, t);
-    n.spec = without(std::move(t), {"columns", "column_order", "constraints", "indexes", "triggers"});
+    n.spec = without(std::move(t), {"columns", "column_order", "constraints", "indexes", "triggers", "policies"});
     add_top_level(catalog, std::move(n));
   }
   for (json& v : mutable_array_field(model, "views")) {

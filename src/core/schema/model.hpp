@@ -40,6 +40,7 @@ enum class Kind {
   MaterializedView,
   Function,
   Trigger,
+  Policy,  // a row-level security policy
 };
 const char* kind_name(Kind kind);
 // Creation order between otherwise independent objects (drops run in reverse).

@@ -66,7 +66,7 @@ void normalize_indexes(nlohmann::json& indexes) {
 }
 
 void normalize_relation_children(nlohmann::json& relation) {
-  for (const char* list : {"columns", "constraints", "triggers"})
+  for (const char* list : {"columns", "constraints", "triggers", "policies"})
     if (relation.contains(list)) sort_by_name(relation[list]);
   if (relation.contains("constraints")) {
     for (auto& c : relation["constraints"])
@@ -149,6 +149,9 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
     // Only folded defaults have a written form to keep.
     for (auto& column : table["columns"])
       if (auto it = column.find("default_source"); it != column.end() && it->is_null()) column.erase(it);
+    // Row-level security is listed only where it is used.
+    for (const char* field : {"row_security", "force_row_security", "policies"})
+      if (auto it = table.find(field); it != table.end() && it->is_null()) table.erase(it);
     normalize_relation_children(table);
   }
   for (auto& view : raw["views"]) {

@@ -64,6 +64,8 @@ std::vector<std::string> name_slots(const Node& n) {
       return {slot({"column", n.schema, n.relation, n.name})};
     case Kind::Trigger:
       return {slot({"trigger", n.schema, n.relation, n.name})};
+    case Kind::Policy:
+      return {slot({"policy", n.schema, n.relation, n.name})};
     case Kind::Function:
       return {slot({"function", n.schema, n.name, n.spec.value("identity_arguments", "")})};
     case Kind::Schema:
@@ -124,6 +126,7 @@ class Planner {
       case Kind::Default:  // DROP COLUMN drops its default
       case Kind::Index:
       case Kind::Trigger:
+      case Kind::Policy:  // DROP TABLE drops its policies
         return folded_into(n->parent);
       case Kind::Constraint:
         // Foreign keys are always dropped on their own, so tables that

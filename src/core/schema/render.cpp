@@ -143,6 +143,24 @@ Statements create_view(const Node& view) {
   return out;
 }
 
+// CREATE POLICY as pg_dump writes it: the command, roles and expressions
+// the catalog holds ("public" is the keyword PUBLIC).
+Statements create_policy(const Node& policy) {
+  std::string sql = "CREATE POLICY " + quote_ident(policy.name) + " ON " + relation_name(policy);
+  if (policy.spec.contains("permissive") && !flag(policy.spec, "permissive")) sql += " AS RESTRICTIVE";
+  const std::string command = text(policy.spec, "command");
+  if (!command.empty() && command != "ALL") sql += " FOR " + command;
+  std::vector<std::string> roles;
+  for (const std::string& role : texts(policy.spec, "roles"))
+    roles.push_back(role == "public" ? "PUBLIC" : quote_ident(role));
+  if (!roles.empty() && roles != std::vector<std::string>{"PUBLIC"}) sql += " TO " + join(roles, ", ");
+  if (present(policy.spec, "using")) sql += " USING (" + text(policy.spec, "using") + ")";
+  if (present(policy.spec, "with_check")) sql += " WITH CHECK (" + text(policy.spec, "with_check") + ")";
+  Statements out{ddl(sql)};
+  append(out, comment_statements(policy));
+  return out;
+}
+
 bool comment_differs(const Node& from, const Node& to) {
   return from.spec.value("comment", json()) != to.spec.value("comment", json());
 }
@@ -177,6 +195,8 @@ std::string object_reference(const Node& node) {
       return (text(node.spec, "kind") == "procedure" ? "PROCEDURE " : "FUNCTION ") + function_signature(node);
     case Kind::Trigger:
       return "TRIGGER " + quote_ident(node.name) + " ON " + relation_name(node);
+    case Kind::Policy:
+      return "POLICY " + quote_ident(node.name) + " ON " + relation_name(node);
   }
   return "";
 }
@@ -231,6 +251,8 @@ Statements create_statements(const Node& node) {
       out.push_back(ddl(trimmed(text(node.spec, "definition"))));
       append(out, comment_statements(node));
       return out;
+    case Kind::Policy:
+      return create_policy(node);
   }
   return out;
 }
@@ -268,6 +290,7 @@ Statements drop_statements(const Node& node, const Catalog& catalog) {
     case Kind::Function:
       return {ddl("DROP " + object_reference(node))};
     case Kind::Trigger:
+    case Kind::Policy:
       return {ddl("DROP " + object_reference(node))};
   }
   return {};
@@ -354,6 +377,7 @@ bool needs_recreate(const Node& from, const Node& to) {
     case Kind::View:
     case Kind::MaterializedView:
     case Kind::Trigger:
+    case Kind::Policy:  // drop and create, also where ALTER POLICY could: one rule, in one transaction
       return without_comment(from.spec) != without_comment(to.spec);
     case Kind::Function:
       // CREATE OR REPLACE cannot change the result type, argument names or

@@ -96,6 +96,19 @@ bool column_needs_recreate(const Node& from, const Node& to) {
   return present(t, "generated") && f.value("generated", json()) != t.at("generated");
 }
 
+// ENABLE / FORCE ROW LEVEL SECURITY and back, from `f` to `t` (specs; an
+// absent flag is off).
+Statements row_security_change(const json& f, const json& t, const std::string& table) {
+  Statements out;
+  if (flag(f, "row_security") != flag(t, "row_security"))
+    out.push_back(
+        ddl("ALTER TABLE " + table + (flag(t, "row_security") ? " ENABLE" : " DISABLE") + " ROW LEVEL SECURITY"));
+  if (flag(f, "force_row_security") != flag(t, "force_row_security"))
+    out.push_back(
+        ddl("ALTER TABLE " + table + (flag(t, "force_row_security") ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY"));
+  return out;
+}
+
 bool table_needs_recreate(const Node& from, const Node& to) {
   const json &f = from.spec, &t = to.spec;
   auto differs = [&](const char* field) { return f.value(field, json()) != t.value(field, json()); };
@@ -129,6 +142,7 @@ Statements alter_table(const Node& from, const Node& to) {
     if (!reset.empty()) out.push_back(ddl("ALTER TABLE " + table + " RESET (" + join(reset, ", ") + ")"));
     if (!to_options.empty()) out.push_back(ddl("ALTER TABLE " + table + " SET (" + join(to_options, ", ") + ")"));
   }
+  append(out, row_security_change(f, t, table));
   if (f.value("comment", json()) != t.value("comment", json())) append(out, comment_change(to));
   return out;
 }
@@ -187,6 +201,7 @@ Statements create_table(const Node& table, const TableParts& parts) {
   if (present(t, "partition_by")) sql += " PARTITION BY " + text(t, "partition_by");
   sql += with_options(t);
   Statements out{ddl(sql)};
+  append(out, row_security_change(json::object(), t, own_name(table)));
   append(out, comment_statements(table));
   for (const Node* column : parts.columns) append(out, comment_statements(*column));
   for (const Node* constraint : parts.constraints) append(out, comment_statements(*constraint));

@@ -82,6 +82,9 @@ trg AS (
   SELECT tg.oid, tg.tgname, r.oid AS relid, r.nspname, r.relname AS relation
     FROM pg_catalog.pg_trigger tg JOIN tab r ON r.oid = tg.tgrelid
    WHERE NOT tg.tgisinternal AND tg.tgparentid = 0),
+pol AS (
+  SELECT po.oid, po.polname, r.nspname, r.relname AS relation
+    FROM pg_catalog.pg_policy po JOIN tab r ON r.oid = po.polrelid),
 relkey AS (
   SELECT oid, pg_catalog.json_build_array(CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
            WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'table' END, nspname, relname)::pg_catalog.text AS key
@@ -124,6 +127,8 @@ objs (classid, objid, objsubid, key) AS (
   SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('function', nspname, proname, identity)::pg_catalog.text FROM fn
   UNION ALL
   SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('trigger', nspname, relation, tgname)::pg_catalog.text FROM trg
+  UNION ALL
+  SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('policy', nspname, relation, polname)::pg_catalog.text FROM pol
   UNION ALL
   SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass::pg_catalog.oid, rw.oid, 0, k.key
     FROM pg_catalog.pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class AND r.relkind IN ('v', 'm') JOIN relkey k ON k.oid = r.oid
@@ -259,7 +264,25 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'triggers', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
           'name', tgname, 'definition', pg_catalog.pg_get_triggerdef(oid),
           'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
-        FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0)) AS item   -- as in trg
+        FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0),   -- as in trg
+      -- Row-level security: absent (null) unless on, so tables without it
+      -- read as before.
+      'row_security', CASE WHEN c.relrowsecurity THEN true END,
+      'force_row_security', CASE WHEN c.relforcerowsecurity THEN true END,
+      'policies', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+          'name', po.polname,
+          'command', CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
+                                    WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
+          'permissive', po.polpermissive,
+          'roles', (SELECT pg_catalog.json_agg(CASE WHEN ro.r OPERATOR(pg_catalog.=) 0 THEN 'public'
+                                                    ELSE pg_catalog.pg_get_userbyid(ro.r)::pg_catalog.text END
+                                               ORDER BY CASE WHEN ro.r OPERATOR(pg_catalog.=) 0 THEN 'public'
+                                                    ELSE pg_catalog.pg_get_userbyid(ro.r)::pg_catalog.text END COLLATE "C")
+                      FROM pg_catalog.unnest(po.polroles) AS ro(r)),
+          'using', pg_catalog.pg_get_expr(po.polqual, po.polrelid),
+          'with_check', pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid),
+          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = po.oid AND ds.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND ds.objsubid = 0)))
+        FROM pg_catalog.pg_policy po WHERE po.polrelid = c.oid)) AS item   -- as in pol
       FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid
  UNION ALL
 SELECT 'views'::pg_catalog.text AS section, pg_catalog.json_build_object(
