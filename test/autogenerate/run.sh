@@ -13,7 +13,9 @@
 #     not be in the declared order (column_order, downgrade_column_order),
 #     the snapshot must have exactly the announced order instead. An
 #     optional `schemas` file lists the compared schemas
-#     (default: public).
+#     (default: public); an optional `upgrade_excludes` file holds
+#     extended regular expressions no upgrade statement may match (what a
+#     case must not rebuild).
 #   churn/<name>/*.sql   several spellings of one schema: every snapshot
 #     must be byte-equal to the first (but for column order and the
 #     spelling of constant defaults, which the diff never changes alone)
@@ -176,6 +178,12 @@ run_pair() {  # case dir, db a, db b, scratch dir
     { echo "FAIL $name: diff: $(errors_of "$tmp/diff.err")"; return; }
   n=$(query_with "$a" "SELECT jsonb_array_length((:'x'::jsonb) -> 'upgrade')" "$tmp/diff" "$tmp/diff")
   [ "$n" -gt 0 ] || { echo "FAIL $name: a and b give an empty diff"; return; }
+  if [ -f "$dir/upgrade_excludes" ]; then
+    query_with "$a" "SELECT s FROM jsonb_array_elements_text((:'x'::jsonb) -> 'upgrade') s" "$tmp/diff" "$tmp/diff" \
+      >"$tmp/upgrade_statements"
+    n="$(grep -E -f "$dir/upgrade_excludes" "$tmp/upgrade_statements" | head -1)"
+    [ -z "$n" ] || { echo "FAIL $name: upgrade has a statement upgrade_excludes rules out: $n"; return; }
+  fi
   dump_schema "$a" "$schemas_file" "$tmp/dump_a"
   dump_schema "$b" "$schemas_file" "$tmp/dump_b"
   apply_and_snapshot "$a" "$tmp/diff" upgrade "$schemas" "$tmp/after_up" ||

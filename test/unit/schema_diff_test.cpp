@@ -167,6 +167,81 @@ TEST(SchemaDiff, RowLevelSecurityAndPoliciesComeWithTheirTable) {
                        "CREATE POLICY doc_write ON public.doc WITH CHECK (((owner = CURRENT_USER) AND true))"}));
 }
 
+json btree_index(const std::string& name, std::vector<std::string> columns, bool unique = false) {
+  return json{{"name", name},         {"method", "btree"},           {"unique", unique},
+              {"columns", columns},   {"include", json::array()},    {"options", json::array()},
+              {"predicate", nullptr}, {"nulls_not_distinct", false}, {"comment", nullptr}};
+}
+
+json partition_entry(const std::string& table_name, const std::string& name) {
+  return json{{"schema", "public"}, {"table", table_name}, {"name", name}};
+}
+
+// A partitioned table "sale" with one partition "sale_2025"; the partition
+// has its own index on shop and its own key.
+json partitioned_sale() {
+  json m = empty_model();
+  const json columns = json::array({column("id", "bigint", true), column("shop", "integer")});
+  json parent = table("sale", columns);
+  parent["partition_by"] = "LIST (id)";
+  json child = table("sale_2025", columns);
+  child["partition_of"] = json{{"schema", "public"}, {"name", "sale"}};
+  child["partition_bound"] = "FOR VALUES IN ('1')";
+  child["indexes"] = json::array({btree_index("sale_2025_by_shop", {"shop"})});
+  json key = constraint("sale_2025_pkey", "primary key", "PRIMARY KEY (id)");
+  key["columns"] = json::array({"id"});
+  child["constraints"] = json::array({key});
+  m["tables"] = json::array({parent, child});
+  return m;
+}
+
+TEST(SchemaDiff, APartitionsMatchingIndexAndKeyAreAttachedNotRebuilt) {
+  const json from = partitioned_sale();
+  json to = from;
+  json parent_index = btree_index("sale_shop", {"shop"});
+  parent_index["partitions"] = json::array({partition_entry("sale_2025", "sale_2025_shop_idx")});
+  json parent_key = constraint("sale_pkey", "primary key", "PRIMARY KEY (id)");
+  parent_key["columns"] = json::array({"id"});
+  parent_key["partitions"] = json::array({partition_entry("sale_2025", "sale_2025_pkey")});
+  to["tables"][0]["indexes"] = json::array({parent_index});
+  to["tables"][0]["constraints"] = json::array({parent_key});
+  to["tables"][1]["indexes"] = json::array();
+  to["tables"][1]["constraints"] = json::array();
+
+  const std::vector<std::string> up = upgrade(from, to);
+  // The partition's index is renamed to the name PostgreSQL will find it
+  // under, then the parent's is created (which attaches it); its key keeps
+  // its name. Nothing on the partition is dropped.
+  EXPECT_EQ(up, (std::vector<std::string>{"ALTER TABLE public.sale ADD CONSTRAINT sale_pkey PRIMARY KEY (id)",
+                                          "ALTER INDEX public.sale_2025_by_shop RENAME TO sale_2025_shop_idx",
+                                          "CREATE INDEX sale_shop ON public.sale USING btree (shop)"}));
+  // Going back, the parent's index takes the partition's with it
+  // (PostgreSQL cannot detach an index partition): the partition's own are
+  // created again.
+  const std::vector<std::string> down = downgrade(from, to);
+  EXPECT_GE(position_of(down, "CREATE INDEX sale_2025_by_shop ON public.sale_2025"), 0);
+  EXPECT_GT(position_of(down, "CREATE INDEX sale_2025_by_shop"), position_of(down, "DROP INDEX public.sale_shop"));
+
+  // A plain unique index on the partition becomes its key under a new parent key.
+  json unique_from = partitioned_sale();
+  unique_from["tables"][1]["constraints"] = json::array();
+  unique_from["tables"][1]["indexes"] = json::array({btree_index("sale_2025_id", {"id"}, true)});
+  json unique_to = unique_from;
+  unique_to["tables"][0]["constraints"] = json::array({parent_key});
+  unique_to["tables"][1]["indexes"] = json::array();
+  EXPECT_EQ(upgrade(unique_from, unique_to),
+            (std::vector<std::string>{
+                "ALTER TABLE public.sale_2025 ADD CONSTRAINT sale_2025_pkey PRIMARY KEY USING INDEX sale_2025_id",
+                "ALTER TABLE public.sale ADD CONSTRAINT sale_pkey PRIMARY KEY (id)"}));
+
+  // An index that differs (another column) is not taken over.
+  json other = to;
+  other["tables"][0]["indexes"][0]["columns"] = json::array({"id"});
+  const std::vector<std::string> rebuilt = upgrade(from, other);
+  EXPECT_GE(position_of(rebuilt, "DROP INDEX public.sale_2025_by_shop"), 0);
+  EXPECT_EQ(position_of(rebuilt, "ALTER INDEX"), -1);
+}
+
 TEST(SchemaDiff, NewTableHasTheDeclaredColumnOrder) {
   json to = empty_model();
   to["tables"] = json::array({ordered_table("t", {"zeta", "alpha", "mid"})});

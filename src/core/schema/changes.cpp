@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/schema/partition_keys.hpp"
 #include "core/schema/render.hpp"
 
 namespace mm::schema {
@@ -14,7 +15,7 @@ namespace {
 bool goes_away(Action a) { return a == Action::Drop || a == Action::Recreate || a == Action::Replace; }
 
 json without_name(const Node& node) {
-  json spec = node.spec;
+  json spec = without_partition_names(node.spec);
   spec.erase("name");
   spec.erase("comment");
   return spec;
@@ -98,7 +99,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
     changes.emplace(key, c);
   }
   for (const auto& [key, node] : to.nodes())
-    if (!from.find(key)) changes.emplace(key, Change{Action::Create, nullptr, &node, false, {}});
+    if (!from.find(key)) changes.emplace(key, Change{Action::Create, nullptr, &node, false, {}, {}, {}});
   detect_renames(from, to, changes);
 
   // Propagate: whatever depends on an object that goes away (or on a column
@@ -144,6 +145,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
       work.push_back(dependent_key);
     }
   }
+  detect_attachments(from, changes);
   return changes;
 }
 

@@ -19,6 +19,7 @@ enum class Action {
   Replace,      // types: rename the old one away, create, convert columns, drop the old one
   Rename,       // on the new key: ALTER ... RENAME from `from`
   RenamedAway,  // on the old key of a rename: nothing of its own
+  Attached,     // a partition's index or key a created parent takes over (partition_keys.hpp)
 };
 
 struct Change {
@@ -27,6 +28,8 @@ struct Change {
   const Node* to = nullptr;    // node in the new catalog (absent for Drop)
   bool retype = false;         // column converted to a replaced type of the same name
   Key renamed_to;              // on RenamedAway: the new key
+  Key attached_to;             // on Attached: the parent index's or key's key
+  std::string attached_as;     // on Attached: its name in the target
 };
 
 using Changes = std::map<Key, Change>;

@@ -62,6 +62,7 @@ void normalize_indexes(nlohmann::json& indexes) {
   for (auto& index : indexes) {
     index["columns"] = index_key_columns(index.value("definition", std::string()));
     index.erase("definition");
+    if (auto it = index.find("partitions"); it != index.end() && it->is_null()) index.erase(it);
   }
 }
 
@@ -69,9 +70,11 @@ void normalize_relation_children(nlohmann::json& relation) {
   for (const char* list : {"columns", "constraints", "triggers", "policies"})
     if (relation.contains(list)) sort_by_name(relation[list]);
   if (relation.contains("constraints")) {
-    for (auto& c : relation["constraints"])
+    for (auto& c : relation["constraints"]) {
       c["definition"] = constraint_body(c.value("definition", std::string()), c.value("deferrable", false),
                                         c.value("deferred", false), c.value("validated", true));
+      if (auto it = c.find("partitions"); it != c.end() && it->is_null()) c.erase(it);
+    }
   }
   if (relation.contains("indexes")) normalize_indexes(relation["indexes"]);
 }

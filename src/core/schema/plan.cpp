@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/schema/changes.hpp"
+#include "core/schema/partition_keys.hpp"
 #include "core/schema/render_util.hpp"
 #include "core/schema/sql.hpp"
 
@@ -189,6 +190,7 @@ class Planner {
       switch (change.action) {
         case Action::Keep:
         case Action::RenamedAway:
+        case Action::Attached:  // its statements run with the parent's create
           break;
         case Action::Alter: {
           Statements s = alter_statements(*change.from, *change.to, facts_, change.retype);
@@ -222,6 +224,17 @@ class Planner {
       for (const auto& s : name_slots(*changes_.at(key).from)) ops_[drop_op_.at(home)].frees.push_back(s);
     for (const auto& [key, home] : create_home_)
       for (const auto& s : name_slots(*changes_.at(key).to)) ops_[create_op_.at(home)].takes.push_back(s);
+    // An attached partition index or key changes its name in its parent's create.
+    for (const auto& [key, change] : changes_) {
+      if (change.action != Action::Attached) continue;
+      Op& parent = ops_[create_op_.at(create_home_.at(change.attached_to))];
+      for (const auto& s : name_slots(*change.from)) parent.frees.push_back(s);
+      Node renamed = *change.from;
+      renamed.name = change.attached_as;
+      renamed.kind = changes_.at(change.attached_to).to->kind;
+      renamed.spec["type"] = changes_.at(change.attached_to).to->spec.value("type", json());
+      for (const auto& s : name_slots(renamed)) parent.takes.push_back(s);
+    }
   }
 
   Statements render_create(const Node& node) const {
@@ -243,6 +256,16 @@ class Planner {
       const Key default_key = key_of({"default", node.schema, node.relation, node.name});
       auto it = create_home_.find(default_key);
       return add_column(node, it != create_home_.end() ? to_.find(default_key) : nullptr);
+    }
+    if (node.kind == Kind::Index || node.kind == Kind::Constraint) {
+      // Partitions' own indexes or keys it takes over: named (or made keys)
+      // first, then attached by PostgreSQL as the parent's is created.
+      Statements out;
+      for (const auto& [key, change] : changes_)
+        if (change.action == Action::Attached && change.attached_to == node.key)
+          render::append(out, attach_statements(*change.from, node, change.attached_as));
+      render::append(out, create_statements(node));
+      return out;
     }
     return create_statements(node);
   }

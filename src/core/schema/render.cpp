@@ -1,6 +1,7 @@
 // DDL of every node kind other than table internals (schema_render_tables.cpp).
 #include "core/schema/render.hpp"
 
+#include "core/schema/partition_keys.hpp"
 #include "core/schema/render_util.hpp"
 #include "core/schema/sql.hpp"
 
@@ -304,7 +305,12 @@ Statements alter_statements(const Node& from, const Node& to, const TypeFacts& f
     case Kind::Table:
       return alter_table(from, to);
     case Kind::Constraint:
-      return alter_constraint(from, to);
+      out = alter_constraint(from, to);
+      append(out, partition_renames(from, to));
+      return out;
+    case Kind::Index:
+      out = partition_renames(from, to);
+      break;
     case Kind::Default:
       return create_statements(to);
     case Kind::SequenceOwner:
@@ -343,6 +349,7 @@ Statements rename_statements(const Node& from, const Node& to) {
     out.push_back(ddl("ALTER TABLE " + relation_name(to) + " RENAME CONSTRAINT " + quote_ident(from.name) + " TO " +
                       quote_ident(to.name)));
   }
+  append(out, partition_renames(from, to));
   if (comment_differs(from, to)) append(out, comment_change(to));
   return out;
 }
@@ -374,6 +381,7 @@ bool needs_recreate(const Node& from, const Node& to) {
     case Kind::Constraint:
       return constraint_needs_recreate(from, to);
     case Kind::Index:
+      return without_comment(without_partition_names(from.spec)) != without_comment(without_partition_names(to.spec));
     case Kind::View:
     case Kind::MaterializedView:
     case Kind::Trigger:

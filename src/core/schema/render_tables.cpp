@@ -149,7 +149,7 @@ Statements alter_table(const Node& from, const Node& to) {
 
 bool constraint_needs_recreate(const Node& from, const Node& to) {
   json f = from.spec, t = to.spec;
-  for (const char* mutable_field : {"comment", "validated", "deferrable", "deferred"}) {
+  for (const char* mutable_field : {"comment", "validated", "deferrable", "deferred", "partitions"}) {
     f.erase(mutable_field);
     t.erase(mutable_field);
   }

@@ -254,6 +254,13 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
                             FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
                             JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum)) END,
           'deferrable', co.condeferrable, 'deferred', co.condeferred, 'validated', co.convalidated,
+          -- A key of a partitioned table: what its partitions' keys are called.
+          'partitions', CASE WHEN co.contype IN ('p', 'u', 'x') AND c.relkind = 'p' THEN
+              (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('schema', pn.nspname, 'table', pc.relname, 'name', ch.conname)
+                                          ORDER BY pn.nspname COLLATE "C", pc.relname COLLATE "C")
+                 FROM pg_catalog.pg_constraint ch JOIN pg_catalog.pg_class pc ON pc.oid = ch.conrelid
+                 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+                WHERE ch.conparentid = co.oid) END,
           'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = co.oid AND ds.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
         FROM pg_catalog.pg_constraint co
         LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
@@ -321,6 +328,7 @@ constexpr const char* kIndexesSql = R"SQL((SELECT COALESCE(pg_catalog.json_agg(p
           'predicate', pg_catalog.pg_get_expr(ix.indpred, ix.indrelid),
           'nulls_not_distinct', ix.indnullsnotdistinct,
           'options', COALESCE(pg_catalog.to_json(i.reloptions), '[]'),
+          'partitions', @PARTITION_INDEXES@,
           'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = i.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
         FROM pg_catalog.pg_index ix JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
         JOIN pg_catalog.pg_am am ON am.oid = i.relam
@@ -348,6 +356,15 @@ std::string without(std::string text, const std::string& part) {
   return text.erase(pos, part.size());
 }
 
+// An index of a partitioned table: what the partitions' indexes attached
+// to it are called (null elsewhere).
+constexpr const char* kPartitionIndexesSql = R"SQL((SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+              'schema', pn.nspname, 'table', pc.relname, 'name', ci.relname) ORDER BY pn.nspname COLLATE "C", pc.relname COLLATE "C")
+            FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class ci ON ci.oid = h.inhrelid
+            JOIN pg_catalog.pg_index cx ON cx.indexrelid = ci.oid JOIN pg_catalog.pg_class pc ON pc.oid = cx.indrelid
+            JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
+           WHERE h.inhparent = i.oid))SQL";
+
 constexpr const char* kDependencyRows =
     "\n UNION ALL\nSELECT 'dependencies'::pg_catalog.text AS section, "
     "('[' OPERATOR(pg_catalog.||) dependent OPERATOR(pg_catalog.||) ', ' OPERATOR(pg_catalog.||) referenced "
@@ -357,8 +374,9 @@ constexpr const char* kExtensionsViaDependencies =
     "dep)";
 
 const std::string& snapshot_sql(SnapshotKind kind) {
-  static const std::string full =
-      replace_all(replace_all(kSnapshotSql, "@INDEXES@", kIndexesSql), "@COLLATION@", kCollationSql);
+  static const std::string full = replace_all(
+      replace_all(replace_all(kSnapshotSql, "@INDEXES@", kIndexesSql), "@PARTITION_INDEXES@", kPartitionIndexesSql),
+      "@COLLATION@", kCollationSql);
   // Unreferenced CTEs (objs, dep) are not run at all.
   static const std::string stored_state = without(without(full, kDependencyRows), kExtensionsViaDependencies);
   return kind == SnapshotKind::Full ? full : stored_state;
