@@ -57,12 +57,17 @@ void sort_by_name(nlohmann::json& list) {
   list = take_in_order(list, order);
 }
 
+// "partitions" is null on anything but a partitioned table's index or key.
+void erase_null_partitions(nlohmann::json& object) {
+  if (auto it = object.find("partitions"); it != object.end() && it->is_null()) object.erase(it);
+}
+
 void normalize_indexes(nlohmann::json& indexes) {
   sort_by_name(indexes);
   for (auto& index : indexes) {
     index["columns"] = index_key_columns(index.value("definition", std::string()));
     index.erase("definition");
-    if (auto it = index.find("partitions"); it != index.end() && it->is_null()) index.erase(it);
+    erase_null_partitions(index);
   }
 }
 
@@ -73,7 +78,7 @@ void normalize_relation_children(nlohmann::json& relation) {
     for (auto& c : relation["constraints"]) {
       c["definition"] = constraint_body(c.value("definition", std::string()), c.value("deferrable", false),
                                         c.value("deferred", false), c.value("validated", true));
-      if (auto it = c.find("partitions"); it != c.end() && it->is_null()) c.erase(it);
+      erase_null_partitions(c);
     }
   }
   if (relation.contains("indexes")) normalize_indexes(relation["indexes"]);

@@ -9,6 +9,8 @@ namespace mm::schema {
 using render::ddl;
 using render::flag;
 using render::present;
+using render::rename_constraint;
+using render::rename_index;
 using render::text;
 using render::texts;
 
@@ -37,9 +39,7 @@ bool index_can_become(const Node& index, const Node& key) {
   std::vector<std::string> columns;
   for (const std::string& c : texts(key.spec, "columns")) columns.push_back(quote_ident(c));
   const std::string keyword = text(key.spec, "type") == "primary key" ? "PRIMARY KEY" : "UNIQUE";
-  std::string list;
-  for (const std::string& c : columns) list += (list.empty() ? "" : ", ") + c;
-  return texts(i, "columns") == columns && text(key.spec, "definition") == keyword + " (" + list + ")" &&
+  return texts(i, "columns") == columns && text(key.spec, "definition") == keyword + " (" + join(columns, ", ") + ")" &&
          !flag(key.spec, "deferrable");
 }
 
@@ -73,7 +73,7 @@ void detect_attachments(const Catalog& from, Changes& changes) {
     if (created.action != Action::Create) continue;
     const Node& parent = *created.to;
     if ((parent.kind != Kind::Index && !is_key(parent)) || !parent.spec.contains("partitions")) continue;
-    if (!stays(changes, parent.parent) || !from.find(parent.parent)) continue;
+    if (!stays(changes, parent.parent)) continue;
     for (const json& entry : parent.spec.at("partitions")) {
       const Key partition = relation_key(Kind::Table, text(entry, "schema"), text(entry, "table"));
       if (!stays(changes, partition)) continue;
@@ -103,10 +103,8 @@ Statements attach_statements(const Node& child, const Node& parent, const std::s
                 (text(parent.spec, "type") == "primary key" ? "PRIMARY KEY" : "UNIQUE") + " USING INDEX " +
                 quote_ident(child.name))};
   if (child.name == attached_as) return {};
-  if (child.kind == Kind::Index)
-    return {ddl("ALTER INDEX " + render::own_name(child) + " RENAME TO " + quote_ident(attached_as))};
-  return {ddl("ALTER TABLE " + render::relation_name(child) + " RENAME CONSTRAINT " + quote_ident(child.name) + " TO " +
-              quote_ident(attached_as))};
+  if (child.kind == Kind::Index) return {rename_index(child.schema, child.name, attached_as)};
+  return {rename_constraint(child.schema, child.relation, child.name, attached_as)};
 }
 
 Statements partition_renames(const Node& from, const Node& to) {
@@ -116,13 +114,10 @@ Statements partition_renames(const Node& from, const Node& to) {
     for (const json& after : to.spec.at("partitions")) {
       if (text(before, "schema") != text(after, "schema") || text(before, "table") != text(after, "table")) continue;
       if (text(before, "name") == text(after, "name")) continue;
-      if (to.kind == Kind::Index)
-        out.push_back(ddl("ALTER INDEX " + qualify(text(before, "schema"), text(before, "name")) + " RENAME TO " +
-                          quote_ident(text(after, "name"))));
-      else
-        out.push_back(ddl("ALTER TABLE " + qualify(text(after, "schema"), text(after, "table")) +
-                          " RENAME CONSTRAINT " + quote_ident(text(before, "name")) + " TO " +
-                          quote_ident(text(after, "name"))));
+      out.push_back(to.kind == Kind::Index
+                        ? rename_index(text(before, "schema"), text(before, "name"), text(after, "name"))
+                        : rename_constraint(text(after, "schema"), text(after, "table"), text(before, "name"),
+                                            text(after, "name")));
     }
   return out;
 }

@@ -186,6 +186,8 @@ class Planner {
     }
     for (const auto& [key, home] : create_home_)
       if (home != key) folded_into_create_[home].push_back(key);
+    for (const auto& [key, change] : changes_)
+      if (change.action == Action::Attached) attached_to_create_[change.attached_to].push_back(key);
     for (const auto& [key, change] : changes_) {
       switch (change.action) {
         case Action::Keep:
@@ -261,9 +263,11 @@ class Planner {
       // Partitions' own indexes or keys it takes over: named (or made keys)
       // first, then attached by PostgreSQL as the parent's is created.
       Statements out;
-      for (const auto& [key, change] : changes_)
-        if (change.action == Action::Attached && change.attached_to == node.key)
+      if (auto it = attached_to_create_.find(node.key); it != attached_to_create_.end())
+        for (const Key& child : it->second) {
+          const Change& change = changes_.at(child);
           render::append(out, attach_statements(*change.from, node, change.attached_as));
+        }
       render::append(out, create_statements(node));
       return out;
     }
@@ -389,6 +393,8 @@ class Planner {
   std::map<Key, Key> drop_home_, create_home_;
   // Per created container, in key order, what its CREATE also creates.
   std::map<Key, std::vector<Key>> folded_into_create_;
+  // Per created parent index or key, the partitions' own ones it takes over.
+  std::map<Key, std::vector<Key>> attached_to_create_;
   std::map<Key, int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
   std::map<int, std::set<int>> edges_;
 };

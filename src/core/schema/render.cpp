@@ -343,12 +343,8 @@ Statements alter_statements(const Node& from, const Node& to, const TypeFacts& f
 
 Statements rename_statements(const Node& from, const Node& to) {
   Statements out;
-  if (to.kind == Kind::Index) {
-    out.push_back(ddl("ALTER INDEX " + own_name(from) + " RENAME TO " + quote_ident(to.name)));
-  } else {
-    out.push_back(ddl("ALTER TABLE " + relation_name(to) + " RENAME CONSTRAINT " + quote_ident(from.name) + " TO " +
-                      quote_ident(to.name)));
-  }
+  out.push_back(to.kind == Kind::Index ? rename_index(from.schema, from.name, to.name)
+                                       : rename_constraint(to.schema, to.relation, from.name, to.name));
   append(out, partition_renames(from, to));
   if (comment_differs(from, to)) append(out, comment_change(to));
   return out;

@@ -106,4 +106,14 @@ Statement ddl(std::string sql, bool data_loss) { return Statement{std::move(sql)
 
 void append(Statements& out, const Statements& more) { out.insert(out.end(), more.begin(), more.end()); }
 
+Statement rename_index(const std::string& schema, const std::string& index, const std::string& new_name) {
+  return ddl("ALTER INDEX " + qualify(schema, index) + " RENAME TO " + quote_ident(new_name));
+}
+
+Statement rename_constraint(const std::string& schema, const std::string& table, const std::string& constraint,
+                            const std::string& new_name) {
+  return ddl("ALTER TABLE " + qualify(schema, table) + " RENAME CONSTRAINT " + quote_ident(constraint) + " TO " +
+             quote_ident(new_name));
+}
+
 }  // namespace mm::schema::render

@@ -32,6 +32,10 @@ std::vector<std::string> sequence_options(const json& seq, const std::string& ty
 std::vector<std::string> changed_sequence_options(const json& from, const json& to);
 
 Statement ddl(std::string sql, bool data_loss = false);
+// ALTER INDEX schema.index RENAME TO ... / ALTER TABLE schema.table RENAME CONSTRAINT ... TO ...
+Statement rename_index(const std::string& schema, const std::string& index, const std::string& new_name);
+Statement rename_constraint(const std::string& schema, const std::string& table, const std::string& constraint,
+                            const std::string& new_name);
 void append(Statements& out, const Statements& more);
 
 // Table-level pieces (schema_render_tables.cpp).
