@@ -242,6 +242,45 @@ TEST(SchemaDiff, APartitionsMatchingIndexAndKeyAreAttachedNotRebuilt) {
   EXPECT_EQ(position_of(rebuilt, "ALTER INDEX"), -1);
 }
 
+// A partitioned "reading" with one partition that inherits every column
+// and has `own` as its own settings on them ("inherited_columns").
+json partitioned_reading(const std::string& parent_default, json own) {
+  json m = empty_model();
+  json parent =
+      table("reading", json::array({column("id", "integer", true), column("unit", "text", false, parent_default)}));
+  parent["partition_by"] = "LIST (id)";
+  json child = table("reading_1", json::array());
+  child["partition_of"] = json{{"schema", "public"}, {"name", "reading"}};
+  child["partition_bound"] = "FOR VALUES IN (1)";
+  if (!own.empty()) child["inherited_columns"] = std::move(own);
+  m["tables"] = json::array({parent, child});
+  return m;
+}
+
+TEST(SchemaDiff, AChildsOwnDefaultOnAnInheritedColumnIsSetAgainAfterTheParentsReachesIt) {
+  const json own_f = json::array({json{{"name", "unit"}, {"not_null", false}, {"default", "'F'::text"}}});
+  // The parent's default changes; ALTER COLUMN reaches the partition, whose
+  // own default is then set again.
+  const std::vector<std::string> up =
+      upgrade(partitioned_reading("'C'::text", own_f), partitioned_reading("'K'::text", own_f));
+  EXPECT_EQ(up, (std::vector<std::string>{"ALTER TABLE public.reading ALTER COLUMN unit SET DEFAULT 'K'::text",
+                                          "ALTER TABLE public.reading_1 ALTER COLUMN unit SET DEFAULT 'F'::text"}));
+  // Unchanged parent: nothing reaches the child, so nothing is repeated.
+  EXPECT_TRUE(upgrade(partitioned_reading("'C'::text", own_f), partitioned_reading("'C'::text", own_f)).empty());
+  // Own settings gained and lost on a kept partition, NOT NULL included.
+  const json own_nn = json::array({json{{"name", "unit"}, {"not_null", true}, {"default", "'C'::text"}}});
+  EXPECT_EQ(upgrade(partitioned_reading("'C'::text", json::array()), partitioned_reading("'C'::text", own_nn)),
+            (std::vector<std::string>{"ALTER TABLE public.reading_1 ALTER COLUMN unit SET NOT NULL"}));
+  EXPECT_EQ(upgrade(partitioned_reading("'C'::text", own_f), partitioned_reading("'C'::text", json::array())),
+            (std::vector<std::string>{"ALTER TABLE public.reading_1 ALTER COLUMN unit SET DEFAULT 'C'::text"}));
+  // A new partition copies the parent's settings, then gets its own.
+  json without_child = partitioned_reading("'C'::text", json::array());
+  without_child["tables"].erase(1);
+  const std::vector<std::string> created = upgrade(without_child, partitioned_reading("'C'::text", own_f));
+  ASSERT_EQ(created.size(), 2u);
+  EXPECT_EQ(created[1], "ALTER TABLE public.reading_1 ALTER COLUMN unit SET DEFAULT 'F'::text");
+}
+
 TEST(SchemaDiff, NewTableHasTheDeclaredColumnOrder) {
   json to = empty_model();
   to["tables"] = json::array({ordered_table("t", {"zeta", "alpha", "mid"})});

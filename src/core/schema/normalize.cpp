@@ -160,6 +160,16 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
     // Row-level security is listed only where it is used.
     for (const char* field : {"row_security", "force_row_security", "policies"})
       if (auto it = table.find(field); it != table.end() && it->is_null()) table.erase(it);
+    // So are a child's own settings on the columns it inherits.
+    if (auto it = table.find("inherited_columns"); it != table.end()) {
+      if (it->is_null()) {
+        table.erase(it);
+      } else {
+        sort_by_name(*it);
+        for (auto& column : *it)
+          if (auto s = column.find("default_source"); s != column.end() && s->is_null()) column.erase(s);
+      }
+    }
     normalize_relation_children(table);
   }
   for (auto& view : raw["views"]) {

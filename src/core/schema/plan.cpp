@@ -8,6 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/schema/changes.hpp"
+#include "core/schema/inherited_columns.hpp"
 #include "core/schema/partition_keys.hpp"
 #include "core/schema/render_util.hpp"
 #include "core/schema/sql.hpp"
@@ -220,6 +221,19 @@ class Planner {
       if (creates(change.action) && create_home_[key] == key)
         create_op_[key] = add_op(Phase::Create, *change.to, render_create(*change.to));
     }
+    // Children's own settings on the columns they share with a parent,
+    // after the parent's statements that reach them.
+    for (InheritedColumnRepair& repair : inherited_column_repairs(from_, to_, changes_)) {
+      const Node& table = *to_.find(repair.table);
+      Op op{Phase::Create,
+            Kind::Default,
+            key_of({"inherited column", table.schema, table.name, repair.column}),
+            std::move(repair.statements),
+            {},
+            {}};
+      ops_.push_back(std::move(op));
+      repair_op_[{repair.table, repair.column}] = static_cast<int>(ops_.size()) - 1;
+    }
     // Name slots of everything each operation removes or creates, folded
     // children included.
     for (const auto& [key, home] : drop_home_)
@@ -329,6 +343,7 @@ class Planner {
       before(drop_id(key), create_id(key));
       if (change.action == Action::Replace) before(create_id(key), drop_old_op_.at(key));
     }
+    inherited_column_edges();
     std::map<std::string, std::vector<int>> freed_by;
     for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
       for (const auto& s : ops_[i].frees) freed_by[s].push_back(i);
@@ -336,6 +351,90 @@ class Planner {
       for (const auto& s : ops_[i].takes)
         if (auto it = freed_by.find(s); it != freed_by.end())
           for (int d : it->second) before(d, i);
+  }
+
+  // Every operation on the object `key` (its drop, alter, create).
+  std::vector<int> ops_of(const Key& key) const {
+    std::vector<int> out;
+    for (const std::optional<int>& id : {drop_id(key), drop_old_id(key), alter_id(key), create_id(key)})
+      if (id) out.push_back(*id);
+    return out;
+  }
+
+  // The tables `table` inherits from, transitively (target catalog).
+  std::vector<Key> ancestors(const Key& table) const {
+    std::vector<Key> out;
+    std::set<Key> seen;
+    std::vector<Key> work{table};
+    while (!work.empty()) {
+      const Node* node = to_.find(work.back());
+      work.pop_back();
+      if (!node) continue;
+      for (const Key& parent : parent_tables(*node))
+        if (seen.insert(parent).second) {
+          out.push_back(parent);
+          work.push_back(parent);
+        }
+    }
+    return out;
+  }
+
+  // ALTER COLUMN on a parent reaches its descendants, so what a child sets
+  // on the same column runs after it: the child's own column and default
+  // statements, its repair (inherited_columns.hpp), and a child's CREATE
+  // (which copies the parent's settings).
+  void inherited_column_edges() {
+    std::map<Key, std::vector<Key>> changed_columns;  // per table, its changed column and default keys
+    for (const auto& [key, change] : changes_) {
+      const Node* node = change.to ? change.to : change.from;
+      if (change.action != Action::Keep && (node->kind == Kind::Column || node->kind == Kind::Default))
+        changed_columns[node->parent.empty() ? key : node->parent].push_back(key);
+    }
+    std::map<Key, std::vector<int>> repairs_of;  // per table
+    for (const auto& [id, op] : repair_op_) repairs_of[id.first].push_back(op);
+    for (const auto& [key, node] : to_.nodes()) {
+      if (node.kind != Kind::Table || parent_tables(node).empty() || !changed(key)) continue;
+      const std::vector<Key> above = ancestors(key);
+      for (const Key& ancestor : above) {
+        for (const Key& column : changed_columns[ancestor])
+          for (int op : ops_of(column)) before(op, create_id(key));
+        for (int op : repairs_of[ancestor]) before(op, create_id(key));
+      }
+    }
+    for (const auto& [key, change] : changes_) {
+      const Node* node = change.to ? change.to : change.from;
+      if (change.action == Action::Keep || (node->kind != Kind::Column && node->kind != Kind::Default)) continue;
+      const Node* table = to_.find(node->parent);
+      if (!table || table->kind != Kind::Table || parent_tables(*table).empty()) continue;
+      // The statements that set the child's column: ADD or ALTER COLUMN,
+      // SET DEFAULT, and DROP DEFAULT where the column stays.
+      std::vector<std::optional<int>> setters{alter_id(key), create_id(key)};
+      const Key column = column_key(node->schema, node->relation, node->name);
+      if (node->kind == Kind::Default && to_.find(column) && !removes(action(column))) setters.push_back(drop_id(key));
+      for (const Key& ancestor : ancestors(table->key)) {
+        const Node* a = to_.find(ancestor);
+        if (!a) continue;
+        std::vector<int> first = ops_of(column_key(a->schema, a->name, node->name));
+        for (int op : ops_of(key_of({"default", a->schema, a->name, node->name}))) first.push_back(op);
+        if (auto it = repair_op_.find({ancestor, node->name}); it != repair_op_.end()) first.push_back(it->second);
+        for (int op : first)
+          for (const std::optional<int>& then : setters) before(op, then);
+      }
+    }
+    for (const auto& [id, repair] : repair_op_) {
+      const auto& [table_key, column] = id;
+      before(create_id(table_key), repair);
+      std::vector<Key> owners = ancestors(table_key);
+      owners.push_back(table_key);
+      for (const Key& owner : owners) {
+        const Node* o = to_.find(owner);
+        if (!o) continue;
+        for (const Key& other :
+             {column_key(o->schema, o->name, column), key_of({"default", o->schema, o->name, column})})
+          for (int first : ops_of(other)) before(first, repair);
+        if (auto it = repair_op_.find({owner, column}); it != repair_op_.end()) before(it->second, repair);
+      }
+    }
   }
 
   Statements ordered_statements() {
@@ -396,6 +495,8 @@ class Planner {
   // Per created parent index or key, the partitions' own ones it takes over.
   std::map<Key, std::vector<Key>> attached_to_create_;
   std::map<Key, int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
+  // Per (child table, column), the operation that sets its own settings again.
+  std::map<std::pair<Key, std::string>, int> repair_op_;
   std::map<int, std::set<int>> edges_;
 };
 

@@ -240,6 +240,26 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
         LEFT JOIN LATERAL (SELECT CASE WHEN a.attgenerated = '' THEN metamigrate.folded_default(ad.adbin, ad.adrelid) END
                              AS folded) df ON true
        WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal),
+      -- A partition's or inheritance child's own default or NOT NULL on a
+      -- column it inherits, where it differs from the first parent that
+      -- has the column (null when none do).
+      'inherited_columns', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+          'name', a.attname, 'not_null', a.attnotnull, 'default', own.expression, 'default_source', own.source))
+        FROM pg_catalog.pg_attribute a
+        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+        CROSS JOIN LATERAL (SELECT COALESCE(f.folded, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) AS expression,
+                                   CASE WHEN f.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS source
+                              FROM (SELECT metamigrate.folded_default(ad.adbin, ad.adrelid) AS folded) f) own
+        CROSS JOIN LATERAL (SELECT pa.attnotnull,
+                                   COALESCE(metamigrate.folded_default(pd.adbin, pd.adrelid),
+                                            pg_catalog.pg_get_expr(pd.adbin, pd.adrelid)) AS expression
+                              FROM pg_catalog.pg_inherits h
+                              JOIN pg_catalog.pg_attribute pa ON pa.attrelid = h.inhparent AND pa.attname = a.attname
+                                                              AND NOT pa.attisdropped
+                              LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
+                             WHERE h.inhrelid = a.attrelid ORDER BY h.inhseqno LIMIT 1) parent
+       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal AND a.attgenerated = ''
+         AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression)),
       'constraints', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
           'name', co.conname,
           'type', CASE co.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check'

@@ -1,0 +1,6 @@
+-- Two levels of partitions keep their own defaults and NOT NULL while the root's columns change type and default.
+CREATE TABLE m (id int NOT NULL, r text DEFAULT 'x', q int DEFAULT 1, k date NOT NULL, z text) PARTITION BY RANGE (k);
+CREATE TABLE m1 PARTITION OF m (r DEFAULT 'mid') FOR VALUES FROM ('2024-01-01') TO ('2025-01-01') PARTITION BY RANGE (k);
+CREATE TABLE m1a PARTITION OF m1 (q DEFAULT 3) FOR VALUES FROM ('2024-01-01') TO ('2024-07-01');
+CREATE TABLE m1b PARTITION OF m1 FOR VALUES FROM ('2024-07-01') TO ('2025-01-01');
+CREATE TABLE m2 PARTITION OF m (q DEFAULT 8) FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
