@@ -92,6 +92,16 @@ class Repairer {
   }
 
   std::vector<InheritedColumnRepair> run() {
+    // Only a changed column, default or table can leave a child's column
+    // other than its target (the common case is a diff with none).
+    bool relevant = false;
+    for (const auto& [key, change] : changes_) {
+      const Node* node = change.to ? change.to : change.from;
+      relevant |= change.action != Action::Keep &&
+                  (node->kind == Kind::Column || node->kind == Kind::Default || node->kind == Kind::Table);
+      if (relevant) break;
+    }
+    if (!relevant) return {};
     for (const auto& [key, node] : to_.nodes()) {
       if (node.kind != Kind::Table || parent_tables(node).empty()) continue;
       for (const std::string& column : shared_columns(node)) repaired(key, column);

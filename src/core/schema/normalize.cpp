@@ -57,10 +57,14 @@ void sort_by_name(nlohmann::json& list) {
   list = take_in_order(list, order);
 }
 
-// "partitions" is null on anything but a partitioned table's index or key.
-void erase_null_partitions(nlohmann::json& object) {
-  if (auto it = object.find("partitions"); it != object.end() && it->is_null()) object.erase(it);
+// Optional fields are left out rather than null, so models without them
+// read as before.
+void erase_if_null(nlohmann::json& object, const char* field) {
+  if (auto it = object.find(field); it != object.end() && it->is_null()) object.erase(it);
 }
+
+// "partitions" is null on anything but a partitioned table's index or key.
+void erase_null_partitions(nlohmann::json& object) { erase_if_null(object, "partitions"); }
 
 void normalize_indexes(nlohmann::json& indexes) {
   sort_by_name(indexes);
@@ -155,20 +159,14 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
       order.push_back(column.value("name", ""));
     table["column_order"] = std::move(order);
     // Only folded defaults have a written form to keep.
-    for (auto& column : table["columns"])
-      if (auto it = column.find("default_source"); it != column.end() && it->is_null()) column.erase(it);
-    // Row-level security is listed only where it is used.
-    for (const char* field : {"row_security", "force_row_security", "policies"})
-      if (auto it = table.find(field); it != table.end() && it->is_null()) table.erase(it);
-    // So are a child's own settings on the columns it inherits.
+    for (auto& column : table["columns"]) erase_if_null(column, "default_source");
+    // Row-level security is listed only where it is used, and so are a
+    // child's own settings on the columns it inherits.
+    for (const char* field : {"row_security", "force_row_security", "policies", "inherited_columns"})
+      erase_if_null(table, field);
     if (auto it = table.find("inherited_columns"); it != table.end()) {
-      if (it->is_null()) {
-        table.erase(it);
-      } else {
-        sort_by_name(*it);
-        for (auto& column : *it)
-          if (auto s = column.find("default_source"); s != column.end() && s->is_null()) column.erase(s);
-      }
+      sort_by_name(*it);
+      for (auto& column : *it) erase_if_null(column, "default_source");
     }
     normalize_relation_children(table);
   }

@@ -379,61 +379,59 @@ class Planner {
     return out;
   }
 
+  // Operations on `column` of `table`: its column, its default and its
+  // repair.
+  std::vector<int> column_ops(const Key& table, const std::string& column) const {
+    std::vector<int> out;
+    const Node* t = to_.find(table);
+    if (!t) return out;
+    for (const Key& key : {column_key(t->schema, t->name, column), key_of({"default", t->schema, t->name, column})})
+      for (int op : ops_of(key)) out.push_back(op);
+    if (auto it = repair_op_.find({table, column}); it != repair_op_.end()) out.push_back(it->second);
+    return out;
+  }
+
   // ALTER COLUMN on a parent reaches its descendants, so what a child sets
   // on the same column runs after it: the child's own column and default
   // statements, its repair (inherited_columns.hpp), and a child's CREATE
   // (which copies the parent's settings).
   void inherited_column_edges() {
-    std::map<Key, std::vector<Key>> changed_columns;  // per table, its changed column and default keys
+    // Per table, the columns with changes of their own (column or default).
+    std::map<Key, std::set<std::string>> changed_columns;
     for (const auto& [key, change] : changes_) {
       const Node* node = change.to ? change.to : change.from;
       if (change.action != Action::Keep && (node->kind == Kind::Column || node->kind == Kind::Default))
-        changed_columns[node->parent.empty() ? key : node->parent].push_back(key);
+        changed_columns[relation_key(Kind::Table, node->schema, node->relation)].insert(node->name);
     }
-    std::map<Key, std::vector<int>> repairs_of;  // per table
-    for (const auto& [id, op] : repair_op_) repairs_of[id.first].push_back(op);
+    for (const auto& [id, op] : repair_op_) changed_columns[id.first].insert(id.second);
     for (const auto& [key, node] : to_.nodes()) {
       if (node.kind != Kind::Table || parent_tables(node).empty() || !changed(key)) continue;
-      const std::vector<Key> above = ancestors(key);
-      for (const Key& ancestor : above) {
-        for (const Key& column : changed_columns[ancestor])
-          for (int op : ops_of(column)) before(op, create_id(key));
-        for (int op : repairs_of[ancestor]) before(op, create_id(key));
-      }
+      for (const Key& ancestor : ancestors(key))
+        for (const std::string& column : changed_columns[ancestor])
+          for (int op : column_ops(ancestor, column)) before(op, create_id(key));
     }
     for (const auto& [key, change] : changes_) {
       const Node* node = change.to ? change.to : change.from;
       if (change.action == Action::Keep || (node->kind != Kind::Column && node->kind != Kind::Default)) continue;
-      const Node* table = to_.find(node->parent);
-      if (!table || table->kind != Kind::Table || parent_tables(*table).empty()) continue;
+      const Key table = relation_key(Kind::Table, node->schema, node->relation);
+      const Node* t = to_.find(table);
+      if (!t || t->kind != Kind::Table || parent_tables(*t).empty()) continue;
       // The statements that set the child's column: ADD or ALTER COLUMN,
       // SET DEFAULT, and DROP DEFAULT where the column stays.
       std::vector<std::optional<int>> setters{alter_id(key), create_id(key)};
       const Key column = column_key(node->schema, node->relation, node->name);
       if (node->kind == Kind::Default && to_.find(column) && !removes(action(column))) setters.push_back(drop_id(key));
-      for (const Key& ancestor : ancestors(table->key)) {
-        const Node* a = to_.find(ancestor);
-        if (!a) continue;
-        std::vector<int> first = ops_of(column_key(a->schema, a->name, node->name));
-        for (int op : ops_of(key_of({"default", a->schema, a->name, node->name}))) first.push_back(op);
-        if (auto it = repair_op_.find({ancestor, node->name}); it != repair_op_.end()) first.push_back(it->second);
-        for (int op : first)
+      for (const Key& ancestor : ancestors(table))
+        for (int op : column_ops(ancestor, node->name))
           for (const std::optional<int>& then : setters) before(op, then);
-      }
     }
     for (const auto& [id, repair] : repair_op_) {
-      const auto& [table_key, column] = id;
-      before(create_id(table_key), repair);
-      std::vector<Key> owners = ancestors(table_key);
-      owners.push_back(table_key);
-      for (const Key& owner : owners) {
-        const Node* o = to_.find(owner);
-        if (!o) continue;
-        for (const Key& other :
-             {column_key(o->schema, o->name, column), key_of({"default", o->schema, o->name, column})})
-          for (int first : ops_of(other)) before(first, repair);
-        if (auto it = repair_op_.find({owner, column}); it != repair_op_.end()) before(it->second, repair);
-      }
+      const auto& [table, column] = id;
+      before(create_id(table), repair);
+      std::vector<Key> owners = ancestors(table);
+      owners.push_back(table);
+      for (const Key& owner : owners)
+        for (int op : column_ops(owner, column)) before(op, repair);
     }
   }
 
