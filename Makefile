@@ -101,7 +101,7 @@ build/core/%.o: src/core/%.cpp
 UNIT_CLIENT_SRCS = $(sort $(wildcard src/client/provider/*.cpp src/client/output/*.cpp \
                      $(filter-out src/client/import/history.cpp src/client/import/ownership.cpp,$(wildcard src/client/import/*.cpp)))) \
                    src/client/os/process.cpp src/client/os/child_process.cpp src/client/autogenerate/render.cpp \
-                   src/client/migrate/migration_plan.cpp
+                   src/client/migrate/migration_plan.cpp src/client/server/copy_text.cpp
 UNIT_SRCS   = $(sort $(wildcard test/unit/*.cpp))
 UNIT_OBJS   = $(CORE_PURE_OBJS) $(patsubst src/%.cpp,build/%.o,$(UNIT_CLIENT_SRCS)) \
               $(patsubst test/unit/%.cpp,build/unit/test/%.o,$(UNIT_SRCS))

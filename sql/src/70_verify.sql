@@ -22,6 +22,21 @@ AS 'MODULE_PATHNAME', 'metamigrate_provider_state';
 COMMENT ON FUNCTION metamigrate.provider_state(text, boolean)
     IS 'The provider''s registration, heads and (with version_row) the active version-table catalog row; registered: false when unknown; writes nothing';
 
+-- The registration alone, in plain SQL: `metamigrate current` reads the
+-- heads itself (COPY, as the caller) and so loads no library in a new
+-- backend.
+CREATE FUNCTION metamigrate.provider_registration(provider text)
+RETURNS TABLE(owner_role name, version_schema name, version_table name, version_column name, schemas json)
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $$
+    SELECT p.owner_role, p.version_schema, p.version_table, p.version_column, array_to_json(p.schemas)
+    FROM metamigrate.provider p
+    WHERE p.provider_key = provider
+$$;
+COMMENT ON FUNCTION metamigrate.provider_registration(text)
+    IS 'The provider''s owner role, version table and schemas (no row when unknown); writes nothing';
+
 -- The snapshot of the provider's schemas after its last migration.
 CREATE TABLE metamigrate.schema_state (
     provider     text PRIMARY KEY REFERENCES metamigrate.provider ON DELETE CASCADE,

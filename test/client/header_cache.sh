@@ -68,6 +68,19 @@ check "current takes the read-only path" err_has "server: metamigrate.provider_s
 check "current marks the head" out_has "h3 (head)"
 check "current wrote no new provider row version" \
   test "$(sql -d "$HDB" -c "SELECT xmin::text || registered_at::text || coalesce(schemas::text, '') FROM metamigrate.provider")" = "$state_before"
+# Without -v, current reads the registration in plain SQL and the version
+# table itself (COPY): the extension's library is not needed for it.
+sql -d "$HDB" -c "ALTER DATABASE \"$HDB\" SET track_functions = 'all'" >/dev/null
+sql -d "$HDB" -c "SELECT pg_stat_reset()" >/dev/null
+hm_expect 0 "current on the registered provider" current
+check "current marks the head" out_has "h3 (head)"
+calls() {
+  sql -d "$HDB" -c "SELECT coalesce(string_agg(funcname || '=' || calls, ',' ORDER BY funcname), 'none')
+    FROM pg_stat_user_functions WHERE funcname IN ('provider_registration', 'provider_state')"
+}
+for _ in $(seq 20); do [ "$(calls)" != none ] && break; sleep 0.1; done  # a backend's counts arrive as it exits
+check_eq "current called provider_registration, not provider_state" "$(calls)" "provider_registration=1"
+sql -d "$HDB" -c "ALTER DATABASE \"$HDB\" RESET track_functions" >/dev/null
 hm_expect 0 "current --json" --json current
 check "current --json has the version table's catalog row" out_has '"kind": "alembic_version"'
 # A manifest that no longer matches the registration is not read past.

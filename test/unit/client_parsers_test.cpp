@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "client/server/copy_text.hpp"
 #include "client/provider/duration.hpp"
 #include "client/output/errors.hpp"
 #include "client/provider/manifest.hpp"
@@ -227,4 +228,31 @@ TEST(LockRetryOptions, BackoffAndRetriesAreChecked) {
   EXPECT_EQ(mmc::parse_retries("007", "--lock-retries"), "7");
   EXPECT_THROW(mmc::parse_retries("1001", "--lock-retries"), mmc::UsageError);
   EXPECT_THROW(mmc::parse_retries("-1", "--lock-retries"), mmc::UsageError);
+}
+
+// COPY ... TO STDOUT text rows, as `current` reads the version table.
+TEST(CopyText, PlainColumnsAndNull) {
+  const auto row = mmc::decode_copy_text_row("r01000\t\\N\tx\n");
+  ASSERT_EQ(row.size(), 3u);
+  EXPECT_EQ(*row[0], "r01000");
+  EXPECT_FALSE(row[1].has_value());
+  EXPECT_EQ(*row[2], "x");
+}
+
+TEST(CopyText, EscapesAreDecoded) {
+  const auto row = mmc::decode_copy_text_row("a\\tb\\\\c\\nd\\101\\x41\\N!\t\\\t");
+  ASSERT_EQ(row.size(), 2u);
+  EXPECT_EQ(*row[0], "a\tb\\c\ndAAN!");
+  EXPECT_EQ(*row[1], "\t");
+}
+
+TEST(CopyText, AnEmptyLineIsOneEmptyColumn) {
+  const auto row = mmc::decode_copy_text_row("\n");
+  ASSERT_EQ(row.size(), 1u);
+  EXPECT_EQ(*row[0], "");
+}
+
+TEST(CopyText, ALoneTrailingBackslashIsRefused) {
+  EXPECT_THROW(mmc::decode_copy_text_row("abc\\"), std::invalid_argument);
+  EXPECT_THROW(mmc::decode_copy_text_row("abc\\\n"), std::invalid_argument);
 }

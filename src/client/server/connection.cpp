@@ -176,6 +176,15 @@ void Connection::await_result() const {
   }
 }
 
+void Connection::await_readable() const {
+  for (;;) {
+    pollfd ready{PQsocket(conn_), POLLIN, 0};
+    const int rc = poll(&ready, 1, wait_handler_ ? wait_interval_ms_ : -1);
+    if (rc > 0 || (rc < 0 && errno != EINTR)) return;  // data, or a broken socket PQconsumeInput reports
+    if (wait_handler_) wait_handler_();
+  }
+}
+
 PGresult* Connection::next_result() const {
   await_result();
   return PQgetResult(conn_);
@@ -208,6 +217,41 @@ void Connection::run_statement(const std::string& sql) const {
   if (error) throw *error;
   if (!any || PQstatus(conn_) != CONNECTION_OK)
     throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+}
+
+std::vector<Connection::StatementOutput> Connection::run_script(const std::string& sql) const {
+  const auto lost = [&] {
+    return OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  };
+  if (!PQsendQuery(conn_, sql.c_str())) throw lost();
+  std::vector<StatementOutput> outputs;
+  std::optional<ServerError> error;
+  while (PGresult* raw = next_result()) {
+    StatementOutput output{PgResult(raw), {}};
+    if (PQresultStatus(raw) == PGRES_COPY_OUT) {
+      for (;;) {
+        char* line = nullptr;
+        const int size = PQgetCopyData(conn_, &line, 1);
+        if (size > 0) {
+          output.copy_lines.emplace_back(line, static_cast<std::size_t>(size));
+          PQfreemem(line);
+        } else if (size == 0) {
+          await_readable();
+          if (!PQconsumeInput(conn_)) throw lost();
+        } else {
+          break;  // -1: done, the COPY's own result follows; -2: that result is the error
+        }
+      }
+      PgResult end(next_result());  // the COPY's completion (or its error)
+      if (!end.get()) throw lost();
+      if (failed(end.get()) && !error) error.emplace(end.get());
+    }
+    if (failed(output.result.get()) && !error) error.emplace(output.result.get());
+    outputs.push_back(std::move(output));
+  }
+  if (error) throw *error;
+  if (PQstatus(conn_) != CONNECTION_OK) throw lost();
+  return outputs;
 }
 
 std::vector<PgResult> Connection::pipeline(const std::vector<Query>& queries) const {
@@ -316,9 +360,12 @@ std::string quote_identifier(const std::string& name) {
 }
 
 std::string quote_literal(const std::string& text) {
-  std::string out = "'";
+  // With a backslash, the E'' form: it reads the same whatever the
+  // server's standard_conforming_strings.
+  const bool escape = text.find('\\') != std::string::npos;
+  std::string out = escape ? "E'" : "'";
   for (char c : text) {
-    if (c == '\'') out += '\'';
+    if (c == '\'' || (escape && c == '\\')) out += c;
     out += c;
   }
   return out + "'";

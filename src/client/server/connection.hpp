@@ -79,6 +79,14 @@ class Connection {
   // A statement of revision SQL, sent as is (simple protocol, one
   // statement, so it runs outside any transaction block); throws ServerError.
   void run_statement(const std::string& sql) const;
+  // Several statements in one round trip (simple protocol, no parameters,
+  // one implicit transaction): one output per statement, in order, with
+  // the data lines of a COPY ... TO STDOUT. Throws the first error.
+  struct StatementOutput {
+    PgResult result;
+    std::vector<std::string> copy_lines;
+  };
+  std::vector<StatementOutput> run_script(const std::string& sql) const;
   // All queries in one round trip (libpq pipeline mode). Returns one result
   // per query; throws the first ServerError, after rolling back an open
   // transaction block the pipeline left behind.
@@ -139,13 +147,15 @@ class Connection {
   void await_result() const;
   CancelOutcome cancel_and_settle(int wait_ms) const noexcept;
   PGresult* next_result() const;  // PQgetResult after await_result
+  void await_readable() const;    // the socket has data (COPY OUT in async mode)
 
   static void notice_receiver(void* self, const PGresult* notice);
 };
 
 // "name" with embedded quotes doubled: always a valid, exact identifier.
 std::string quote_identifier(const std::string& name);
-// 'text' with quotes doubled: a standard SQL string literal.
+// 'text' with quotes doubled (E'' with backslashes doubled when it has any):
+// the exact text whatever standard_conforming_strings says.
 std::string quote_literal(const std::string& text);
 
 }  // namespace mmc
