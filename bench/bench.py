@@ -886,7 +886,7 @@ def main():
     ap.add_argument("--history-rows", type=int, default=10000)
     ap.add_argument("--memory-ks", default="1000,5000")
     ap.add_argument("--memory-interval", type=float, default=0.01)
-    ap.add_argument("--autogenerate-sizes", default="2000,10000")
+    ap.add_argument("--autogenerate-sizes", default="1000,2000,10000")
     ap.add_argument("--alembic-reps", type=int, default=1, help="timed runs of Alembic's compare_metadata per target (0: metamigrate only)")
     ap.add_argument("--no-extras", action="store_true")
     ap.add_argument("--extras", default="finalize,history,memory,autogenerate",

@@ -68,25 +68,45 @@ def _dropdb(db):
 
 
 def _metamigrate_once(desired_db, target_db):
-    """snapshot both, diff on the target's server; returns (seconds, upgrade statements)."""
+    """snapshot both, diff on the target's server. Returns (seconds end to
+    end, {phase: seconds}, upgrade statements); the phases are the two
+    snapshots (each with its transfer to the client) and the diff (with the
+    transfer of both models to the server and of its result back)."""
     t0 = time.perf_counter()
+    phases = {}
     desired = psycopg2.connect(dbname=desired_db)
     target = psycopg2.connect(dbname=target_db)
     try:
+        t = time.perf_counter()
         with desired.cursor() as cur:
             cur.execute("SELECT metamigrate.snapshot(ARRAY['public'])::text")
             desired_model = cur.fetchone()[0]
+        phases["snapshot_desired"] = time.perf_counter() - t
         with target.cursor() as cur:
+            t = time.perf_counter()
             cur.execute("SELECT metamigrate.snapshot(ARRAY['public'])::text")
             target_model = cur.fetchone()[0]
+            phases["snapshot_target"] = time.perf_counter() - t
+            t = time.perf_counter()
             cur.execute("SELECT metamigrate.diff(%s::jsonb, %s::jsonb) -> 'upgrade'", (target_model, desired_model))
             upgrade = cur.fetchone()[0]
+            phases["diff"] = time.perf_counter() - t
         desired.rollback()
         target.rollback()
     finally:
         desired.close()
         target.close()
-    return time.perf_counter() - t0, upgrade
+    return time.perf_counter() - t0, phases, upgrade
+
+
+def _pg_dump_once(desired_db, target_db):
+    """The floor: pg_dump --schema-only of the same two databases (what
+    reading both schemas costs PostgreSQL's own tool), one after the other."""
+    t0 = time.perf_counter()
+    for db in (desired_db, target_db):
+        subprocess.run(["pg_dump", "--schema-only", "-n", "public", "-d", db], check=True,
+                       stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
 
 
 def _alembic_url(db):
@@ -193,12 +213,21 @@ def run(sizes, reps, alembic_reps, work, log, keep=False):
                 metadata, entry["alembic_reflect_desired_s"] = _deep(_alembic_reflect, desired)
             for name, target in (("empty", empty), ("changed", changed)):
                 _metamigrate_once(desired, target)  # warm-up
-                runs = [_metamigrate_once(desired, target) for _ in range(reps)]
-                statements = runs[0][1]
+                _pg_dump_once(desired, target)
+                runs, dumps = [], []
+                for _ in range(reps):  # interleaved: both see the same machine load
+                    runs.append(_metamigrate_once(desired, target))
+                    dumps.append(_pg_dump_once(desired, target))
+                statements = runs[0][2]
                 mm = _stats([r[0] for r in runs])
-                entry[name] = {"metamigrate": dict(mm, upgrade_statements=len(statements))}
-                log("  autogenerate %6d tables vs %-7s metamigrate median %.3fs (%d statements)"
-                    % (n, name, mm["median"], len(statements)))
+                phases = {phase: statistics.median(r[1][phase] for r in runs) for phase in runs[0][1]}
+                floor = _stats(dumps)
+                entry[name] = {"metamigrate": dict(mm, upgrade_statements=len(statements), phases=phases),
+                               "pg_dump": floor, "ratio_over_pg_dump": mm["median"] / floor["median"]}
+                log("  autogenerate %6d tables vs %-7s metamigrate median %.3fs (snapshots %.3f + %.3f s, diff %.3f s; "
+                    "%d statements); pg_dump -s of both %.3fs: %.2fx"
+                    % (n, name, mm["median"], phases["snapshot_desired"], phases["snapshot_target"], phases["diff"],
+                       len(statements), floor["median"], mm["median"] / floor["median"]))
                 if name == "changed" and not any(CHANGED_COLUMN in s for s in statements):
                     out["errors"].append("metamigrate missed the changed column at %d tables: %s" % (n, statements))
                 if name == "empty" and len(statements) < n:
@@ -228,16 +257,27 @@ def run(sizes, reps, alembic_reps, work, log, keep=False):
     return out
 
 
+def _scaling(section, name, small=1000, large=10000):
+    """metamigrate's median at `large` tables over the one at `small` (None without both)."""
+    runs = section["runs"]
+    try:
+        return runs[str(large)][name]["metamigrate"]["median"] / runs[str(small)][name]["metamigrate"]["median"]
+    except (KeyError, ZeroDivisionError):
+        return None
+
+
 def render(section, fmt, verdict):
     """Markdown lines of the autogenerate section."""
     if not section or not section.get("runs"):
         return []
     lines = ["", "## autogenerate: desired schema vs an empty and a one-column-changed database "
-             "(wall-clock s, median; metamigrate = snapshot of both + diff, end to end from one client; "
+             "(wall-clock s, median; metamigrate = snapshot of both + diff, end to end from one client, and its "
+             "phases; floor = `pg_dump --schema-only` of the same two databases, interleaved with it; "
              "Alembic = compare_metadata with compare_type, models reflected beforehand)", "",
-             "| tables | target | metamigrate s | statements | Alembic s | diffs | Alembic / metamigrate "
-             "| target ≤ 1 s (2,000) and ≥ 20× |",
-             "|---:|---|---:|---:|---:|---:|---:|---|"]
+             "| tables | target | metamigrate s | snapshot desired / target s | diff s | pg_dump -s s "
+             "| × pg_dump | statements | Alembic s | diffs | Alembic / metamigrate "
+             "| targets (2,000): ≤ 1 s, ≤ 1.0× pg_dump, ≥ 20× Alembic |",
+             "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for n in sorted(int(k) for k in section["runs"]):
         entry = section["runs"][str(n)]
         for name in ("empty", "changed"):
@@ -245,15 +285,27 @@ def render(section, fmt, verdict):
             if not e:
                 continue
             mm, al, ratio = e["metamigrate"], e.get("alembic"), e.get("ratio_alembic_over_metamigrate")
+            phases, floor, over_floor = mm.get("phases", {}), e.get("pg_dump"), e.get("ratio_over_pg_dump")
             target = ""
             if n == 2000:
-                target = "%s, %s" % (verdict(mm["median"], 1.0),
-                                     "—" if ratio is None else "met" if ratio >= 20 else "**missed**")
-            lines.append("| %d | %s | %s | %d | %s | %s | %s | %s |" % (
-                n, name, fmt(mm["median"]), mm["upgrade_statements"], fmt(al and al["median"], 2),
-                al["diffs"] if al else "—", fmt(ratio, 1) + "×" if ratio else "—", target))
-        lines.append("| %d | (setup) | loading the desired schema with psql: %s s; Alembic reflecting it: %s s | | | | | |"
+                target = "%s, %s, %s" % (
+                    verdict(mm["median"], 1.0),
+                    "—" if over_floor is None else "met" if over_floor <= 1.0 else "**missed**",
+                    "—" if ratio is None else "met" if ratio >= 20 else "**missed**")
+            lines.append("| %d | %s | %s | %s / %s | %s | %s | %s | %d | %s | %s | %s | %s |" % (
+                n, name, fmt(mm["median"]), fmt(phases.get("snapshot_desired")), fmt(phases.get("snapshot_target")),
+                fmt(phases.get("diff")), fmt(floor and floor["median"]),
+                fmt(over_floor, 2) + "×" if over_floor else "—", mm["upgrade_statements"],
+                fmt(al and al["median"], 2), al["diffs"] if al else "—", fmt(ratio, 1) + "×" if ratio else "—",
+                target))
+        lines.append("| %d | (setup) | loading the desired schema with psql: %s s; Alembic reflecting it: %s s "
+                     "| | | | | | | | | |"
                      % (n, fmt(entry.get("load_desired_s"), 2), fmt(entry.get("alembic_reflect_desired_s"), 2)))
+    for name in ("empty", "changed"):
+        scale = _scaling(section, name)
+        if scale is not None:
+            lines.append("- scaling, %s target: 10,000 tables take %.1f× the time of 1,000 (target ≤ 11×: %s)"
+                         % (name, scale, "met" if scale <= 11 else "**missed**"))
     for e in section["errors"]:
         lines.append("- FAILED: " + e)
     return lines
