@@ -16,6 +16,8 @@
 #     (default: public); an optional `upgrade_excludes` file holds
 #     extended regular expressions no upgrade statement may match (what a
 #     case must not rebuild).
+#   cases/<NN_name>/pinned/   the snapshots of a and b and their diff, as
+#     pinned (see pinned() below; MM_AG_PIN=1 rewrites them).
 #   churn/<name>/*.sql   several spellings of one schema: every snapshot
 #     must be byte-equal to the first (but for column order and the
 #     spelling of constant defaults, which the diff never changes alone)
@@ -164,6 +166,37 @@ dump_schema() {  # db, schemas file or "", output file
 # The first lines where two dumps differ, on one line.
 dump_differences() { diff "$1" "$2" | grep -E '^[<>]' | head -6 | cut -c1-160 | tr '\n' ' '; }
 
+# Pinned outputs: cases/<name>/pinned/{a,b,diff}.json are the snapshots of
+# a and b and their diff as of the last pin. They pin the models' and the
+# diff's semantics across rewrites of the snapshot or the diff (issue 17):
+# a case whose outputs changed fails until re-pinned with MM_AG_PIN=1,
+# which (re)writes them; review the pinned files' changes then.
+json_equal() { python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1])) != json.load(open(sys.argv[2])))' "$1" "$2"; }
+compact_json() { python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), ensure_ascii=False, separators=(",", ":")))' "$1"; }
+pinned() {  # case dir, db, scratch dir; prints a FAIL line and returns 1 on a difference
+  local dir="$1" db="$2" tmp="$3" name part fresh
+  name="$(basename "$dir")"
+  for part in a b diff; do
+    fresh="$tmp/snap_$part"
+    [ "$part" = diff ] && fresh="$tmp/diff"
+    if [ "${MM_AG_PIN:-0}" = 1 ]; then
+      mkdir -p "$dir/pinned" && compact_json "$fresh" >"$dir/pinned/$part.json" ||
+        { echo "FAIL $name: cannot pin $part"; return 1; }
+    elif [ ! -f "$dir/pinned/$part.json" ]; then
+      echo "FAIL $name: no pinned/$part.json (MM_AG_PIN=1 writes it)"
+      return 1
+    elif ! json_equal "$fresh" "$dir/pinned/$part.json"; then
+      if [ "$part" = diff ]; then
+        echo "FAIL $name: the diff differs from pinned/diff.json: $(diff <(compact_json "$fresh" | tr ',' '\n') \
+          <(tr ',' '\n' <"$dir/pinned/diff.json") | grep -E '^[<>]' | head -4 | cut -c1-160 | tr '\n' ' ')"
+      else
+        echo "FAIL $name: snapshot of $part differs from pinned/$part.json: $(differences "$db" "$fresh" "$dir/pinned/$part.json")"
+      fi
+      return 1
+    fi
+  done
+}
+
 # Each run_* prints exactly one line: "ok NAME" or "FAIL NAME: reason".
 run_pair() {  # case dir, db a, db b, scratch dir
   local dir="$1" a="$2" b="$3" tmp="$4" name schemas schemas_file="" n
@@ -178,6 +211,7 @@ run_pair() {  # case dir, db a, db b, scratch dir
     { echo "FAIL $name: diff: $(errors_of "$tmp/diff.err")"; return; }
   n=$(query_with "$a" "SELECT jsonb_array_length((:'x'::jsonb) -> 'upgrade')" "$tmp/diff" "$tmp/diff")
   [ "$n" -gt 0 ] || { echo "FAIL $name: a and b give an empty diff"; return; }
+  pinned "$dir" "$a" "$tmp" || return
   if [ -f "$dir/upgrade_excludes" ]; then
     query_with "$a" "SELECT s FROM jsonb_array_elements_text((:'x'::jsonb) -> 'upgrade') s" "$tmp/diff" "$tmp/diff" \
       >"$tmp/upgrade_statements"
