@@ -21,6 +21,25 @@ AS 'MODULE_PATHNAME', 'metamigrate_diff';
 COMMENT ON FUNCTION metamigrate.diff(jsonb, jsonb)
     IS 'DDL from one model to another: {"upgrade": [...], "downgrade": [...], "data_loss": [...], "downgrade_data_loss": [...]}';
 
+-- What the client calls: the same model and the same diff and
+-- differences, as text. A model of thousands of tables takes as long to
+-- parse into jsonb as the diff takes to compute.
+CREATE FUNCTION metamigrate.snapshot_text(schemas text[])
+RETURNS text
+LANGUAGE C STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_snapshot_text';
+COMMENT ON FUNCTION metamigrate.snapshot_text(text[])
+    IS 'snapshot() as JSON text (the same model; keys in another order)';
+
+CREATE FUNCTION metamigrate.compare_models(from_snapshot text, to_snapshot text)
+RETURNS text
+LANGUAGE C IMMUTABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS 'MODULE_PATHNAME', 'metamigrate_compare_models';
+COMMENT ON FUNCTION metamigrate.compare_models(text, text)
+    IS '{"diff": diff(from, to), "differences": [snapshot_differences(from, to)...]} from models as JSON text';
+
 CREATE FUNCTION metamigrate.snapshot_differences(from_snapshot jsonb, to_snapshot jsonb)
 RETURNS TABLE(difference text)
 LANGUAGE C IMMUTABLE STRICT

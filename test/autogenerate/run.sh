@@ -212,6 +212,13 @@ run_pair() {  # case dir, db a, db b, scratch dir
   n=$(query_with "$a" "SELECT jsonb_array_length((:'x'::jsonb) -> 'upgrade')" "$tmp/diff" "$tmp/diff")
   [ "$n" -gt 0 ] || { echo "FAIL $name: a and b give an empty diff"; return; }
   pinned "$dir" "$a" "$tmp" || return
+  # The client's calls (text, no jsonb) give the same model and diff.
+  "${psql_base[@]}" -d "$a" -At -c "SELECT metamigrate.snapshot_text('$schemas')" >"$tmp/text_a" &&
+    json_equal "$tmp/text_a" "$tmp/snap_a" ||
+    { echo "FAIL $name: snapshot_text of a differs from snapshot()"; return; }
+  query_with "$a" "SELECT (metamigrate.compare_models(:'x', :'y')::jsonb -> 'diff')::text" "$tmp/snap_a" "$tmp/snap_b" \
+    >"$tmp/compared" && json_equal "$tmp/compared" "$tmp/diff" ||
+    { echo "FAIL $name: compare_models' diff differs from diff()"; return; }
   if [ -f "$dir/upgrade_excludes" ]; then
     query_with "$a" "SELECT s FROM jsonb_array_elements_text((:'x'::jsonb) -> 'upgrade') s" "$tmp/diff" "$tmp/diff" \
       >"$tmp/upgrade_statements"

@@ -32,6 +32,8 @@ CREATE DOMAIN att.boxed_d AS att.boxed DEFAULT 'y'::text::att.boxed;"
 check "the hostile schema is set up" test "$rc" -eq 0
 su_sql "$db" "SELECT metamigrate.snapshot('{att}') IS NOT NULL" >/dev/null 2>&1
 check_eq "snapshot() by a superuser does not run a user-defined cast" "$(is_superuser "$attacker")" f
+su_sql "$db" "SELECT metamigrate.snapshot_text('{att}') IS NOT NULL" >/dev/null 2>&1
+check_eq "nor does snapshot_text() (what the client calls)" "$(is_superuser "$attacker")" f
 table_field() {  # table_field TABLE PATH: a field of one table of the snapshot
   su_sql "$db" "SELECT x #>> '$2' FROM jsonb_array_elements(metamigrate.snapshot('{att}')->'tables') x WHERE x->>'name' = '$1'"
 }

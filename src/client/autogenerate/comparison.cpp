@@ -155,14 +155,13 @@ SchemaComparison::SchemaComparison(const CommandLine& cl, const ProviderDir& pro
       options.dev_url ? desired_in_dev_database(*options.dev_url) : desired_in_scratch(cl);
   SignalGuard::throw_if_received();
 
-  out_.detail("server: metamigrate.diff and snapshot_differences of the two models");
-  diff_ = SchemaDiff::from_json(json::parse(
-      desired_conn_->query("SELECT metamigrate.diff($1::jsonb, $2::jsonb)::text", {baseline_model, desired_model})
-          .text(0, 0)));
-  const PgResult paths = desired_conn_->query(
-      "SELECT difference FROM metamigrate.snapshot_differences($1::jsonb, $2::jsonb)", {baseline_model, desired_model});
+  out_.detail("server: metamigrate.compare_models (the diff and the differences of the two models)");
+  json comparison = json::parse(
+      desired_conn_->query("SELECT metamigrate.compare_models($1, $2)", {baseline_model, desired_model}).text(0, 0));
+  diff_ = SchemaDiff::from_json(std::move(comparison.at("diff")));
   const std::string baseline_side = options.from_revisions ? "the revisions" : "the database";
-  for (const std::string& d : column_values(paths)) differences_.push_back(name_sides(d, baseline_side));
+  for (const json& d : comparison.at("differences"))
+    differences_.push_back(name_sides(d.get<std::string>(), baseline_side));
 }
 
 SchemaComparison::~SchemaComparison() {
@@ -177,7 +176,7 @@ std::string SchemaComparison::snapshot(const Connection& conn, const std::string
   const json schemas = provider_.manifest().schemas;
   try {
     return conn
-        .query("SELECT metamigrate.snapshot(ARRAY(SELECT pg_catalog.jsonb_array_elements_text($1::jsonb)))::text",
+        .query("SELECT metamigrate.snapshot_text(ARRAY(SELECT pg_catalog.jsonb_array_elements_text($1::jsonb)))",
                {schemas.dump()})
         .text(0, 0);
   } catch (const ServerError& e) {

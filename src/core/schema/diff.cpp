@@ -1,6 +1,7 @@
 #include "core/schema/diff.hpp"
 
 #include "core/error.hpp"
+#include "core/schema/compare.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/plan.hpp"
 
@@ -49,6 +50,14 @@ json diff_models(const json& from, const json& to) { return diff_catalogs(build_
 
 json diff_models(json&& from, json&& to) {
   return diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)));
+}
+
+std::string compare_models_text(const std::string& from_json, const std::string& to_json) {
+  json from = parse(from_json, "from"), to = parse(to_json, "to");
+  json differences = model_differences(from, to);  // before the models are consumed
+  return json{{"diff", diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)))},
+              {"differences", std::move(differences)}}
+      .dump();
 }
 
 std::string diff_models_text(const std::string& from_json, const std::string& to_json) {

@@ -20,5 +20,9 @@ nlohmann::json diff_models(const nlohmann::json& from, const nlohmann::json& to)
 // The same, consuming the models (no copy of their objects).
 nlohmann::json diff_models(nlohmann::json&& from, nlohmann::json&& to);
 std::string diff_models_text(const std::string& from_json, const std::string& to_json);
+// What autogenerate and check need, from the models as text (no jsonb on
+// the way: parsing a model into jsonb cost as much as the diff itself):
+// {"diff": diff_models(...), "differences": model_differences(...)}.
+std::string compare_models_text(const std::string& from_json, const std::string& to_json);
 
 }  // namespace mm::schema

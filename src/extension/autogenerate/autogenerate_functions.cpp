@@ -15,6 +15,15 @@ Datum snapshot_fn(FunctionCallInfo fcinfo) {
   return json_to_jsonb(snapshot_model(text_array_arg(fcinfo, 0, "schema names")));
 }
 
+// The same model as text, as the client reads it (no jsonb built and printed).
+Datum snapshot_text_fn(FunctionCallInfo fcinfo) {
+  return string_to_text_datum(snapshot(text_array_arg(fcinfo, 0, "schema names")));
+}
+
+Datum compare_models_fn(FunctionCallInfo fcinfo) {
+  return string_to_text_datum(schema::compare_models_text(text_arg(fcinfo, 0), text_arg(fcinfo, 1)));
+}
+
 Datum diff_fn(FunctionCallInfo fcinfo) {
   return json_to_jsonb(schema::diff_models(jsonb_to_json(PG_GETARG_DATUM(0)), jsonb_to_json(PG_GETARG_DATUM(1))));
 }
@@ -38,5 +47,7 @@ Datum snapshot_differences_fn(FunctionCallInfo fcinfo) {
 
 MM_SQL_FUNCTION(metamigrate_snapshot, mm::pg::snapshot_fn)
 MM_SQL_FUNCTION(metamigrate_diff, mm::pg::diff_fn)
+MM_SQL_FUNCTION(metamigrate_snapshot_text, mm::pg::snapshot_text_fn)
+MM_SQL_FUNCTION(metamigrate_compare_models, mm::pg::compare_models_fn)
 MM_SQL_FUNCTION(metamigrate_folded_default, mm::pg::folded_default_fn)
 MM_SQL_FUNCTION(metamigrate_snapshot_differences, mm::pg::snapshot_differences_fn)
