@@ -228,6 +228,11 @@ std::vector<Connection::StatementOutput> Connection::run_script(const std::strin
   std::optional<ServerError> error;
   while (PGresult* raw = next_result()) {
     StatementOutput output{PgResult(raw), {}};
+    if (PQresultStatus(raw) == PGRES_COPY_IN) {
+      // A script sends no data: the COPY fails (its error is the result that follows).
+      if (PQputCopyEnd(conn_, "run_script sends no COPY data") != 1) throw lost();
+      continue;
+    }
     if (PQresultStatus(raw) == PGRES_COPY_OUT) {
       for (;;) {
         char* line = nullptr;
