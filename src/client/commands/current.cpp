@@ -50,7 +50,7 @@ int cmd_current(CommandLine& cl) {
     const bool wants_version_row = out.json() || out.verbose();
     // Registered as the manifest says (every use after the first): read
     // as the caller in plain SQL, so that a new backend loads no library
-    // (a third of a fresh connection's time).
+    // (loading it was most of the server's time for `current`).
     if (!wants_version_row) heads = read_heads_if_registered_as(*login, manifest_only.manifest());
     if (!heads) {
       try {

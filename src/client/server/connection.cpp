@@ -156,33 +156,29 @@ std::string Connection::describe() const {
 }
 
 void Connection::await_result() const {
-  // Waits until a result can be read without blocking; while waiting, the
-  // wait handler runs every wait_interval_ms_ (it must not use this
-  // connection).
+  // Waits until a result can be read without blocking.
   while (PQisBusy(conn_)) {
-    pollfd ready{PQsocket(conn_), POLLIN, 0};
-    const int rc = poll(&ready, 1, wait_handler_ ? wait_interval_ms_ : -1);
-    if (rc < 0 && errno == EINTR) {
-      // A signal: the handler (SignalGuard) decides at once, not after the interval.
-      if (wait_handler_) wait_handler_();
-      continue;
-    }
-    if (rc < 0) return;  // PQgetResult reports the broken connection
-    if (rc == 0) {
-      wait_handler_();
-      continue;
-    }
+    if (!await_readable()) return;  // PQgetResult reports the broken connection
     if (!PQconsumeInput(conn_)) return;
   }
 }
 
-void Connection::await_readable() const {
+bool Connection::await_readable() const {
+  // While waiting, the wait handler runs every wait_interval_ms_ (it must
+  // not use this connection).
   for (;;) {
     pollfd ready{PQsocket(conn_), POLLIN, 0};
     const int rc = poll(&ready, 1, wait_handler_ ? wait_interval_ms_ : -1);
-    if (rc > 0 || (rc < 0 && errno != EINTR)) return;  // data, or a broken socket PQconsumeInput reports
+    if (rc > 0) return true;
+    if (rc < 0 && errno != EINTR) return false;
+    // A signal: the handler (SignalGuard) decides at once, not after the
+    // interval; or the interval has passed.
     if (wait_handler_) wait_handler_();
   }
+}
+
+OperationError Connection::lost_connection() const {
+  return OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
 }
 
 PGresult* Connection::next_result() const {
@@ -195,18 +191,16 @@ PgResult Connection::query(const std::string& sql, const std::vector<Param>& par
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
   if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
                          0))
-    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+    throw lost_connection();
   PgResult result(next_result());
   while (PGresult* extra = next_result()) PQclear(extra);
-  if (!result.get())
-    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  if (!result.get()) throw lost_connection();
   if (failed(result.get())) throw ServerError(result.get());
   return result;
 }
 
 void Connection::run_statement(const std::string& sql) const {
-  if (!PQsendQuery(conn_, sql.c_str()))
-    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  if (!PQsendQuery(conn_, sql.c_str())) throw lost_connection();
   std::optional<ServerError> error;
   bool any = false;
   while (PGresult* raw = next_result()) {
@@ -215,22 +209,18 @@ void Connection::run_statement(const std::string& sql) const {
     if (failed(result.get()) && !error) error.emplace(result.get());
   }
   if (error) throw *error;
-  if (!any || PQstatus(conn_) != CONNECTION_OK)
-    throw OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
+  if (!any || PQstatus(conn_) != CONNECTION_OK) throw lost_connection();
 }
 
 std::vector<Connection::StatementOutput> Connection::run_script(const std::string& sql) const {
-  const auto lost = [&] {
-    return OperationError("lost the connection to the server: " + trim_trailing_newlines(PQerrorMessage(conn_)));
-  };
-  if (!PQsendQuery(conn_, sql.c_str())) throw lost();
+  if (!PQsendQuery(conn_, sql.c_str())) throw lost_connection();
   std::vector<StatementOutput> outputs;
   std::optional<ServerError> error;
   while (PGresult* raw = next_result()) {
     StatementOutput output{PgResult(raw), {}};
     if (PQresultStatus(raw) == PGRES_COPY_IN) {
       // A script sends no data: the COPY fails (its error is the result that follows).
-      if (PQputCopyEnd(conn_, "run_script sends no COPY data") != 1) throw lost();
+      if (PQputCopyEnd(conn_, "run_script sends no COPY data") != 1) throw lost_connection();
       continue;
     }
     if (PQresultStatus(raw) == PGRES_COPY_OUT) {
@@ -241,21 +231,20 @@ std::vector<Connection::StatementOutput> Connection::run_script(const std::strin
           output.copy_lines.emplace_back(line, static_cast<std::size_t>(size));
           PQfreemem(line);
         } else if (size == 0) {
-          await_readable();
-          if (!PQconsumeInput(conn_)) throw lost();
+          if (!await_readable() || !PQconsumeInput(conn_)) throw lost_connection();
         } else {
           break;  // -1: done, the COPY's own result follows; -2: that result is the error
         }
       }
       PgResult end(next_result());  // the COPY's completion (or its error)
-      if (!end.get()) throw lost();
+      if (!end.get()) throw lost_connection();
       if (failed(end.get()) && !error) error.emplace(end.get());
     }
     if (failed(output.result.get()) && !error) error.emplace(output.result.get());
     outputs.push_back(std::move(output));
   }
   if (error) throw *error;
-  if (PQstatus(conn_) != CONNECTION_OK) throw lost();
+  if (PQstatus(conn_) != CONNECTION_OK) throw lost_connection();
   return outputs;
 }
 

@@ -147,7 +147,8 @@ class Connection {
   void await_result() const;
   CancelOutcome cancel_and_settle(int wait_ms) const noexcept;
   PGresult* next_result() const;  // PQgetResult after await_result
-  void await_readable() const;    // the socket has data (COPY OUT in async mode)
+  bool await_readable() const;    // false: the socket broke
+  OperationError lost_connection() const;
 
   static void notice_receiver(void* self, const PGresult* notice);
 };
