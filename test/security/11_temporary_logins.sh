@@ -5,23 +5,7 @@ member="mm_sec11_member_$suffix"
 new_role "$owner" "NOLOGIN"
 new_role "$member" "LOGIN"
 su_sql postgres "GRANT \"$owner\" TO \"$member\"" >/dev/null
-dir="$WORK/s11"
-mkdir -p "$dir" && cd "$dir" || return
-run scaffold --package sec11 --namespace main --owner-role "$owner"
-mkdir -p migrations/versions/main
-cat >migrations/versions/main/t1_create.sql <<'SQL'
--- metamigrate:revision
--- revision: t1
--- down_revision:
--- message: create
--- transactional: true
-
--- metamigrate:upgrade
-CREATE TABLE sec11_t (id int);
-
--- metamigrate:downgrade
-DROP TABLE sec11_t;
-SQL
+scaffold_provider sec11 "$owner" || return
 logins() { su_sql postgres "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'mm\_tmp\_sec11\_%'"; }
 dbs=()
 for i in 1 2 3 4 5; do

@@ -33,7 +33,18 @@ check "it shows the heads current() shows" out_has '"heads": ["v1"]'
 as_role "$attacker" "$db" "SELECT metamigrate.provider_state('vic:main', false)"
 as_role "$attacker" "$db" "SELECT metamigrate.provider_state('nobody:here')"
 check "an unknown provider is registered: false" out_has '"registered": false'
-check_eq "provider_state wrote nothing (provider rows, catalog, history, version table)" "$(catalog_state)" "$before"
+# provider_registration (current's plain-SQL read) shows the registration
+# row any login may SELECT anyway; snapshot_text and compare_models (what
+# autogenerate calls) read the catalogs as the caller.
+as_role "$attacker" "$db" "SELECT owner_role || '|' || version_table FROM metamigrate.provider_registration('vic:main')"
+check "a login with no grants may call provider_registration (exit $rc)" test "$rc" -eq 0
+check "it shows the registration" out_has "$victim|vic_alembic_version"
+check_eq "which is the row SELECT on metamigrate.provider shows it" "$(cat "$WORK/out")" \
+  "$(as_role "$attacker" "$db" "SELECT owner_role || '|' || version_table FROM metamigrate.provider WHERE provider_key = 'vic:main'"; cat "$WORK/out")"
+as_role "$attacker" "$db" "SELECT metamigrate.compare_models(metamigrate.snapshot_text('{public}'), metamigrate.snapshot_text('{public}'))::jsonb -> 'diff' -> 'upgrade'"
+check "snapshot_text and compare_models run for it, and find no difference (exit $rc)" \
+  sh -c "[ $rc -eq 0 ] && [ \"\$(cat '$WORK/out')\" = '[]' ]"
+check_eq "these calls wrote nothing (provider rows, catalog, history, version table)" "$(catalog_state)" "$before"
 check_eq "an unknown provider was not registered by it" \
   "$(su_sql "$db" "SELECT count(*) FROM metamigrate.provider WHERE provider_key = 'nobody:here'")" 0
 

@@ -14,23 +14,7 @@ new_role "$reader" "LOGIN"
 su_sql postgres "GRANT \"$owner\" TO \"$member\"" >/dev/null
 new_db "$db"
 su_sql "$db" "GRANT CREATE ON SCHEMA public TO \"$owner\"" >/dev/null
-dir="$WORK/s13"
-mkdir -p "$dir" && cd "$dir" || return
-run scaffold --package sec13 --namespace main --owner-role "$owner"
-mkdir -p migrations/versions/main
-cat >migrations/versions/main/t1_create.sql <<'SQL'
--- metamigrate:revision
--- revision: t1
--- down_revision:
--- message: create
--- transactional: true
-
--- metamigrate:upgrade
-CREATE TABLE sec13_t (id int);
-
--- metamigrate:downgrade
-DROP TABLE sec13_t;
-SQL
+scaffold_provider sec13 "$owner" || return
 mkdir -p migrations/schema
 echo "CREATE TABLE sec13_t (id int);" >migrations/schema/tables.sql
 run --dsn "dbname=$db" -q upgrade

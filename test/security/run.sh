@@ -63,6 +63,27 @@ as_role() {
   psql -X -q -At -v ON_ERROR_STOP=1 -U "$1" -d "$2" -c "$3" >"$WORK/out" 2>"$WORK/err"
   rc=$?
 }
+# scaffold_provider NAME OWNER: in $WORK/NAME (the current directory
+# after), a provider NAME:main of OWNER whose one revision t1 creates
+# table NAME_t.
+scaffold_provider() {
+  mkdir -p "$WORK/$1" && cd "$WORK/$1" || return 1
+  run scaffold --package "$1" --namespace main --owner-role "$2"
+  mkdir -p migrations/versions/main
+  cat >migrations/versions/main/t1_create.sql <<SQL
+-- metamigrate:revision
+-- revision: t1
+-- down_revision:
+-- message: create
+-- transactional: true
+
+-- metamigrate:upgrade
+CREATE TABLE ${1}_t (id int);
+
+-- metamigrate:downgrade
+DROP TABLE ${1}_t;
+SQL
+}
 # is_superuser ROLE: t or f.
 is_superuser() { su_sql postgres "SELECT rolsuper FROM pg_roles WHERE rolname = '$1'"; }
 cd "$WORK" || exit 1
