@@ -4,6 +4,7 @@
 #include "core/schema/compare.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/plan.hpp"
+#include "core/schema/relevant_subset.hpp"
 
 namespace mm::schema {
 
@@ -52,17 +53,30 @@ json diff_models(json&& from, json&& to) {
   return diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)));
 }
 
-std::string compare_models_text(const std::string& from_json, const std::string& to_json) {
-  json from = parse(from_json, "from"), to = parse(to_json, "to");
+namespace {
+
+// Both models parsed: only their relevant objects, or whole.
+std::pair<json, json> parse_models(const std::string& from_json, const std::string& to_json, ModelScope scope) {
+  if (scope == ModelScope::Relevant)
+    if (std::optional<ModelSubset> subset = relevant_subset(from_json, to_json))
+      return {std::move(subset->from), std::move(subset->to)};
+  return {parse(from_json, "from"), parse(to_json, "to")};
+}
+
+}  // namespace
+
+std::string compare_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
+  auto [from, to] = parse_models(from_json, to_json, scope);
   json differences = model_differences(from, to);  // before the models are consumed
   return json{{"diff", diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)))},
               {"differences", std::move(differences)}}
       .dump();
 }
 
-std::string diff_models_text(const std::string& from_json, const std::string& to_json) {
+std::string diff_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
   // The parsed models are consumed by build_catalog, not copied.
-  return diff_catalogs(build_catalog(parse(from_json, "from")), build_catalog(parse(to_json, "to"))).dump();
+  auto [from, to] = parse_models(from_json, to_json, scope);
+  return diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to))).dump();
 }
 
 }  // namespace mm::schema

@@ -19,10 +19,16 @@ namespace mm::schema {
 nlohmann::json diff_models(const nlohmann::json& from, const nlohmann::json& to);
 // The same, consuming the models (no copy of their objects).
 nlohmann::json diff_models(nlohmann::json&& from, nlohmann::json&& to);
-std::string diff_models_text(const std::string& from_json, const std::string& to_json);
+// How much of the two models' text to read: the objects the diff can
+// depend on (relevant_subset.hpp; the whole models when the text is not
+// what snapshot() writes), or all of them. Both give the same result.
+enum class ModelScope { Relevant, Whole };
+std::string diff_models_text(const std::string& from_json, const std::string& to_json,
+                             ModelScope scope = ModelScope::Relevant);
 // What autogenerate and check need, from the models as text (no jsonb on
 // the way: parsing a model into jsonb cost as much as the diff itself):
 // {"diff": diff_models(...), "differences": model_differences(...)}.
-std::string compare_models_text(const std::string& from_json, const std::string& to_json);
+std::string compare_models_text(const std::string& from_json, const std::string& to_json,
+                                ModelScope scope = ModelScope::Relevant);
 
 }  // namespace mm::schema

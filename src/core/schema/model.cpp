@@ -179,6 +179,10 @@ Key key_of(std::initializer_list<std::string_view> parts) {
   return write_key(parts, [](std::string_view part) { return part; });
 }
 
+Key key_of(const std::vector<std::string>& parts) {
+  return write_key(parts, [](const std::string& part) -> std::string_view { return part; });
+}
+
 Key make_key(const json& parts) {
   if (parts.is_array() && std::all_of(parts.begin(), parts.end(), [](const json& p) { return p.is_string(); }))
     return write_key(parts, [](const json& part) -> std::string_view { return part.get_ref<const std::string&>(); });

@@ -24,6 +24,7 @@ using Key = std::string;
 Key make_key(const json& parts);
 // The same key from its parts, without building a JSON array first.
 Key key_of(std::initializer_list<std::string_view> parts);
+Key key_of(const std::vector<std::string>& parts);
 
 enum class Kind {
   Schema,

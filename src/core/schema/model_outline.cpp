@@ -1,0 +1,216 @@
+#include "core/schema/model_outline.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace mm::schema {
+
+namespace {
+
+// A JSON reader that skips values by their brackets and reads only the
+// strings it is asked for. Any unexpected byte stops it (ok() turns false).
+class Scanner {
+ public:
+  explicit Scanner(std::string_view text) : text_(text) {}
+
+  bool ok() const { return ok_; }
+  void fail() {
+    ok_ = false;
+    at_ = text_.size();
+  }
+  std::size_t here() {
+    space();
+    return at_;
+  }
+  std::string_view since(std::size_t start) const { return text_.substr(start, at_ - start); }
+  bool at_end() { return here() == text_.size(); }
+
+  bool take(char c) {
+    if (here() < text_.size() && text_[at_] == c) {
+      ++at_;
+      return true;
+    }
+    return false;
+  }
+
+  bool take_null() {
+    if (text_.compare(here(), 4, "null") != 0) return false;
+    at_ += 4;
+    return true;
+  }
+
+  std::string string() {
+    const std::string_view token = string_token();
+    if (!ok_) return {};
+    if (token.find('\\') == std::string_view::npos) return std::string(token.substr(1, token.size() - 2));
+    try {
+      return nlohmann::json::parse(token).get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+      fail();
+      return {};
+    }
+  }
+
+  // Skips one value of any kind and returns its text.
+  std::string_view value() {
+    const std::size_t start = here();
+    if (start >= text_.size()) {
+      fail();
+      return {};
+    }
+    const char first = text_[at_];
+    if (first == '"') {
+      string_token();
+    } else if (first == '{' || first == '[') {
+      int depth = 0;
+      while (at_ < text_.size()) {
+        const char c = text_[at_];
+        if (c == '"') {
+          string_token();
+          if (!ok_) return {};
+          continue;
+        }
+        ++at_;
+        if (c == '{' || c == '[') {
+          ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+          break;
+        }
+      }
+      if (depth != 0) fail();
+    } else {
+      while (at_ < text_.size() && !delimiter(text_[at_])) ++at_;
+      if (at_ == start) fail();
+    }
+    return since(start);
+  }
+
+  // Calls member(name) for each member; member reads its value.
+  template <typename Member>
+  void object(Member member) {
+    if (!take('{')) return fail();
+    if (take('}')) return;
+    do {
+      const std::string name = string();
+      if (!ok_ || !take(':')) return fail();
+      member(name);
+      if (!ok_) return;
+    } while (take(','));
+    if (!take('}')) fail();
+  }
+
+  template <typename Element>
+  void array(Element element) {
+    if (!take('[')) return fail();
+    if (take(']')) return;
+    do {
+      element();
+      if (!ok_) return;
+    } while (take(','));
+    if (!take(']')) fail();
+  }
+
+ private:
+  static bool delimiter(char c) {
+    return c == ',' || c == '}' || c == ']' || c == ' ' || c == '\n' || c == '\r' || c == '\t';
+  }
+
+  void space() {
+    while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\n' || text_[at_] == '\r' || text_[at_] == '\t'))
+      ++at_;
+  }
+
+  // A string token with its quotes.
+  std::string_view string_token() {
+    const std::size_t start = here();
+    if (start >= text_.size() || text_[start] != '"') {
+      fail();
+      return {};
+    }
+    for (++at_; at_ < text_.size(); ++at_) {
+      if (text_[at_] == '\\') {
+        ++at_;
+      } else if (text_[at_] == '"') {
+        ++at_;
+        return since(start);
+      }
+    }
+    fail();
+    return {};
+  }
+
+  std::string_view text_;
+  std::size_t at_ = 0;
+  bool ok_ = true;
+};
+
+OutlinedRelation outline_relation(Scanner& s) {
+  OutlinedRelation relation;
+  const std::size_t start = s.here();
+  bool has_schema = false, has_name = false;
+  s.object([&](const std::string& member) {
+    if (member == "schema") {
+      relation.schema = s.string();
+      has_schema = true;
+    } else if (member == "name") {
+      relation.name = s.string();
+      has_name = true;
+    } else if (member == "indexes" && !s.take_null()) {
+      s.array([&] {
+        bool named = false;
+        s.object([&](const std::string& field) {
+          if (field != "name") return (void)s.value();
+          relation.indexes.push_back(s.string());
+          named = true;
+        });
+        if (!named) s.fail();
+      });
+    } else {
+      s.value();
+    }
+  });
+  if (!has_schema || !has_name) s.fail();
+  relation.text = s.since(start);
+  return relation;
+}
+
+std::vector<std::string> key_parts(Scanner& s) {
+  std::vector<std::string> parts;
+  s.array([&] { parts.push_back(s.string()); });
+  return parts;
+}
+
+}  // namespace
+
+std::optional<ModelOutline> outline_model(std::string_view text) {
+  Scanner s(text);
+  ModelOutline outline;
+  bool has_dependencies = false;
+  std::map<std::string, bool> seen;
+  s.object([&](const std::string& member) {
+    if (!seen.emplace(member, true).second) return s.fail();
+    if (member == "tables" || member == "views") {
+      auto& list = member == "tables" ? outline.tables : outline.views;
+      const std::size_t start = s.here();
+      s.array([&] { list.push_back(outline_relation(s)); });
+      outline.members.emplace(member, s.since(start));
+    } else if (member == "dependencies") {
+      has_dependencies = true;
+      s.array([&] {
+        OutlinedEdge edge;
+        int parts = 0;
+        s.array([&] {
+          if (++parts > 2) return s.fail();
+          (parts == 1 ? edge.dependent : edge.referenced) = key_parts(s);
+        });
+        if (parts != 2) s.fail();
+        outline.dependencies.push_back(std::move(edge));
+      });
+    } else {
+      outline.members.emplace(member, s.value());
+    }
+  });
+  if (!s.ok() || !s.at_end() || !has_dependencies) return std::nullopt;
+  return outline;
+}
+
+}  // namespace mm::schema

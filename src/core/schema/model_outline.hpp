@@ -1,0 +1,39 @@
+// The outline of a schema model's JSON text: where each table's and view's
+// own text lies and what it is called, the names of its indexes, and the
+// dependency edges, read in one pass without building the objects.
+// Autogenerate compares two models of thousands of tables that mostly
+// agree; relevant_subset.hpp parses only the objects that differ.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace mm::schema {
+
+struct OutlinedRelation {
+  std::string schema, name;
+  std::string_view text;             // the object's JSON as written
+  std::vector<std::string> indexes;  // names of its indexes
+};
+
+struct OutlinedEdge {
+  std::vector<std::string> dependent, referenced;  // key arrays
+};
+
+struct ModelOutline {
+  // Every top-level member's value, as written.
+  std::map<std::string, std::string_view> members;
+  std::vector<OutlinedRelation> tables, views;
+  std::vector<OutlinedEdge> dependencies;
+};
+
+// Empty when `text` is not a model of that shape (not JSON, a list that is
+// not an array, an unnamed object, a key part that is not a string, no
+// dependency list): the caller then parses it whole, which reports what
+// is wrong.
+std::optional<ModelOutline> outline_model(std::string_view text);
+
+}  // namespace mm::schema

@@ -1,0 +1,31 @@
+// The part of two schema models that the diff between them can depend on,
+// so that comparing two models of thousands of tables costs what changed,
+// not what exists. A table or view is left out when its text is the same
+// on both sides and nothing the diff does reaches it: it is in no
+// dependency edge that differs, in no inheritance family of a kept table,
+// and neither depends on nor is depended on by an object that changes
+// (compute_changes decides, and the subset grows until that holds).
+// Schemas, extensions, types, sequences and functions are always kept.
+// The diff and the differences of the subset equal those of the whole
+// models (test/unit/relevant_subset_test.cpp checks it on the corpus).
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace mm::schema {
+
+struct ModelSubset {
+  nlohmann::json from, to;    // models with only the kept tables and views
+  std::size_t relations = 0;  // tables and views on either side
+  std::size_t kept = 0;       // of those, kept
+};
+
+// Empty when a model's text is not what snapshot() writes (see
+// outline_model) or names an index no relation has: compare the whole
+// models then.
+std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text);
+
+}  // namespace mm::schema
