@@ -2,6 +2,7 @@
 // model comparison.
 #include <gtest/gtest.h>
 
+#include "core/error.hpp"
 #include "core/schema/compare.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/normalize.hpp"
@@ -116,6 +117,34 @@ TEST(SchemaNormalize, SortsBytewiseAndDeduplicatesDependencies) {
   EXPECT_EQ(model["functions"][0]["definition"], "y");
   ASSERT_EQ(model["dependencies"].size(), 2u);
   EXPECT_EQ(model["dependencies"][0][0][0], "index");
+}
+
+TEST(SchemaNormalize, TheWritersTextIsTheWholeModelsDump) {
+  // The text is built object by object; it must be byte for byte what
+  // printing the parsed model prints (models are compared as text).
+  ModelWriter writer;
+  writer.add("tables", json{{"schema", "public"},
+                            {"name", "t\"2"},
+                            {"columns", {{{"name", "b"}, {"default_source", nullptr}}, {{"name", "a"}}}},
+                            {"constraints", json::array()},
+                            {"indexes", json::array()},
+                            {"triggers", json::array()},
+                            {"policies", nullptr}});
+  writer.add("tables", json{{"schema", "public"}, {"name", "t1"}, {"columns", json::array()}});
+  writer.add("schemas", json{{"name", "public"}, {"comment", "caf\u00e9\n"}});
+  writer.add_dependency(json{{"table", "public", "t1"}, {"schema", "public"}});
+  writer.add_dependency(json{{"table", "public", "t1"}, {"schema", "public"}});
+  const std::string text = writer.finish();
+  const json model = json::parse(text);
+  EXPECT_EQ(text, model.dump());
+  EXPECT_EQ(model["tables"][0]["name"], "t\"2");  // '"' sorts before '1'
+  EXPECT_EQ(model["tables"][0]["column_order"], json({"b", "a"}));
+  EXPECT_EQ(model["tables"][0]["columns"][0]["name"], "a");
+  EXPECT_FALSE(model["tables"][0].contains("policies"));
+  EXPECT_EQ(model["dependencies"].size(), 1u);
+  EXPECT_EQ(model["views"], json::array());
+  EXPECT_THROW(writer.add("rules", json::object()), Error);
+  EXPECT_EQ(json::parse(writer.finish())["tables"], json::array()) << "finish() empties the writer";
 }
 
 TEST(SchemaCompare, NamesPathsByObjectName) {

@@ -1,6 +1,7 @@
 #include "core/schema/normalize.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 #include <vector>
 
@@ -146,51 +147,91 @@ std::string constraint_body(std::string definition, bool deferrable, bool deferr
   return definition;
 }
 
-nlohmann::json normalize_snapshot(nlohmann::json raw) {
-  raw["format"] = kModelFormat;
-  for (const char* list : {"schemas", "extensions", "types", "sequences", "tables", "views", "functions"})
-    sort_by_name(raw[list]);
-  for (auto& type : raw["types"])
-    if (type.contains("constraints")) sort_by_name(type["constraints"]);
-  for (auto& table : raw["tables"]) {
+void normalize_model_item(const std::string& section, nlohmann::json& item) {
+  if (section == "types") {
+    if (item.contains("constraints")) sort_by_name(item["constraints"]);
+  } else if (section == "tables") {
     // The snapshot lists columns by attnum: keep that order before sorting.
     nlohmann::json order = nlohmann::json::array();
-    for (const auto& column : table.value("columns", nlohmann::json::array()))
-      order.push_back(column.value("name", ""));
-    table["column_order"] = std::move(order);
+    for (const auto& column : item.value("columns", nlohmann::json::array())) order.push_back(column.value("name", ""));
+    item["column_order"] = std::move(order);
     // Only folded defaults have a written form to keep.
-    for (auto& column : table["columns"]) erase_if_null(column, "default_source");
+    for (auto& column : item["columns"]) erase_if_null(column, "default_source");
     // Row-level security is listed only where it is used, and so are a
     // child's own settings on the columns it inherits.
     for (const char* field : {"row_security", "force_row_security", "policies", "inherited_columns"})
-      erase_if_null(table, field);
-    if (auto it = table.find("inherited_columns"); it != table.end()) {
+      erase_if_null(item, field);
+    if (auto it = item.find("inherited_columns"); it != item.end()) {
       sort_by_name(*it);
       for (auto& column : *it) erase_if_null(column, "default_source");
     }
-    normalize_relation_children(table);
-  }
-  for (auto& view : raw["views"]) {
-    view["definition"] = trim_definition(view.value("definition", std::string()));
-    normalize_relation_children(view);
-  }
-  for (auto& fn : raw["functions"]) {
-    std::string def = fn.value("definition", std::string());
+    normalize_relation_children(item);
+  } else if (section == "views") {
+    item["definition"] = trim_definition(item.value("definition", std::string()));
+    normalize_relation_children(item);
+  } else if (section == "functions") {
+    std::string def = item.value("definition", std::string());
     while (!def.empty() && (def.back() == '\n' || def.back() == ' ')) def.pop_back();
-    fn["definition"] = def;
+    item["definition"] = def;
   }
-  nlohmann::json& dependencies = raw["dependencies"];
-  std::vector<std::pair<std::string, std::size_t>> order;
-  if (dependencies.is_array()) {
-    order.reserve(dependencies.size());
-    for (std::size_t i = 0; i < dependencies.size(); ++i) order.emplace_back(dependencies[i].dump(), i);
-    std::sort(order.begin(), order.end());
-    order.erase(
-        std::unique(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
-        order.end());
+}
+
+nlohmann::json normalize_snapshot(nlohmann::json raw) {
+  ModelWriter writer;
+  for (const char* section : ModelWriter::kSections)
+    if (raw[section].is_array())
+      for (auto& item : raw[section]) writer.add(section, std::move(item));
+  if (raw["dependencies"].is_array())
+    for (auto& edge : raw["dependencies"]) writer.add_dependency(edge);
+  return nlohmann::json::parse(writer.finish());
+}
+
+void ModelWriter::add(const std::string& section, nlohmann::json item) {
+  auto it = sections_.find(section);
+  if (it == sections_.end()) {
+    bool known = false;
+    for (const char* s : kSections) known |= section == s;
+    if (!known) throw Error(sqlstate::kInternal, "snapshot returned an object of unknown kind \"" + section + "\"");
+    it = sections_.emplace(section, std::vector<std::pair<std::string, std::string>>()).first;
   }
-  dependencies = take_in_order(dependencies, order);
-  return raw;
+  normalize_model_item(section, item);
+  it->second.emplace_back(sort_name(item), item.dump());
+}
+
+void ModelWriter::add_dependency(const nlohmann::json& edge) { dependencies_.push_back(edge.dump()); }
+
+std::string ModelWriter::finish() {
+  for (auto& [section, items] : sections_)
+    std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::sort(dependencies_.begin(), dependencies_.end());
+  dependencies_.erase(std::unique(dependencies_.begin(), dependencies_.end()), dependencies_.end());
+  // Members in the order nlohmann::json prints an object's keys (bytewise),
+  // so the text is what dumping the whole model as one tree would give.
+  std::map<std::string, std::string> members;
+  auto list = [](auto begin, auto end, auto text) {
+    std::string out = "[";
+    for (auto it = begin; it != end; ++it) {
+      if (out.size() > 1) out += ',';
+      out += text(*it);
+    }
+    return out + "]";
+  };
+  members["dependencies"] = list(dependencies_.begin(), dependencies_.end(),
+                                 [](const std::string& edge) -> const std::string& { return edge; });
+  members["format"] = nlohmann::json(kModelFormat).dump();
+  for (const char* section : kSections) {
+    const auto& items = sections_[section];
+    members[section] =
+        list(items.begin(), items.end(), [](const auto& item) -> const std::string& { return item.second; });
+  }
+  std::string out = "{";
+  for (const auto& [name, text] : members) {
+    if (out.size() > 1) out += ',';
+    out += nlohmann::json(name).dump() + ":" + text;
+  }
+  sections_.clear();
+  dependencies_.clear();
+  return out + "}";
 }
 
 }  // namespace mm::schema

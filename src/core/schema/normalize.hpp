@@ -5,7 +5,9 @@
 // depend on the database's collation or on the order objects were created.
 #pragma once
 
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,7 +23,32 @@ std::vector<std::string> index_key_columns(const std::string& indexdef);
 // DEFERRED and NOT VALID that the model keeps as separate fields.
 std::string constraint_body(std::string definition, bool deferrable, bool deferred, bool validated);
 
-// The raw snapshot (see pg/snapshot.cpp) as a model.
+// The raw snapshot (see extension/autogenerate/snapshot.cpp) as a model:
+// {"schemas": [object...], ..., "dependencies": [[key, key]...]}.
 nlohmann::json normalize_snapshot(nlohmann::json raw);
+
+// One object of a section ("tables", ...) normalized in place.
+void normalize_model_item(const std::string& section, nlohmann::json& item);
+
+// Builds the model's text one object at a time: each is normalized and
+// printed as it arrives, so the whole model never exists as one JSON tree
+// (for 2,000 tables that tree took about 55 MB of backend memory, and
+// touching it cost more than the catalog query). The text is what
+// normalize_snapshot(raw).dump() prints.
+class ModelWriter {
+ public:
+  static constexpr const char* kSections[] = {"schemas", "extensions", "types",    "sequences",
+                                              "tables",  "views",      "functions"};
+
+  // Throws mm::Error (internal) on a section that is not one of kSections.
+  void add(const std::string& section, nlohmann::json item);
+  void add_dependency(const nlohmann::json& edge);  // [dependent key, referenced key]
+  // The model; the writer is empty again afterwards.
+  std::string finish();
+
+ private:
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> sections_;  // (sort name, text)
+  std::vector<std::string> dependencies_;
+};
 
 }  // namespace mm::schema

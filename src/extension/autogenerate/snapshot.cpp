@@ -86,74 +86,74 @@ pol AS (
   SELECT po.oid, po.polname, r.nspname, r.relname AS relation
     FROM pg_catalog.pg_policy po JOIN tab r ON r.oid = po.polrelid),
 relkey AS (
-  SELECT oid, pg_catalog.json_build_array(CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-           WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'table' END, nspname, relname)::pg_catalog.text AS key
+  SELECT oid, CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+           WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'table' END AS kind,
+         nspname::pg_catalog.text AS k1, relname::pg_catalog.text AS k2
     FROM rel),
-objs (classid, objid, objsubid, key) AS (
-  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, oid, 0, key FROM relkey
+objs (classid, objid, objsubid, kind, k1, k2, k3, k4) AS (
+  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, oid, 0, kind, k1, k2, NULL::pg_catalog.text, NULL::pg_catalog.text FROM relkey
   UNION ALL
   SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, a.attrelid, a.attnum,
-         CASE WHEN r.relkind IN ('r', 'p') AND a.attislocal
-              THEN pg_catalog.json_build_array('column', r.nspname, r.relname, a.attname)::pg_catalog.text ELSE k.key END
+         CASE WHEN r.relkind IN ('r', 'p') AND a.attislocal THEN 'column' ELSE k.kind END, k.k1, k.k2,
+         CASE WHEN r.relkind IN ('r', 'p') AND a.attislocal THEN a.attname::pg_catalog.text END, NULL
     FROM pg_catalog.pg_attribute a JOIN rel r ON r.oid = a.attrelid JOIN relkey k ON k.oid = r.oid
    WHERE a.attnum > 0 AND NOT a.attisdropped
   UNION ALL
   SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid, ad.oid, 0,
-         pg_catalog.json_build_array(CASE WHEN a.attgenerated = '' THEN 'default' ELSE 'column' END,
-                                      r.nspname, r.relname, a.attname)::pg_catalog.text
+         CASE WHEN a.attgenerated = '' THEN 'default' ELSE 'column' END, r.nspname, r.relname, a.attname, NULL
     FROM pg_catalog.pg_attrdef ad JOIN tab r ON r.oid = ad.adrelid
     JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
    WHERE a.attislocal
   UNION ALL
-  SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, oid, 0,
-         pg_catalog.json_build_array('constraint', nspname, relation, conname)::pg_catalog.text FROM con
+  SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'constraint', nspname, relation, conname, NULL FROM con
   UNION ALL
-  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, conindid, 0,
-         pg_catalog.json_build_array('constraint', nspname, relation, conname)::pg_catalog.text FROM con WHERE contype IN ('p', 'u', 'x')
+  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, conindid, 0, 'constraint', nspname, relation, conname, NULL
+    FROM con WHERE contype IN ('p', 'u', 'x')
   UNION ALL
-  SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, co.oid, 0, pg_catalog.json_build_array('type', t.nspname, t.typname)::pg_catalog.text
+  SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, co.oid, 0, 'type', t.nspname, t.typname, NULL, NULL
     FROM pg_catalog.pg_constraint co JOIN typ t ON t.oid = co.contypid
   UNION ALL
-  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('index', nspname, relname)::pg_catalog.text FROM idx
+  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'index', nspname, relname, NULL, NULL FROM idx
   UNION ALL
-  SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid, x.oid, 0, pg_catalog.json_build_array('type', t.nspname, t.typname)::pg_catalog.text
+  SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid, x.oid, 0, 'type', t.nspname, t.typname, NULL, NULL
     FROM typ t CROSS JOIN LATERAL (VALUES (t.oid), (t.typarray)) AS x(oid) WHERE t.typtype <> 'c'
   UNION ALL
-  SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid, x.oid, 0, k.key       -- row types of relations and their arrays
+  SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid, x.oid, 0, k.kind, k.k1, k.k2, NULL, NULL   -- row types of relations and their arrays
     FROM rel r JOIN relkey k ON k.oid = r.oid JOIN pg_catalog.pg_class rc ON rc.oid = r.oid
     JOIN pg_catalog.pg_type t ON t.oid = rc.reltype
     CROSS JOIN LATERAL (VALUES (t.oid), (t.typarray)) AS x(oid) WHERE x.oid <> 0
   UNION ALL
-  SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('function', nspname, proname, identity)::pg_catalog.text FROM fn
+  SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'function', nspname, proname, identity, NULL FROM fn
   UNION ALL
-  SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('trigger', nspname, relation, tgname)::pg_catalog.text FROM trg
+  SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'trigger', nspname, relation, tgname, NULL FROM trg
   UNION ALL
-  SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('policy', nspname, relation, polname)::pg_catalog.text FROM pol
+  SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'policy', nspname, relation, polname, NULL FROM pol
   UNION ALL
-  SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass::pg_catalog.oid, rw.oid, 0, k.key
+  SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass::pg_catalog.oid, rw.oid, 0, k.kind, k.k1, k.k2, NULL, NULL
     FROM pg_catalog.pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class AND r.relkind IN ('v', 'm') JOIN relkey k ON k.oid = r.oid
   UNION ALL
-  SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid, oid, 0, pg_catalog.json_build_array('extension', extname)::pg_catalog.text
+  SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'extension', extname, NULL, NULL, NULL
     FROM pg_catalog.pg_extension
   UNION ALL
-  SELECT classid, objid, 0, pg_catalog.json_build_array('extension', extname)::pg_catalog.text FROM member),
+  SELECT classid, objid, 0, 'extension', extname, NULL, NULL, NULL FROM member),
 dep AS (
-  SELECT DISTINCT a.key AS dependent, b.key AS referenced
+  SELECT DISTINCT a.kind, a.k1, a.k2, a.k3, a.k4, b.kind AS ref_kind, b.k1 AS ref1, b.k2 AS ref2, b.k3 AS ref3, b.k4 AS ref4
     FROM pg_catalog.pg_depend d
     JOIN objs a ON a.classid = d.classid AND a.objid = d.objid AND a.objsubid = d.objsubid
     JOIN objs b ON b.classid = d.refclassid AND b.objid = d.refobjid AND b.objsubid = d.refobjsubid
-   WHERE d.deptype IN ('n', 'a') AND a.key <> b.key AND NOT pg_catalog.starts_with(a.key, '["extension",')
+   WHERE d.deptype IN ('n', 'a') AND a.kind <> 'extension'
+     AND (a.kind, a.k1, a.k2, a.k3, a.k4) IS DISTINCT FROM (b.kind, b.k1, b.k2, b.k3, b.k4)
      -- a sequence's dependency on the column that owns it is modelled as owned_by
-     AND NOT (pg_catalog.starts_with(a.key, '["sequence",') AND d.deptype = 'a')),
+     AND NOT (a.kind = 'sequence' AND d.deptype = 'a')),
 ext AS (
   SELECT e.extname, en.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace en ON en.oid = e.extnamespace
    WHERE e.extname NOT IN ('metamigrate', 'plpgsql')
      AND (e.extnamespace IN (SELECT oid FROM nsp)
-          OR pg_catalog.json_build_array('extension', e.extname)::pg_catalog.text IN (SELECT referenced FROM dep)))
+          OR e.extname::pg_catalog.text IN (SELECT ref1 FROM dep WHERE ref_kind = 'extension')))
 SELECT 'schemas'::pg_catalog.text AS section, pg_catalog.json_build_object(
-                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0)) AS item FROM nsp
+                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@ FROM nsp
  UNION ALL
-SELECT 'extensions'::pg_catalog.text AS section, pg_catalog.json_build_object('name', extname, 'schema', nspname) AS item FROM ext
+SELECT 'extensions'::pg_catalog.text AS section, pg_catalog.json_build_object('name', extname, 'schema', nspname) AS item, @NO_EDGE@ FROM ext
  UNION ALL
 SELECT 'types'::pg_catalog.text AS section,
       (pg_catalog.jsonb_build_object('schema', t.nspname, 'name', t.typname,
@@ -181,7 +181,7 @@ SELECT 'types'::pg_catalog.text AS section,
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
       END)::pg_catalog.json
-      AS item FROM typ t JOIN pg_catalog.pg_type tt ON tt.oid = t.oid
+      AS item, @NO_EDGE@ FROM typ t JOIN pg_catalog.pg_type tt ON tt.oid = t.oid
  UNION ALL
 SELECT 'sequences'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'schema', r.nspname, 'name', r.relname,
@@ -195,7 +195,7 @@ SELECT 'sequences'::pg_catalog.text AS section, pg_catalog.json_build_object(
                     WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid
                       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'
                       AND d.refobjsubid > 0),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)) AS item
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@
       FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid WHERE r.relkind = 'S'
  UNION ALL
 SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
@@ -309,7 +309,7 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
           'using', pg_catalog.pg_get_expr(po.polqual, po.polrelid),
           'with_check', pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid),
           'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = po.oid AND ds.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND ds.objsubid = 0)))
-        FROM pg_catalog.pg_policy po WHERE po.polrelid = c.oid)) AS item   -- as in pol
+        FROM pg_catalog.pg_policy po WHERE po.polrelid = c.oid)) AS item, @NO_EDGE@   -- as in pol
       FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid
  UNION ALL
 SELECT 'views'::pg_catalog.text AS section, pg_catalog.json_build_object(
@@ -317,7 +317,7 @@ SELECT 'views'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'definition', pg_catalog.pg_get_viewdef(c.oid),
       'options', COALESCE(pg_catalog.to_json(c.reloptions), '[]'),
       'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0),
-      'indexes', @INDEXES@) AS item
+      'indexes', @INDEXES@) AS item, @NO_EDGE@
       FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')
  UNION ALL
 SELECT 'functions'::pg_catalog.text AS section, pg_catalog.json_build_object(
@@ -329,10 +329,10 @@ SELECT 'functions'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'volatility', CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
       'security_definer', p.prosecdef,
       'definition', pg_catalog.pg_get_functiondef(p.oid),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)) AS item
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@
       FROM fn f JOIN pg_catalog.pg_proc p ON p.oid = f.oid JOIN pg_catalog.pg_language l ON l.oid = p.prolang
  UNION ALL
-SELECT 'dependencies'::pg_catalog.text AS section, ('[' OPERATOR(pg_catalog.||) dependent OPERATOR(pg_catalog.||) ', ' OPERATOR(pg_catalog.||) referenced OPERATOR(pg_catalog.||) ']')::pg_catalog.json AS item FROM dep
+SELECT 'dependencies'::pg_catalog.text AS section, NULL::pg_catalog.json AS item, * FROM dep
 )SQL";
 
 // Indexes of the relation `c` (tables and materialized views alike). The
@@ -386,17 +386,21 @@ constexpr const char* kPartitionIndexesSql = R"SQL((SELECT pg_catalog.json_agg(p
            WHERE h.inhparent = i.oid))SQL";
 
 constexpr const char* kDependencyRows =
-    "\n UNION ALL\nSELECT 'dependencies'::pg_catalog.text AS section, "
-    "('[' OPERATOR(pg_catalog.||) dependent OPERATOR(pg_catalog.||) ', ' OPERATOR(pg_catalog.||) referenced "
-    "OPERATOR(pg_catalog.||) ']')::pg_catalog.json AS item FROM dep";
+    "\n UNION ALL\nSELECT 'dependencies'::pg_catalog.text AS section, NULL::pg_catalog.json AS item, * FROM dep";
 constexpr const char* kExtensionsViaDependencies =
-    "\n          OR pg_catalog.json_build_array('extension', e.extname)::pg_catalog.text IN (SELECT referenced FROM "
-    "dep)";
+    "\n          OR e.extname::pg_catalog.text IN (SELECT ref1 FROM dep WHERE ref_kind = 'extension')";
+// The edge columns of rows that are not dependencies.
+constexpr const char* kNoEdge =
+    "NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, "
+    "NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, "
+    "NULL::pg_catalog.text, NULL::pg_catalog.text";
 
 const std::string& snapshot_sql(SnapshotKind kind) {
   static const std::string full = replace_all(
-      replace_all(replace_all(kSnapshotSql, "@INDEXES@", kIndexesSql), "@PARTITION_INDEXES@", kPartitionIndexesSql),
-      "@COLLATION@", kCollationSql);
+      replace_all(
+          replace_all(replace_all(kSnapshotSql, "@INDEXES@", kIndexesSql), "@PARTITION_INDEXES@", kPartitionIndexesSql),
+          "@COLLATION@", kCollationSql),
+      "@NO_EDGE@", kNoEdge);
   // Unreferenced CTEs (objs, dep) are not run at all.
   static const std::string stored_state = without(without(full, kDependencyRows), kExtensionsViaDependencies);
   return kind == SnapshotKind::Full ? full : stored_state;
@@ -473,6 +477,22 @@ bool constant_cast(Node* node) {
   return false;
 }
 
+// A dependency row: the dependent's key parts, then the referenced
+// object's (unused parts are null).
+constexpr std::size_t kKeyParts = 5;
+// Rows fetched at a time: enough to amortize the fetch, few enough that
+// the batch's text stays small.
+constexpr std::size_t kSnapshotBatch = 256;
+nlohmann::json edge(const Row& row) {
+  auto key = [&](std::size_t first) {
+    nlohmann::json parts = nlohmann::json::array();
+    for (std::size_t i = first; i < first + kKeyParts; ++i)
+      if (row[i]) parts.push_back(*row[i]);
+    return parts;
+  };
+  return nlohmann::json::array({key(2), key(2 + kKeyParts)});
+}
+
 }  // namespace
 
 Datum folded_default(Datum node_tree, Oid relid) {
@@ -491,31 +511,34 @@ Datum folded_default(Datum node_tree, Oid relid) {
 }
 
 std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind) {
-  return snapshot_model(schemas, kind).dump();
-}
-
-nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind) {
   for (const std::string& s : schemas) {
     if (is_system_schema(s))
       throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"", "",
                   "List the application's own schemas.");
   }
+  // One row per object, each normalized and printed as it arrives (see
+  // ModelWriter), read through a cursor so only a batch of rows is held.
+  schema::ModelWriter writer;
   SpiSession spi;
-  const int level = enter_fixed_settings();
-  Rows rows = spi.query(snapshot_sql(kind), {text_array_literal(schemas)});
+  const int level = enter_fixed_settings();  // deparsing happens as rows are fetched
+  spi.for_each_row(snapshot_sql(kind), {text_array_literal(schemas)}, kSnapshotBatch, [&](Row& row) {
+    if (row.size() != 2 + 2 * kKeyParts || !row[0])
+      throw Error(sqlstate::kInternal, "snapshot query returned a bad row");
+    if (*row[0] == "dependencies") {
+      writer.add_dependency(edge(row));
+    } else if (row[1]) {
+      writer.add(*row[0], nlohmann::json::parse(*row[1]));
+    } else {
+      throw Error(sqlstate::kInternal, "snapshot query returned an empty row");
+    }
+  });
   leave_fixed_settings(level);
   spi.finish();
-  // One row per object: assembled here rather than aggregated in SQL,
-  // whose jsonb_agg trees of a large schema took ~100 kB per table.
-  nlohmann::json raw = nlohmann::json::object();
-  for (const char* section :
-       {"schemas", "extensions", "types", "sequences", "tables", "views", "functions", "dependencies"})
-    raw[section] = nullptr;
-  for (const Row& row : rows) {
-    if (!row[0] || !row[1]) throw Error(sqlstate::kInternal, "snapshot query returned an empty row");
-    raw[*row[0]].push_back(nlohmann::json::parse(*row[1]));
-  }
-  return schema::normalize_snapshot(std::move(raw));
+  return writer.finish();
+}
+
+nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind) {
+  return nlohmann::json::parse(snapshot(schemas, kind));
 }
 
 }  // namespace mm::pg

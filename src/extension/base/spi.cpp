@@ -6,6 +6,23 @@ namespace mm::pg {
 
 namespace {
 
+// The rows of the last SPI statement as text cells; frees SPI_tuptable.
+// Called inside pg_guard.
+RawResult take_tuptable() {
+  RawResult out{nullptr, 0, 0, SPI_processed};
+  if (SPI_tuptable != nullptr) {
+    TupleDesc desc = SPI_tuptable->tupdesc;
+    out.rows = SPI_processed;
+    out.columns = desc->natts;
+    out.cells = static_cast<char**>(palloc0(sizeof(char*) * (out.rows * out.columns + 1)));
+    for (uint64 r = 0; r < out.rows; ++r)
+      for (int c = 0; c < out.columns; ++c)
+        out.cells[r * out.columns + c] = SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
+    SPI_freetuptable(SPI_tuptable);
+  }
+  return out;
+}
+
 // Runs `sql` (or, when `plan` points to a cache slot, the plan prepared
 // for it once and reused) with text parameters.
 RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bool* is_null, SPIPlanPtr* plan) {
@@ -35,18 +52,7 @@ RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bo
     if (rc < 0)
       ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
                       errmsg("metamigrate catalog query failed: %s", SPI_result_code_string(rc))));
-    RawResult out{nullptr, 0, 0, SPI_processed};
-    if (SPI_tuptable != nullptr) {
-      TupleDesc desc = SPI_tuptable->tupdesc;
-      out.rows = SPI_processed;
-      out.columns = desc->natts;
-      out.cells = static_cast<char**>(palloc0(sizeof(char*) * (out.rows * out.columns + 1)));
-      for (uint64 r = 0; r < out.rows; ++r)
-        for (int c = 0; c < out.columns; ++c)
-          out.cells[r * out.columns + c] = SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
-      SPI_freetuptable(SPI_tuptable);
-    }
-    return out;
+    return take_tuptable();
   });
 }
 
@@ -138,6 +144,39 @@ Rows SpiSession::rows_of(RawResult raw) {
   }
   if (raw.cells) pfree(raw.cells);
   return rows;
+}
+
+void SpiSession::for_each_row(const std::string& sql, const std::vector<Value>& params, std::size_t batch,
+                              const std::function<void(Row&)>& visit) {
+  std::vector<Datum> values(params.size());
+  std::vector<Oid> types(params.size(), TEXTOID);
+  std::string nulls(params.size(), ' ');
+  Portal portal = pg_guard([&] {
+    // Plain C only in here (see boundary.hpp).
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i]) {
+        values[i] = CStringGetTextDatum(params[i]->c_str());
+      } else {
+        nulls[i] = 'n';
+      }
+    }
+    // No CURSOR_OPT_FAST_PLAN: plan for every row, as SPI_execute does.
+    return SPI_cursor_open_with_args(nullptr, sql.c_str(), static_cast<int>(params.size()), types.data(), values.data(),
+                                     nulls.c_str(), true, 0);
+  });
+  for (;;) {
+    RawResult raw = pg_guard([&] {
+      SPI_cursor_fetch(portal, true, static_cast<long>(batch));
+      return take_tuptable();
+    });
+    if (raw.rows == 0) {
+      if (raw.cells) pfree(raw.cells);
+      break;
+    }
+    // A visitor that throws leaves the portal to transaction abort.
+    for (Row& row : rows_of(raw)) visit(row);
+  }
+  pg_guard([&] { SPI_cursor_close(portal); });
 }
 
 uint64_t SpiSession::execute(const std::string& sql, const std::vector<Value>& params) {

@@ -2,6 +2,7 @@
 // are copied into plain C++ values. Every PostgreSQL call is guarded.
 #pragma once
 
+#include <functional>
 #include <map>
 
 #include "extension/base/boundary.hpp"
@@ -41,6 +42,11 @@ class SpiSession {
   // Runs one statement with text parameters ($1 ... $n, cast in the SQL)
   // and returns every row as text.
   Rows query(const std::string& sql, const std::vector<Value>& params = {});
+  // The same, read through a cursor `batch` rows at a time: visit sees
+  // each row once, and at most one batch is held in memory (the query is
+  // planned for all its rows, not for the first ones).
+  void for_each_row(const std::string& sql, const std::vector<Value>& params, std::size_t batch,
+                    const std::function<void(Row&)>& visit);
   // Same, for statements whose rows do not matter; returns rows processed.
   uint64_t execute(const std::string& sql, const std::vector<Value>& params = {});
   // The same for statements run once per revision: planned on first use
