@@ -29,7 +29,7 @@ Datum diff_fn(FunctionCallInfo fcinfo) {
 }
 
 Datum folded_default_fn(FunctionCallInfo fcinfo) {
-  Datum folded = folded_default(PG_GETARG_DATUM(0), PG_GETARG_OID(1));
+  Datum folded = folded_default(PG_GETARG_DATUM(0));
   if (folded == (Datum)0) PG_RETURN_NULL();
   return folded;
 }

@@ -29,11 +29,15 @@ namespace {
 // schemas' objects minus extension members, the extension's own schema
 // and every provider's version table), then `objs` gives each catalog
 // object that the model knows its model key, so pg_depend rows become
-// [dependent key, referenced key] pairs. The keys are the JSON text of
-// the key arrays: comparing, hashing and de-duplicating jsonb arrays cost
-// a third of the snapshot. The result is one row per model
-// item (section, json). Sorting happens in C++ (bytewise), not here, so
-// the database's collation cannot change the order.
+// [dependent key, referenced key] pairs, each key as its parts (kind,
+// then names) in columns that C++ joins: building JSON or jsonb keys in
+// SQL cost a third of the snapshot.
+// Expressions that cannot name a column (plain defaults, partition
+// bounds) are deparsed with pg_get_expr(expr, 0): given the table's oid,
+// pg_get_expr opens and locks the table to name its columns.
+// The result is one row per model item (section, json, key parts).
+// Sorting happens in C++ (bytewise), not here, so the database's
+// collation cannot change the order.
 constexpr const char* kSnapshotSql = R"SQL(
 WITH
 nsp AS (
@@ -207,7 +211,7 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
                          FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent
                          JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
                         WHERE h.inhrelid = c.oid AND c.relispartition),
-      'partition_bound', CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END,
+      'partition_bound', CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, 0) END,
       'inherits', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname)
                                                         ORDER BY h.inhseqno), '[]')
                      FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent
@@ -219,8 +223,8 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
           'name', a.attname,
           'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
           'not_null', a.attnotnull,
-          'default', CASE WHEN a.attgenerated = '' THEN COALESCE(df.folded, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) END,
-          'default_source', CASE WHEN df.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
+          'default', CASE WHEN a.attgenerated = '' THEN COALESCE(df.folded, pg_catalog.pg_get_expr(ad.adbin, 0)) END,
+          'default_source', CASE WHEN df.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, 0) END,
           'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
           'identity', CASE WHEN a.attidentity <> '' THEN (
               SELECT pg_catalog.json_build_object(
@@ -247,12 +251,12 @@ SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
           'name', a.attname, 'not_null', a.attnotnull, 'default', own.expression, 'default_source', own.source))
         FROM pg_catalog.pg_attribute a
         LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-        CROSS JOIN LATERAL (SELECT COALESCE(f.folded, pg_catalog.pg_get_expr(ad.adbin, ad.adrelid)) AS expression,
-                                   CASE WHEN f.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END AS source
+        CROSS JOIN LATERAL (SELECT COALESCE(f.folded, pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END)) AS expression,
+                                   CASE WHEN f.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, 0) END AS source
                               FROM (SELECT metamigrate.folded_default(ad.adbin, ad.adrelid) AS folded) f) own
         CROSS JOIN LATERAL (SELECT pa.attnotnull,
                                    COALESCE(metamigrate.folded_default(pd.adbin, pd.adrelid),
-                                            pg_catalog.pg_get_expr(pd.adbin, pd.adrelid)) AS expression
+                                            pg_catalog.pg_get_expr(pd.adbin, CASE WHEN pa.attgenerated = '' THEN 0 ELSE pd.adrelid END)) AS expression
                               FROM pg_catalog.pg_inherits h
                               JOIN pg_catalog.pg_attribute pa ON pa.attrelid = h.inhparent AND pa.attname = a.attname
                                                               AND NOT pa.attisdropped
@@ -495,18 +499,15 @@ nlohmann::json edge(const Row& row) {
 
 }  // namespace
 
-Datum folded_default(Datum node_tree, Oid relid) {
+Datum folded_default(Datum node_tree) {
   return pg_guard([&]() -> Datum {
     // Plain C only in here (see boundary.hpp).
     Node* node = static_cast<Node*>(stringToNode(TextDatumGetCString(node_tree)));
     if (IsA(node, Const) || !constant_cast(node)) return (Datum)0;
     node = eval_const_expressions(nullptr, node);
-    List* context = NIL;
-    if (OidIsValid(relid)) {
-      char* name = get_rel_name(relid);
-      if (name) context = deparse_context_for(name, relid);
-    }
-    return CStringGetTextDatum(deparse_expression(node, context, false, false));
+    // A folded constant names no column, so it needs no deparse context
+    // (building one opens and locks the table).
+    return CStringGetTextDatum(deparse_expression(node, NIL, false, false));
   });
 }
 

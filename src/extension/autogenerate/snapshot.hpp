@@ -25,7 +25,7 @@ nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotK
 // is only a cast of a constant (DEFAULT 0 on a numeric column, DEFAULT
 // 0::numeric, DEFAULT '0') deparsed after folding the cast, so the three
 // spellings give one text; NULL for any other expression (the snapshot
-// then uses pg_get_expr).
-Datum folded_default(Datum node_tree, Oid relid);
+// then uses pg_get_expr). `relid` is not read: a constant names no column.
+Datum folded_default(Datum node_tree);
 
 }  // namespace mm::pg
