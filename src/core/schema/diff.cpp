@@ -55,28 +55,35 @@ json diff_models(json&& from, json&& to) {
 
 namespace {
 
-// Both models parsed: only their relevant objects, or whole.
-std::pair<json, json> parse_models(const std::string& from_json, const std::string& to_json, ModelScope scope) {
+// Both models parsed and flattened: only their relevant objects, or whole.
+struct ParsedModels {
+  json from, to;
+  Catalog from_catalog, to_catalog;
+};
+
+ParsedModels parse_models(const std::string& from_json, const std::string& to_json, ModelScope scope) {
   if (scope == ModelScope::Relevant)
     if (std::optional<ModelSubset> subset = relevant_subset(from_json, to_json))
-      return {std::move(subset->from), std::move(subset->to)};
-  return {parse(from_json, "from"), parse(to_json, "to")};
+      return {std::move(subset->from), std::move(subset->to), std::move(subset->from_catalog),
+              std::move(subset->to_catalog)};
+  ParsedModels out{parse(from_json, "from"), parse(to_json, "to"), {}, {}};
+  out.from_catalog = build_catalog(out.from);
+  out.to_catalog = build_catalog(out.to);
+  return out;
 }
 
 }  // namespace
 
 std::string compare_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
-  auto [from, to] = parse_models(from_json, to_json, scope);
-  json differences = model_differences(from, to);  // before the models are consumed
-  return json{{"diff", diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to)))},
-              {"differences", std::move(differences)}}
+  const ParsedModels models = parse_models(from_json, to_json, scope);
+  return json{{"diff", diff_catalogs(models.from_catalog, models.to_catalog)},
+              {"differences", model_differences(models.from, models.to)}}
       .dump();
 }
 
 std::string diff_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
-  // The parsed models are consumed by build_catalog, not copied.
-  auto [from, to] = parse_models(from_json, to_json, scope);
-  return diff_catalogs(build_catalog(std::move(from)), build_catalog(std::move(to))).dump();
+  const ParsedModels models = parse_models(from_json, to_json, scope);
+  return diff_catalogs(models.from_catalog, models.to_catalog).dump();
 }
 
 }  // namespace mm::schema

@@ -1,5 +1,7 @@
 #include "core/schema/model_outline.hpp"
 
+#include <optional>
+
 #include <nlohmann/json.hpp>
 
 namespace mm::schema {
@@ -143,12 +145,52 @@ class Scanner {
   bool ok_ = true;
 };
 
+// {"schema": ..., "name": ...} (other members skipped); `name_field`
+// names the member that holds the name ("name" or "table").
+std::pair<std::string, std::string> qualified_name(Scanner& s, const char* name_field) {
+  std::pair<std::string, std::string> out;
+  bool has_schema = false, has_name = false;
+  s.object([&](const std::string& member) {
+    if (member == "schema") {
+      out.first = s.string();
+      has_schema = true;
+    } else if (member == name_field) {
+      out.second = s.string();
+      has_name = true;
+    } else {
+      s.value();
+    }
+  });
+  if (!has_schema || !has_name) s.fail();
+  return out;
+}
+
 OutlinedRelation outline_relation(Scanner& s) {
   OutlinedRelation relation;
   const std::size_t start = s.here();
   bool has_schema = false, has_name = false;
   s.object([&](const std::string& member) {
-    if (member == "schema") {
+    if (member == "partition_of") {
+      if (!s.take_null()) relation.parents.push_back(qualified_name(s, "name"));
+    } else if (member == "inherits") {
+      if (!s.take_null()) s.array([&] { relation.parents.push_back(qualified_name(s, "name")); });
+    } else if (member == "constraints") {
+      if (s.take_null()) return;
+      s.array([&] {
+        std::string name;
+        std::optional<std::pair<std::string, std::string>> references;
+        s.object([&](const std::string& field) {
+          if (field == "name") {
+            name = s.string();
+          } else if (field == "references" && !s.take_null()) {
+            references = qualified_name(s, "table");
+          } else if (field != "references") {
+            s.value();
+          }
+        });
+        if (references) relation.foreign_keys.push_back({name, references->first, references->second});
+      });
+    } else if (member == "schema") {
       relation.schema = s.string();
       has_schema = true;
     } else if (member == "name") {

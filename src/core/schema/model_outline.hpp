@@ -9,14 +9,23 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace mm::schema {
+
+struct OutlinedForeignKey {
+  std::string name, schema, table;  // the constraint, and the table it references
+};
 
 struct OutlinedRelation {
   std::string schema, name;
   std::string_view text;             // the object's JSON as written
   std::vector<std::string> indexes;  // names of its indexes
+  // What build_catalog links it to besides the dependency edges: the
+  // tables it inherits from or is a partition of, and its foreign keys.
+  std::vector<std::pair<std::string, std::string>> parents;  // (schema, name)
+  std::vector<OutlinedForeignKey> foreign_keys;
 };
 
 struct OutlinedEdge {

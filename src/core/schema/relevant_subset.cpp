@@ -60,7 +60,7 @@ std::optional<RelationId> owner(const std::vector<std::string>& key, const Side&
 }
 
 struct Edge {
-  const OutlinedEdge* source;
+  const OutlinedEdge* source;  // null for the links build_catalog adds itself
   Key dependent, referenced;
   RelationId dependent_owner, referenced_owner;
 };
@@ -79,10 +79,13 @@ class Subset {
         edges->push_back(Edge{&e, key_of(e.dependent), key_of(e.referenced), *dependent, *referenced});
       }
     }
-    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_})
+    add_implicit_links(from_);
+    add_implicit_links(to_);
+    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
       for (const Edge& e : *edges) {
         by_referenced_[e.referenced].push_back(&e);
         by_dependent_[e.dependent].push_back(&e);
+        if (e.source == nullptr) continue;
         // Inheritance and partitions: the family's statements order
         // around each other (inherited_columns.hpp, partition_keys.hpp).
         if (is_table(e.dependent_owner) && is_table(e.referenced_owner) && e.dependent_owner != e.referenced_owner &&
@@ -94,17 +97,36 @@ class Subset {
     return true;
   }
 
+  // The links build_catalog adds from the objects themselves, which a
+  // model without dependency edges (a stored state) has alone: a foreign
+  // key depends on the table it references, a table on its parents.
+  void add_implicit_links(const Side& side) {
+    for (const OutlinedRelation& r : side.outline.tables) {
+      const RelationId id = relation_id("table", r.schema, r.name);
+      for (const auto& [schema, name] : r.parents) {
+        const RelationId parent = relation_id("table", schema, name);
+        family_[id].insert(parent);
+        family_[parent].insert(id);
+      }
+      for (const OutlinedForeignKey& fk : r.foreign_keys)
+        implicit_edges_.push_back(Edge{nullptr, key_of({"constraint", r.schema, r.name, fk.name}),
+                                       relation_key(Kind::Table, fk.schema, fk.table), id,
+                                       relation_id("table", fk.schema, fk.table)});
+    }
+  }
+
   ModelSubset run() {
     keep_differing_relations();
     keep_differing_edges();
     for (;;) {
       keep_families();
-      ModelSubset subset{model(from_, from_edges_), model(to_, to_edges_), relation_count(), kept_.size()};
-      const Catalog from = build_catalog(subset.from), to = build_catalog(subset.to);
-      const std::size_t before = kept_.size();
-      keep_around_changes(compute_changes(from, to));
-      keep_around_changes(compute_changes(to, from));
-      if (kept_.size() == before) return subset;
+      ModelSubset subset{model(from_, from_edges_), model(to_, to_edges_), {}, {}, relation_count(), kept_.size()};
+      subset.from_catalog = build_catalog(subset.from);
+      subset.to_catalog = build_catalog(subset.to);
+      if (subset.kept == subset.relations) return subset;  // nothing is left out that could join
+      keep_around_changes(compute_changes(subset.from_catalog, subset.to_catalog));
+      keep_around_changes(compute_changes(subset.to_catalog, subset.from_catalog));
+      if (kept_.size() == subset.kept) return subset;
     }
   }
 
@@ -195,6 +217,7 @@ class Subset {
   Side& from_;
   Side& to_;
   std::vector<Edge> from_edges_, to_edges_;
+  std::vector<Edge> implicit_edges_;  // not in the models' dependency lists (source is null)
   std::unordered_map<Key, std::vector<const Edge*>> by_referenced_, by_dependent_;
   std::map<RelationId, std::set<RelationId>> family_;
   std::set<RelationId> kept_;

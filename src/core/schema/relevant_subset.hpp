@@ -15,12 +15,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/schema/model.hpp"
+
 namespace mm::schema {
 
 struct ModelSubset {
-  nlohmann::json from, to;    // models with only the kept tables and views
-  std::size_t relations = 0;  // tables and views on either side
-  std::size_t kept = 0;       // of those, kept
+  nlohmann::json from, to;           // models with only the kept tables and views
+  Catalog from_catalog, to_catalog;  // built from them: the diff's input
+  std::size_t relations = 0;         // tables and views on either side
+  std::size_t kept = 0;              // of those, kept
 };
 
 // Empty when a model's text is not what snapshot() writes (see
