@@ -160,9 +160,13 @@ void SpiSession::for_each_row(const std::string& sql, const std::vector<Value>& 
         nulls[i] = 'n';
       }
     }
-    // No CURSOR_OPT_FAST_PLAN: plan for every row, as SPI_execute does.
+    // Not read-only, as run_spi: a read-only cursor reads with the active
+    // snapshot, which inside a function is the calling query's and misses
+    // what the function did since (the state captured after a migration
+    // must see its DDL). No CURSOR_OPT_FAST_PLAN: plan for every row, as
+    // SPI_execute does.
     return SPI_cursor_open_with_args(nullptr, sql.c_str(), static_cast<int>(params.size()), types.data(), values.data(),
-                                     nulls.c_str(), true, 0);
+                                     nulls.c_str(), false, 0);
   });
   for (;;) {
     RawResult raw = pg_guard([&] {
