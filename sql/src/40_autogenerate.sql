@@ -52,6 +52,7 @@ COMMENT ON FUNCTION metamigrate.snapshot_differences(jsonb, jsonb)
 -- constant, deparsed after folding the cast (so DEFAULT 0, DEFAULT '0' and
 -- DEFAULT 0::numeric on a numeric column read the same); NULL otherwise.
 -- pg_node_tree values only come from the catalogs, never from user text.
+-- relid is not read (a folded constant names no column).
 CREATE FUNCTION metamigrate.folded_default(expr pg_node_tree, relid oid)
 RETURNS text
 LANGUAGE C STABLE STRICT

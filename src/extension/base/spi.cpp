@@ -23,31 +23,47 @@ RawResult take_tuptable() {
   return out;
 }
 
+// Text parameters ($1 ... $n) as SPI takes them. The arrays are sized
+// here, outside pg_guard; fill() makes the datums inside it.
+struct TextArgs {
+  explicit TextArgs(const std::vector<Value>& params)
+      : params(params), types(params.size(), TEXTOID), values(params.size()), nulls(params.size(), ' ') {}
+  void fill() {
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      if (params[i]) {
+        values[i] = CStringGetTextDatum(params[i]->c_str());
+      } else {
+        nulls[i] = 'n';
+      }
+    }
+  }
+  int count() const { return static_cast<int>(params.size()); }
+
+  const std::vector<Value>& params;
+  std::vector<Oid> types;
+  std::vector<Datum> values;
+  std::string nulls;
+};
+
 // Runs `sql` (or, when `plan` points to a cache slot, the plan prepared
 // for it once and reused) with text parameters.
-RawResult run_spi(const char* sql, int nargs, const char* const* texts, const bool* is_null, SPIPlanPtr* plan) {
+RawResult run_spi(const std::string& sql, TextArgs& args, SPIPlanPtr* plan) {
   return pg_guard([&] {
     // Plain C only in here (see boundary.hpp).
-    Oid* types = nargs ? static_cast<Oid*>(palloc(sizeof(Oid) * nargs)) : nullptr;
-    Datum* values = nargs ? static_cast<Datum*>(palloc(sizeof(Datum) * nargs)) : nullptr;
-    char* nulls = nargs ? static_cast<char*>(palloc(nargs)) : nullptr;
-    for (int i = 0; i < nargs; ++i) {
-      types[i] = TEXTOID;
-      nulls[i] = is_null[i] ? 'n' : ' ';
-      values[i] = is_null[i] ? (Datum)0 : CStringGetTextDatum(texts[i]);
-    }
+    args.fill();
     int rc;
     if (plan != nullptr) {
       if (*plan == nullptr) {
-        *plan = SPI_prepare(sql, nargs, types);
+        *plan = SPI_prepare(sql.c_str(), args.count(), args.types.data());
         if (*plan == nullptr)
           ereport(ERROR,
                   (errcode(ERRCODE_INTERNAL_ERROR), errmsg("metamigrate could not prepare a catalog statement: %s",
                                                            SPI_result_code_string(SPI_result))));
       }
-      rc = SPI_execute_plan(*plan, values, nulls, false, 0);
+      rc = SPI_execute_plan(*plan, args.values.data(), args.nulls.c_str(), false, 0);
     } else {
-      rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+      rc = SPI_execute_with_args(sql.c_str(), args.count(), args.types.data(), args.values.data(), args.nulls.c_str(),
+                                 false, 0);
     }
     if (rc < 0)
       ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR),
@@ -63,13 +79,8 @@ std::map<std::string, SPIPlanPtr>& saved_plans() {
 }
 
 RawResult run_with_params(const std::string& sql, const std::vector<Value>& params, SPIPlanPtr* plan = nullptr) {
-  std::vector<const char*> texts(params.size());
-  std::unique_ptr<bool[]> nulls(new bool[params.size() + 1]);
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    nulls[i] = !params[i].has_value();
-    texts[i] = params[i] ? params[i]->c_str() : nullptr;
-  }
-  return run_spi(sql.c_str(), static_cast<int>(params.size()), texts.data(), nulls.get(), plan);
+  TextArgs args(params);
+  return run_spi(sql, args, plan);
 }
 
 }  // namespace
@@ -148,25 +159,17 @@ Rows SpiSession::rows_of(RawResult raw) {
 
 void SpiSession::for_each_row(const std::string& sql, const std::vector<Value>& params, std::size_t batch,
                               const std::function<void(Row&)>& visit) {
-  std::vector<Datum> values(params.size());
-  std::vector<Oid> types(params.size(), TEXTOID);
-  std::string nulls(params.size(), ' ');
+  TextArgs args(params);
   Portal portal = pg_guard([&] {
     // Plain C only in here (see boundary.hpp).
-    for (std::size_t i = 0; i < params.size(); ++i) {
-      if (params[i]) {
-        values[i] = CStringGetTextDatum(params[i]->c_str());
-      } else {
-        nulls[i] = 'n';
-      }
-    }
+    args.fill();
     // Not read-only, as run_spi: a read-only cursor reads with the active
     // snapshot, which inside a function is the calling query's and misses
     // what the function did since (the state captured after a migration
     // must see its DDL). No CURSOR_OPT_FAST_PLAN: plan for every row, as
     // SPI_execute does.
-    return SPI_cursor_open_with_args(nullptr, sql.c_str(), static_cast<int>(params.size()), types.data(), values.data(),
-                                     nulls.c_str(), false, 0);
+    return SPI_cursor_open_with_args(nullptr, sql.c_str(), args.count(), args.types.data(), args.values.data(),
+                                     args.nulls.c_str(), false, 0);
   });
   for (;;) {
     RawResult raw = pg_guard([&] {
