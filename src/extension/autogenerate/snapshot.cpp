@@ -1,5 +1,7 @@
 #include "extension/autogenerate/snapshot.hpp"
 
+#include "extension/autogenerate/snapshot_tables.hpp"
+
 #include "core/error.hpp"
 #include "core/schema/normalize.hpp"
 #include "extension/base/security.hpp"
@@ -19,15 +21,16 @@ namespace mm::pg {
 
 namespace {
 
-// One query builds the raw model. Its rows are built as json, not jsonb:
+// One query builds the raw model but for the tables (snapshot_tables.cpp
+// assembles those from flat scans). Its rows are built as json, not jsonb:
 // they are only printed for C++ to parse, and json_build_object writes text
 // directly where jsonb builds (and sorts) a tree first (bench/RESULTS.md;
 // the types keep jsonb for its || and are cast). Comments are read from pg_description
 // directly: obj_description() is a SQL function that is not inlined, and
 // calling it for every object and column dominated the query.
-// Object sets come first (the compared
-// schemas' objects minus extension members, the extension's own schema
-// and every provider's version table), then `objs` gives each catalog
+// Object sets come first (kRelationSetsSql, shared with the table scans:
+// the compared schemas' objects minus extension members, the extension's
+// own schema and every provider's version table), then `objs` gives each catalog
 // object that the model knows its model key, so pg_depend rows become
 // [dependent key, referenced key] pairs, each key as its parts (kind,
 // then names) in columns that C++ joins: building JSON or jsonb keys in
@@ -38,7 +41,7 @@ namespace {
 // The result is one row per model item (section, json, key parts).
 // Sorting happens in C++ (bytewise), not here, so the database's
 // collation cannot change the order.
-constexpr const char* kSnapshotSql = R"SQL(
+constexpr const char* kRelationSetsSql = R"SQL(
 WITH
 nsp AS (
   SELECT n.oid, n.nspname FROM pg_catalog.pg_namespace n
@@ -60,7 +63,11 @@ rel AS (
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d   -- identity sequences belong to their column
                       WHERE c.relkind = 'S' AND d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
                         AND d.objid = c.oid AND d.deptype = 'i')),
-tab AS (SELECT * FROM rel WHERE relkind IN ('r', 'p')),
+tab AS (SELECT * FROM rel WHERE relkind IN ('r', 'p')))SQL";
+
+// The rest of the model after the relation sets (tables are added by
+// add_tables, from flat scans).
+constexpr const char* kObjectsSql = R"SQL(,
 idx AS (
   SELECT i.indexrelid AS oid, ic.relname, r.oid AS relid, r.nspname, r.relname AS relation
     FROM pg_catalog.pg_index i JOIN rel r ON r.oid = i.indrelid AND r.relkind IN ('r', 'p', 'm')
@@ -204,120 +211,6 @@ SELECT 'sequences'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@
       FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid WHERE r.relkind = 'S'
  UNION ALL
-SELECT 'tables'::pg_catalog.text AS section, pg_catalog.json_build_object(
-      'schema', r.nspname, 'name', r.relname,
-      'kind', CASE c.relkind WHEN 'p' THEN 'partitioned table' ELSE 'table' END,
-      'unlogged', c.relpersistence = 'u',
-      'partition_by', CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
-      'partition_of', (SELECT pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname)
-                         FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent
-                         JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-                        WHERE h.inhrelid = c.oid AND c.relispartition),
-      'partition_bound', CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, 0) END,
-      'inherits', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname)
-                                                        ORDER BY h.inhseqno), '[]')
-                     FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent
-                     JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-                    WHERE h.inhrelid = c.oid AND NOT c.relispartition),
-      'options', COALESCE(pg_catalog.to_json(c.reloptions), '[]'),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0),
-      'columns', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
-          'name', a.attname,
-          'type', pg_catalog.format_type(a.atttypid, a.atttypmod),
-          'not_null', a.attnotnull,
-          'default', CASE WHEN a.attgenerated = '' THEN COALESCE(df.folded, pg_catalog.pg_get_expr(ad.adbin, 0)) END,
-          'default_source', CASE WHEN df.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, 0) END,
-          'generated', CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
-          'identity', CASE WHEN a.attidentity <> '' THEN (
-              SELECT pg_catalog.json_build_object(
-                       'generation', CASE a.attidentity WHEN 'a' THEN 'always' ELSE 'by default' END,
-                       'start', s.seqstart, 'increment', s.seqincrement, 'min', s.seqmin, 'max', s.seqmax,
-                       'cache', s.seqcache, 'cycle', s.seqcycle)
-                FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_sequence s ON s.seqrelid = d.objid
-               WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                 AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
-                 AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') END,
-          'collation', (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-                         WHERE co.oid = a.attcollation
-                           AND a.attcollation <> (SELECT at.typcollation FROM pg_catalog.pg_type at WHERE at.oid = a.atttypid)),
-          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = a.attnum)) ORDER BY a.attnum), '[]')
-        FROM pg_catalog.pg_attribute a   -- the column's type by oid lookup above: a join here scanned pg_type per table
-        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-        LEFT JOIN LATERAL (SELECT CASE WHEN a.attgenerated = '' THEN metamigrate.folded_default(ad.adbin, ad.adrelid) END
-                             AS folded) df ON true
-       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND a.attislocal),
-      -- A partition's or inheritance child's own default or NOT NULL on a
-      -- column it inherits, where it differs from the first parent that
-      -- has the column (null when none do).
-      'inherited_columns', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-          'name', a.attname, 'not_null', a.attnotnull, 'default', own.expression, 'default_source', own.source))
-        FROM pg_catalog.pg_attribute a
-        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
-        CROSS JOIN LATERAL (SELECT COALESCE(f.folded, pg_catalog.pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END)) AS expression,
-                                   CASE WHEN f.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, 0) END AS source
-                              FROM (SELECT metamigrate.folded_default(ad.adbin, ad.adrelid) AS folded) f) own
-        CROSS JOIN LATERAL (SELECT pa.attnotnull,
-                                   COALESCE(metamigrate.folded_default(pd.adbin, pd.adrelid),
-                                            pg_catalog.pg_get_expr(pd.adbin, CASE WHEN pa.attgenerated = '' THEN 0 ELSE pd.adrelid END)) AS expression
-                              FROM pg_catalog.pg_inherits h
-                              JOIN pg_catalog.pg_attribute pa ON pa.attrelid = h.inhparent AND pa.attname = a.attname
-                                                              AND NOT pa.attisdropped
-                              LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
-                             WHERE h.inhrelid = a.attrelid ORDER BY h.inhseqno LIMIT 1) parent
-       WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal AND a.attgenerated = ''
-         AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression)),
-      'constraints', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
-          'name', co.conname,
-          'type', CASE co.contype WHEN 'p' THEN 'primary key' WHEN 'u' THEN 'unique' WHEN 'c' THEN 'check'
-                                  WHEN 'x' THEN 'exclusion' ELSE 'foreign key' END,
-          'definition', pg_catalog.pg_get_constraintdef(co.oid),
-          'columns', (SELECT COALESCE(pg_catalog.json_agg(a.attname ORDER BY k.ord), '[]')
-                        FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY AS k(attnum, ord)
-                        JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum),
-          'references', CASE WHEN co.contype = 'f' THEN pg_catalog.json_build_object(
-              'schema', fns.nspname, 'table', fc.relname,
-              'columns', (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)
-                            FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
-                            JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum)) END,
-          'deferrable', co.condeferrable, 'deferred', co.condeferred, 'validated', co.convalidated,
-          -- A key of a partitioned table: what its partitions' keys are called.
-          'partitions', CASE WHEN co.contype IN ('p', 'u', 'x') AND c.relkind = 'p' THEN
-              (SELECT pg_catalog.json_agg(pg_catalog.json_build_object('schema', pn.nspname, 'table', pc.relname, 'name', ch.conname)
-                                          ORDER BY pn.nspname COLLATE "C", pc.relname COLLATE "C")
-                 FROM pg_catalog.pg_constraint ch JOIN pg_catalog.pg_class pc ON pc.oid = ch.conrelid
-                 JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-                WHERE ch.conparentid = co.oid) END,
-          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = co.oid AND ds.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
-        FROM pg_catalog.pg_constraint co
-        LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
-        LEFT JOIN pg_catalog.pg_namespace fns ON fns.oid = fc.relnamespace
-       WHERE co.conrelid = c.oid AND co.contype IN ('p', 'u', 'c', 'x', 'f') AND co.conislocal   -- as in con
-         AND co.conparentid = 0),
-      'indexes', @INDEXES@,
-      'triggers', (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
-          'name', tgname, 'definition', pg_catalog.pg_get_triggerdef(oid),
-          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND ds.objsubid = 0))), '[]')
-        FROM pg_catalog.pg_trigger WHERE tgrelid = c.oid AND NOT tgisinternal AND tgparentid = 0),   -- as in trg
-      -- Row-level security: absent (null) unless on, so tables without it
-      -- read as before.
-      'row_security', CASE WHEN c.relrowsecurity THEN true END,
-      'force_row_security', CASE WHEN c.relforcerowsecurity THEN true END,
-      'policies', (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-          'name', po.polname,
-          'command', CASE po.polcmd WHEN 'r' THEN 'SELECT' WHEN 'a' THEN 'INSERT' WHEN 'w' THEN 'UPDATE'
-                                    WHEN 'd' THEN 'DELETE' ELSE 'ALL' END,
-          'permissive', po.polpermissive,
-          'roles', (SELECT pg_catalog.json_agg(CASE WHEN ro.r OPERATOR(pg_catalog.=) 0 THEN 'public'
-                                                    ELSE pg_catalog.pg_get_userbyid(ro.r)::pg_catalog.text END
-                                               ORDER BY CASE WHEN ro.r OPERATOR(pg_catalog.=) 0 THEN 'public'
-                                                    ELSE pg_catalog.pg_get_userbyid(ro.r)::pg_catalog.text END COLLATE "C")
-                      FROM pg_catalog.unnest(po.polroles) AS ro(r)),
-          'using', pg_catalog.pg_get_expr(po.polqual, po.polrelid),
-          'with_check', pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid),
-          'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = po.oid AND ds.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND ds.objsubid = 0)))
-        FROM pg_catalog.pg_policy po WHERE po.polrelid = c.oid)) AS item, @NO_EDGE@   -- as in pol
-      FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid
- UNION ALL
 SELECT 'views'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'schema', r.nspname, 'name', r.relname, 'materialized', r.relkind = 'm',
       'definition', pg_catalog.pg_get_viewdef(c.oid),
@@ -363,12 +256,6 @@ constexpr const char* kIndexesSql = R"SQL((SELECT COALESCE(pg_catalog.json_agg(p
                             AND co.conrelid = ix.indrelid AND co.contype IN ('p', 'u', 'x'))
          AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = ix.indexrelid)))SQL";
 
-// A collation name as COLLATE takes it (schema-qualified outside pg_catalog).
-constexpr const char* kCollationSql =
-    "CASE WHEN cn.nspname = 'pg_catalog' THEN pg_catalog.quote_ident(co.collname) "
-    "ELSE pg_catalog.quote_ident(cn.nspname) OPERATOR(pg_catalog.||) '.' OPERATOR(pg_catalog.||) "
-    "pg_catalog.quote_ident(co.collname) END";
-
 std::string replace_all(std::string text, const std::string& placeholder, const std::string& value) {
   for (auto pos = text.find(placeholder); pos != std::string::npos; pos = text.find(placeholder, pos + value.size()))
     text.replace(pos, placeholder.size(), value);
@@ -404,8 +291,9 @@ constexpr const char* kNoEdge =
 const std::string& snapshot_sql(SnapshotKind kind) {
   static const std::string full = replace_all(
       replace_all(
-          replace_all(replace_all(kSnapshotSql, "@INDEXES@", kIndexesSql), "@PARTITION_INDEXES@", kPartitionIndexesSql),
-          "@COLLATION@", kCollationSql),
+          replace_all(replace_all(std::string(kRelationSetsSql) + kObjectsSql, "@INDEXES@", kIndexesSql),
+                      "@PARTITION_INDEXES@", kPartitionIndexesSql),
+          "@COLLATION@", kCollationNameSql),
       "@NO_EDGE@", kNoEdge);
   // Unreferenced CTEs (objs, dep) are not run at all.
   static const std::string stored_state = without(without(full, kDependencyRows), kExtensionsViaDependencies);
@@ -524,7 +412,9 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
   schema::ModelWriter writer;
   SpiSession spi;
   const int level = enter_fixed_settings();  // deparsing happens as rows are fetched
-  spi.for_each_row(snapshot_sql(kind), {text_array_literal(schemas)}, kSnapshotBatch, [&](Row& row) {
+  const std::vector<Value> params = {text_array_literal(schemas)};
+  add_tables(spi, kRelationSetsSql, params, writer);
+  spi.for_each_row(snapshot_sql(kind), params, kSnapshotBatch, [&](Row& row) {
     if (row.size() != 2 + 2 * kKeyParts || !row[0])
       throw Error(sqlstate::kInternal, "snapshot query returned a bad row");
     if (*row[0] == "dependencies") {

@@ -140,7 +140,7 @@ Rows SpiSession::query_saved(const std::string& sql, const std::vector<Value>& p
   return rows_of(raw);
 }
 
-Rows SpiSession::rows_of(RawResult raw) {
+Rows rows_of(RawResult raw) {
   Rows rows;
   rows.reserve(raw.rows);
   for (uint64 r = 0; r < raw.rows; ++r) {
@@ -159,8 +159,13 @@ Rows SpiSession::rows_of(RawResult raw) {
 
 void SpiSession::for_each_row(const std::string& sql, const std::vector<Value>& params, std::size_t batch,
                               const std::function<void(Row&)>& visit) {
+  SpiCursor cursor(sql, params, batch);
+  for (Row* row = cursor.row(); row != nullptr; cursor.advance(), row = cursor.row()) visit(*row);
+}
+
+SpiCursor::SpiCursor(const std::string& sql, const std::vector<Value>& params, std::size_t batch) : batch_(batch) {
   TextArgs args(params);
-  Portal portal = pg_guard([&] {
+  portal_ = pg_guard([&] {
     // Plain C only in here (see boundary.hpp).
     args.fill();
     // Not read-only, as run_spi: a read-only cursor reads with the active
@@ -171,19 +176,36 @@ void SpiSession::for_each_row(const std::string& sql, const std::vector<Value>& 
     return SPI_cursor_open_with_args(nullptr, sql.c_str(), args.count(), args.types.data(), args.values.data(),
                                      args.nulls.c_str(), false, 0);
   });
-  for (;;) {
-    RawResult raw = pg_guard([&] {
-      SPI_cursor_fetch(portal, true, static_cast<long>(batch));
-      return take_tuptable();
-    });
-    if (raw.rows == 0) {
-      if (raw.cells) pfree(raw.cells);
-      break;
+  fetch();
+}
+
+SpiCursor::~SpiCursor() {
+  if (portal_ != nullptr && std::uncaught_exceptions() == 0) {
+    try {
+      pg_guard([&] { SPI_cursor_close(portal_); });
+    } catch (...) {
+      // Transaction abort closes it.
     }
-    // A visitor that throws leaves the portal to transaction abort.
-    for (Row& row : rows_of(raw)) visit(row);
   }
-  pg_guard([&] { SPI_cursor_close(portal); });
+}
+
+Row* SpiCursor::row() { return next_ < rows_.size() ? &rows_[next_] : nullptr; }
+
+void SpiCursor::advance() {
+  if (next_ < rows_.size()) ++next_;
+  if (next_ == rows_.size()) fetch();
+}
+
+void SpiCursor::fetch() {
+  rows_.clear();
+  next_ = 0;
+  if (exhausted_) return;
+  RawResult raw = pg_guard([&] {
+    SPI_cursor_fetch(portal_, true, static_cast<long>(batch_));
+    return take_tuptable();
+  });
+  rows_ = rows_of(raw);
+  exhausted_ = rows_.empty();
 }
 
 uint64_t SpiSession::execute(const std::string& sql, const std::vector<Value>& params) {

@@ -62,8 +62,37 @@ class SpiSession {
   bool connected_ = false;
   std::map<std::string, SPIPlanPtr> plans_;  // by statement text
 
-  static Rows rows_of(RawResult raw);
   static uint64_t discard(RawResult raw);
+};
+
+// The rows of a RawResult as C++ values; frees the cells.
+Rows rows_of(RawResult raw);
+
+// A query read through a cursor, `batch` rows at a time, one row after
+// another on demand: several cursors of one SpiSession can be read side by
+// side (a merge of scans sorted alike). Not read-only, as SpiSession's
+// queries: it sees what the calling function did before. While an
+// exception unwinds, the portal is left to transaction abort.
+class SpiCursor {
+ public:
+  SpiCursor(const std::string& sql, const std::vector<Value>& params, std::size_t batch);
+  ~SpiCursor();
+  SpiCursor(const SpiCursor&) = delete;
+  SpiCursor& operator=(const SpiCursor&) = delete;
+
+  // The current row, or nullptr once every row was read.
+  Row* row();
+  // Moves to the next row.
+  void advance();
+
+ private:
+  Portal portal_ = nullptr;
+  std::size_t batch_;
+  Rows rows_;
+  std::size_t next_ = 0;
+  bool exhausted_ = false;
+
+  void fetch();
 };
 
 // quote_identifier() and schema-qualified names, for SQL we compose.
