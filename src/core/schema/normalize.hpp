@@ -43,6 +43,8 @@ class ModelWriter {
   // Throws mm::Error (internal) on a section that is not one of kSections.
   void add(const std::string& section, nlohmann::json item);
   void add_dependency(const nlohmann::json& edge);  // [dependent key, referenced key]
+  // The same edge already printed as JSON text, as add_dependency prints it.
+  void add_dependency_text(std::string edge) { dependencies_.push_back(std::move(edge)); }
   // The model; the writer is empty again afterwards.
   std::string finish();
 

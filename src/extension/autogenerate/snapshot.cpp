@@ -1,5 +1,6 @@
 #include "extension/autogenerate/snapshot.hpp"
 
+#include "extension/autogenerate/snapshot_dependencies.hpp"
 #include "extension/autogenerate/snapshot_tables.hpp"
 
 #include "core/error.hpp"
@@ -65,9 +66,9 @@ rel AS (
                         AND d.objid = c.oid AND d.deptype = 'i')),
 tab AS (SELECT * FROM rel WHERE relkind IN ('r', 'p')))SQL";
 
-// The rest of the model after the relation sets (tables are added by
-// add_tables, from flat scans).
-constexpr const char* kObjectsSql = R"SQL(,
+// After the relation sets: every catalog object the model knows, with its
+// model key (`objs`), for the dependency edges (snapshot_dependencies.cpp).
+constexpr const char* kObjectKeysSql = R"SQL(,
 idx AS (
   SELECT i.indexrelid AS oid, ic.relname, r.oid AS relid, r.nspname, r.relname AS relation
     FROM pg_catalog.pg_index i JOIN rel r ON r.oid = i.indrelid AND r.relkind IN ('r', 'p', 'm')
@@ -146,27 +147,20 @@ objs (classid, objid, objsubid, kind, k1, k2, k3, k4) AS (
   SELECT 'pg_catalog.pg_extension'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'extension', extname, NULL, NULL, NULL
     FROM pg_catalog.pg_extension
   UNION ALL
-  SELECT classid, objid, 0, 'extension', extname, NULL, NULL, NULL FROM member),
-dep AS (
-  -- Not DISTINCT: ModelWriter drops repeated edges when it sorts them,
-  -- cheaper than sorting ten text columns here.
-  SELECT a.kind, a.k1, a.k2, a.k3, a.k4, b.kind AS ref_kind, b.k1 AS ref1, b.k2 AS ref2, b.k3 AS ref3, b.k4 AS ref4
-    FROM pg_catalog.pg_depend d
-    JOIN objs a ON a.classid = d.classid AND a.objid = d.objid AND a.objsubid = d.objsubid
-    JOIN objs b ON b.classid = d.refclassid AND b.objid = d.refobjid AND b.objsubid = d.refobjsubid
-   WHERE d.deptype IN ('n', 'a') AND a.kind <> 'extension'
-     AND (a.kind, a.k1, a.k2, a.k3, a.k4) IS DISTINCT FROM (b.kind, b.k1, b.k2, b.k3, b.k4)
-     -- a sequence's dependency on the column that owns it is modelled as owned_by
-     AND NOT (a.kind = 'sequence' AND d.deptype = 'a')),
+  SELECT classid, objid, 0, 'extension', extname, NULL, NULL, NULL FROM member))SQL";
+
+// The model's objects but for the tables (add_tables) and the dependency
+// edges (add_dependencies), after the relation sets and object keys, one
+// row per object: (section, json). Extensions outside the compared schemas
+// that the model depends on are added by add_dependencies.
+constexpr const char* kSectionsSql = R"SQL(,
 ext AS (
   SELECT e.extname, en.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace en ON en.oid = e.extnamespace
-   WHERE e.extname NOT IN ('metamigrate', 'plpgsql')
-     AND (e.extnamespace IN (SELECT oid FROM nsp)
-          OR e.extname::pg_catalog.text IN (SELECT ref1 FROM dep WHERE ref_kind = 'extension')))
+   WHERE e.extname NOT IN ('metamigrate', 'plpgsql') AND e.extnamespace IN (SELECT oid FROM nsp))
 SELECT 'schemas'::pg_catalog.text AS section, pg_catalog.json_build_object(
-                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@ FROM nsp
+                'name', nspname, 'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = oid AND ds.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND ds.objsubid = 0)) AS item FROM nsp
  UNION ALL
-SELECT 'extensions'::pg_catalog.text AS section, pg_catalog.json_build_object('name', extname, 'schema', nspname) AS item, @NO_EDGE@ FROM ext
+SELECT 'extensions'::pg_catalog.text AS section, pg_catalog.json_build_object('name', extname, 'schema', nspname) AS item FROM ext
  UNION ALL
 SELECT 'types'::pg_catalog.text AS section,
       (pg_catalog.jsonb_build_object('schema', t.nspname, 'name', t.typname,
@@ -194,7 +188,7 @@ SELECT 'types'::pg_catalog.text AS section,
              FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
             WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped))
       END)::pg_catalog.json
-      AS item, @NO_EDGE@ FROM typ t JOIN pg_catalog.pg_type tt ON tt.oid = t.oid
+      AS item FROM typ t JOIN pg_catalog.pg_type tt ON tt.oid = t.oid
  UNION ALL
 SELECT 'sequences'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'schema', r.nspname, 'name', r.relname,
@@ -208,7 +202,7 @@ SELECT 'sequences'::pg_catalog.text AS section, pg_catalog.json_build_object(
                     WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objid = r.oid
                       AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.deptype = 'a'
                       AND d.refobjsubid > 0),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = r.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0)) AS item
       FROM rel r JOIN pg_catalog.pg_sequence s ON s.seqrelid = r.oid WHERE r.relkind = 'S'
  UNION ALL
 SELECT 'views'::pg_catalog.text AS section, pg_catalog.json_build_object(
@@ -216,7 +210,7 @@ SELECT 'views'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'definition', pg_catalog.pg_get_viewdef(c.oid),
       'options', COALESCE(pg_catalog.to_json(c.reloptions), '[]'),
       'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND ds.objsubid = 0),
-      'indexes', @INDEXES@) AS item, @NO_EDGE@
+      'indexes', @INDEXES@) AS item
       FROM rel r JOIN pg_catalog.pg_class c ON c.oid = r.oid WHERE r.relkind IN ('v', 'm')
  UNION ALL
 SELECT 'functions'::pg_catalog.text AS section, pg_catalog.json_build_object(
@@ -228,11 +222,8 @@ SELECT 'functions'::pg_catalog.text AS section, pg_catalog.json_build_object(
       'volatility', CASE p.provolatile WHEN 'i' THEN 'immutable' WHEN 's' THEN 'stable' ELSE 'volatile' END,
       'security_definer', p.prosecdef,
       'definition', pg_catalog.pg_get_functiondef(p.oid),
-      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)) AS item, @NO_EDGE@
-      FROM fn f JOIN pg_catalog.pg_proc p ON p.oid = f.oid JOIN pg_catalog.pg_language l ON l.oid = p.prolang
- UNION ALL
-SELECT 'dependencies'::pg_catalog.text AS section, NULL::pg_catalog.json AS item, * FROM dep
-)SQL";
+      'comment', (SELECT ds.description FROM pg_catalog.pg_description ds WHERE ds.objoid = p.oid AND ds.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND ds.objsubid = 0)) AS item
+      FROM fn f JOIN pg_catalog.pg_proc p ON p.oid = f.oid JOIN pg_catalog.pg_language l ON l.oid = p.prolang)SQL";
 
 // Indexes of the relation `c` (tables and materialized views alike). The
 // per-relation subqueries read the catalogs by their indexed relation
@@ -262,13 +253,6 @@ std::string replace_all(std::string text, const std::string& placeholder, const 
   return text;
 }
 
-// Removes `part` from `text`; the SQL's shape is fixed, so a miss is a bug.
-std::string without(std::string text, const std::string& part) {
-  const auto pos = text.find(part);
-  if (pos == std::string::npos) throw Error(sqlstate::kInternal, "snapshot SQL lacks a part it should have");
-  return text.erase(pos, part.size());
-}
-
 // An index of a partitioned table: what the partitions' indexes attached
 // to it are called (null elsewhere).
 constexpr const char* kPartitionIndexesSql = R"SQL((SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
@@ -278,26 +262,12 @@ constexpr const char* kPartitionIndexesSql = R"SQL((SELECT pg_catalog.json_agg(p
             JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
            WHERE h.inhparent = i.oid))SQL";
 
-constexpr const char* kDependencyRows =
-    "\n UNION ALL\nSELECT 'dependencies'::pg_catalog.text AS section, NULL::pg_catalog.json AS item, * FROM dep";
-constexpr const char* kExtensionsViaDependencies =
-    "\n          OR e.extname::pg_catalog.text IN (SELECT ref1 FROM dep WHERE ref_kind = 'extension')";
-// The edge columns of rows that are not dependencies.
-constexpr const char* kNoEdge =
-    "NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, "
-    "NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, NULL::pg_catalog.text, "
-    "NULL::pg_catalog.text, NULL::pg_catalog.text";
-
-const std::string& snapshot_sql(SnapshotKind kind) {
-  static const std::string full = replace_all(
-      replace_all(
-          replace_all(replace_all(std::string(kRelationSetsSql) + kObjectsSql, "@INDEXES@", kIndexesSql),
-                      "@PARTITION_INDEXES@", kPartitionIndexesSql),
-          "@COLLATION@", kCollationNameSql),
-      "@NO_EDGE@", kNoEdge);
-  // Unreferenced CTEs (objs, dep) are not run at all.
-  static const std::string stored_state = without(without(full, kDependencyRows), kExtensionsViaDependencies);
-  return kind == SnapshotKind::Full ? full : stored_state;
+const std::string& sections_sql() {
+  static const std::string sql = replace_all(
+      replace_all(replace_all(std::string(kRelationSetsSql) + kObjectKeysSql + kSectionsSql, "@INDEXES@", kIndexesSql),
+                  "@PARTITION_INDEXES@", kPartitionIndexesSql),
+      "@COLLATION@", kCollationNameSql);
+  return sql;
 }
 
 // {"a","b"} with every element quoted, for a text[] parameter.
@@ -371,21 +341,9 @@ bool constant_cast(Node* node) {
   return false;
 }
 
-// A dependency row: the dependent's key parts, then the referenced
-// object's (unused parts are null).
-constexpr std::size_t kKeyParts = 5;
 // Rows fetched at a time: enough to amortize the fetch, few enough that
 // the batch's text stays small.
 constexpr std::size_t kSnapshotBatch = 256;
-nlohmann::json edge(const Row& row) {
-  auto key = [&](std::size_t first) {
-    nlohmann::json parts = nlohmann::json::array();
-    for (std::size_t i = first; i < first + kKeyParts; ++i)
-      if (row[i]) parts.push_back(*row[i]);
-    return parts;
-  };
-  return nlohmann::json::array({key(2), key(2 + kKeyParts)});
-}
 
 }  // namespace
 
@@ -414,17 +372,14 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
   const int level = enter_fixed_settings();  // deparsing happens as rows are fetched
   const std::vector<Value> params = {text_array_literal(schemas)};
   add_tables(spi, kRelationSetsSql, params, writer);
-  spi.for_each_row(snapshot_sql(kind), params, kSnapshotBatch, [&](Row& row) {
-    if (row.size() != 2 + 2 * kKeyParts || !row[0])
-      throw Error(sqlstate::kInternal, "snapshot query returned a bad row");
-    if (*row[0] == "dependencies") {
-      writer.add_dependency(edge(row));
-    } else if (row[1]) {
-      writer.add(*row[0], nlohmann::json::parse(*row[1]));
-    } else {
-      throw Error(sqlstate::kInternal, "snapshot query returned an empty row");
-    }
+  spi.for_each_row(sections_sql(), params, kSnapshotBatch, [&](Row& row) {
+    if (row.size() != 2 || !row[0] || !row[1]) throw Error(sqlstate::kInternal, "snapshot query returned a bad row");
+    writer.add(*row[0], nlohmann::json::parse(*row[1]));
   });
+  // The state stored after a migration leaves the edges out, and with them
+  // the extensions found only through them.
+  if (kind == SnapshotKind::Full)
+    add_dependencies(spi, std::string(kRelationSetsSql) + kObjectKeysSql, params, writer);
   leave_fixed_settings(level);
   spi.finish();
   return writer.finish();
