@@ -148,12 +148,13 @@ SchemaComparison::SchemaComparison(const CommandLine& cl, const ProviderDir& pro
     baseline_description_ = "the local revisions replayed to " +
                             (options.revisions_target.empty() ? std::string("base") : options.revisions_target);
   } else {
-    baseline_model = baseline_from_database(cl, options);
+    baseline_from_database(cl, options);  // its snapshot is received below
   }
   SignalGuard::throw_if_received();
   const std::string desired_model =
       options.dev_url ? desired_in_dev_database(*options.dev_url) : desired_in_scratch(cl);
   SignalGuard::throw_if_received();
+  if (!options.from_revisions) baseline_model = receive_snapshot(*target_, "the target database");
 
   out_.detail("server: metamigrate.compare_models (the diff and the differences of the two models)");
   json comparison = json::parse(
@@ -173,12 +174,18 @@ SchemaComparison::~SchemaComparison() {
 }
 
 std::string SchemaComparison::snapshot(const Connection& conn, const std::string& what) const {
-  const json schemas = provider_.manifest().schemas;
+  send_snapshot(conn);
+  return receive_snapshot(conn, what);
+}
+
+void SchemaComparison::send_snapshot(const Connection& conn) const {
+  conn.send_query("SELECT metamigrate.snapshot_text(ARRAY(SELECT pg_catalog.jsonb_array_elements_text($1::jsonb)))",
+                  {json(provider_.manifest().schemas).dump()});
+}
+
+std::string SchemaComparison::receive_snapshot(const Connection& conn, const std::string& what) const {
   try {
-    return conn
-        .query("SELECT metamigrate.snapshot_text(ARRAY(SELECT pg_catalog.jsonb_array_elements_text($1::jsonb)))",
-               {schemas.dump()})
-        .text(0, 0);
+    return conn.receive_result().text(0, 0);
   } catch (const ServerError& e) {
     if (!lacks_extension(e)) throw;
     throw OperationError(what + " (" + conn.describe() + ") has no metamigrate extension, which takes the snapshot",
@@ -187,15 +194,17 @@ std::string SchemaComparison::snapshot(const Connection& conn, const std::string
   }
 }
 
-std::string SchemaComparison::baseline_from_database(const CommandLine& cl, const ComparisonOptions& options) {
+void SchemaComparison::baseline_from_database(const CommandLine& cl, const ComparisonOptions& options) {
   target_ = cl.connect();
   SignalGuard::watch(*target_);
   bool exists = false;
   database_heads_ = read_version_table(*target_, provider_.manifest(), &exists);
   if (options.require_database_at) require_heads(*database_heads_, *options.require_database_at);
   baseline_description_ = target_->describe();
-  out_.detail("server: snapshot of the target database");
-  return snapshot(*target_, "the target database");
+  // Taken by the target's server while the desired schema is built on
+  // another connection (received after it).
+  out_.detail("server: snapshot of the target database (while the desired schema is built)");
+  send_snapshot(*target_);
 }
 
 std::string SchemaComparison::baseline_from_revisions(const CommandLine& cl, const std::string& target) {

@@ -72,11 +72,16 @@ class SchemaComparison {
   SchemaDiff diff_;
   std::vector<std::string> differences_;
 
-  std::string baseline_from_database(const CommandLine& cl, const ComparisonOptions& options);
+  // Checks the version table and sends the target's snapshot (see receive_snapshot).
+  void baseline_from_database(const CommandLine& cl, const ComparisonOptions& options);
   std::string baseline_from_revisions(const CommandLine& cl, const std::string& target);
   std::string desired_in_scratch(const CommandLine& cl);
   std::string desired_in_dev_database(const std::string& dsn);
   std::string snapshot(const Connection& conn, const std::string& what) const;
+  // snapshot() in two halves: the target database's is taken while the
+  // desired schema is loaded elsewhere.
+  void send_snapshot(const Connection& conn) const;
+  std::string receive_snapshot(const Connection& conn, const std::string& what) const;
 };
 
 }  // namespace mmc

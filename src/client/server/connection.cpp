@@ -187,11 +187,19 @@ PGresult* Connection::next_result() const {
 }
 
 PgResult Connection::query(const std::string& sql, const std::vector<Param>& params) const {
+  send_query(sql, params);
+  return receive_result();
+}
+
+void Connection::send_query(const std::string& sql, const std::vector<Param>& params) const {
   std::vector<const char*> values;
   for (const Param& p : params) values.push_back(p ? p->c_str() : nullptr);
   if (!PQsendQueryParams(conn_, sql.c_str(), static_cast<int>(values.size()), nullptr, values.data(), nullptr, nullptr,
                          0))
     throw lost_connection();
+}
+
+PgResult Connection::receive_result() const {
   PgResult result(next_result());
   while (PGresult* extra = next_result()) PQclear(extra);
   if (!result.get()) throw lost_connection();

@@ -76,6 +76,11 @@ class Connection {
   // One query with parameters; throws ServerError.
   PgResult query(const std::string& sql, const std::vector<Param>& params = {}) const;
   PgResult query(const Query& q) const { return query(q.sql, q.params); }
+  // query() in two halves, so that the client can go on with other work
+  // (on another connection) while the server runs it: nothing else may be
+  // sent on this connection until receive_result() has returned.
+  void send_query(const std::string& sql, const std::vector<Param>& params = {}) const;
+  PgResult receive_result() const;  // throws ServerError
   // A statement of revision SQL, sent as is (simple protocol, one
   // statement, so it runs outside any transaction block); throws ServerError.
   void run_statement(const std::string& sql) const;
