@@ -7,10 +7,13 @@ index); two targets are compared with it: an empty database, and one with
 the same N tables where one column has another type.
 
 - metamigrate: what `revision --autogenerate` and `check` do once the
-  desired schema is loaded: snapshot_text(desired), snapshot_text(target),
+  desired schema is loaded: snapshot_text(desired) and snapshot_text(target)
+  at once on two connections (the client takes the target's while it loads
+  the desired schema, so this errs against metamigrate), then
   compare_models (the diff and the differences) on the server, from one
-  client process (two connections), every value travelling to the client
-  and back as text. Timed end to end, after one
+  client process, every value travelling to the client and back as text.
+  The floor, pg_dump -s of the same two databases, runs both dumps at once
+  too. Timed end to end, after one
   warm-up, `reps` times.
 - Alembic: compare_metadata(MigrationContext of the target, metadata) with
   compare_type=True, the metadata reflected from the desired database
@@ -69,26 +72,52 @@ def _dropdb(db):
     subprocess.run(["dropdb", "--if-exists", db], check=False)
 
 
+def _concurrently(*calls):
+    """Runs each (function, args...) in its own thread and returns their
+    results in order (psycopg2 and subprocess release the GIL while they
+    wait, so the servers' work overlaps as it does for the client)."""
+    results, failures = [None] * len(calls), []
+
+    def body(i, function, args):
+        try:
+            results[i] = function(*args)
+        except BaseException as e:  # re-raised in the caller's thread
+            failures.append(e)
+
+    threads = [threading.Thread(target=body, args=(i, call[0], call[1:])) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise failures[0]
+    return results
+
+
+def _snapshot(conn):
+    """snapshot_text on one connection: (model text, seconds)."""
+    t = time.perf_counter()
+    with conn.cursor() as cur:
+        cur.execute("SELECT metamigrate.snapshot_text(ARRAY['public'])")
+        model = cur.fetchone()[0]
+    return model, time.perf_counter() - t
+
+
 def _metamigrate_once(desired_db, target_db):
-    """snapshot both, diff on the target's server. Returns (seconds end to
-    end, {phase: seconds}, upgrade statements); the phases are the two
-    snapshots (each with its transfer to the client) and the diff (with the
-    transfer of both models to the server and of its result back)."""
+    """Both snapshots at once (the client takes the target's while it loads
+    the desired schema), then the diff on the target's server. Returns
+    (seconds end to end, {phase: seconds}, upgrade statements); the phases
+    are each snapshot (with its transfer to the client; they overlap) and
+    the diff (with the transfer of both models to the server and of its
+    result back)."""
     t0 = time.perf_counter()
     phases = {}
     desired = psycopg2.connect(dbname=desired_db)
     target = psycopg2.connect(dbname=target_db)
     try:
-        t = time.perf_counter()
-        with desired.cursor() as cur:
-            cur.execute("SELECT metamigrate.snapshot_text(ARRAY['public'])")
-            desired_model = cur.fetchone()[0]
-        phases["snapshot_desired"] = time.perf_counter() - t
+        (desired_model, phases["snapshot_desired"]), (target_model, phases["snapshot_target"]) = _concurrently(
+            (_snapshot, desired), (_snapshot, target))
         with target.cursor() as cur:
-            t = time.perf_counter()
-            cur.execute("SELECT metamigrate.snapshot_text(ARRAY['public'])")
-            target_model = cur.fetchone()[0]
-            phases["snapshot_target"] = time.perf_counter() - t
             t = time.perf_counter()
             upgrade = json.loads(_compare_models(cur, target_model, desired_model))["diff"]["upgrade"]
             phases["diff"] = time.perf_counter() - t
@@ -109,13 +138,16 @@ def _compare_models(cur, from_model, to_model):
     return cur.fetchone()[0]
 
 
+def _pg_dump(db):
+    subprocess.run(["pg_dump", "--schema-only", "-n", "public", "-d", db], check=True, stdout=subprocess.DEVNULL)
+
+
 def _pg_dump_once(desired_db, target_db):
     """The floor: pg_dump --schema-only of the same two databases (what
-    reading both schemas costs PostgreSQL's own tool), one after the other."""
+    reading both schemas costs PostgreSQL's own tool), both at once, as
+    metamigrate takes its two snapshots."""
     t0 = time.perf_counter()
-    for db in (desired_db, target_db):
-        subprocess.run(["pg_dump", "--schema-only", "-n", "public", "-d", db], check=True,
-                       stdout=subprocess.DEVNULL)
+    _concurrently((_pg_dump, desired_db), (_pg_dump, target_db))
     return time.perf_counter() - t0
 
 
@@ -281,8 +313,8 @@ def render(section, fmt, verdict):
     if not section or not section.get("runs"):
         return []
     lines = ["", "## autogenerate: desired schema vs an empty and a one-column-changed database "
-             "(wall-clock s, median; metamigrate = snapshot of both + diff, end to end from one client, and its "
-             "phases; floor = `pg_dump --schema-only` of the same two databases, interleaved with it; "
+             "(wall-clock s, median; metamigrate = snapshot of both at once + diff, end to end from one client, and "
+             "its phases; floor = `pg_dump --schema-only` of the same two databases at once, interleaved with it; "
              "Alembic = compare_metadata with compare_type, models reflected beforehand)", "",
              "| tables | target | metamigrate s | snapshot desired / target s | diff s | pg_dump -s s "
              "| × pg_dump | statements | Alembic s | diffs | Alembic / metamigrate "
