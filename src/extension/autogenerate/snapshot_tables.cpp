@@ -1,6 +1,7 @@
 #include "extension/autogenerate/snapshot_tables.hpp"
 
 #include <cstdlib>
+#include <unordered_map>
 
 #include "core/error.hpp"
 
@@ -27,18 +28,19 @@ SELECT c.oid, r.nspname, r.relname, c.relkind, c.relpersistence = 'u',
           JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
          WHERE h.inhrelid = c.oid AND c.relispartition),
        CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, 0) END,
+       CASE WHEN child.inhrelid IS NULL THEN '[]'::pg_catalog.json ELSE
        (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname)
                                             ORDER BY h.inhseqno), '[]')
           FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class pc ON pc.oid = h.inhparent
           JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-         WHERE h.inhrelid = c.oid AND NOT c.relispartition),
+         WHERE h.inhrelid = c.oid AND NOT c.relispartition) END,
        COALESCE(pg_catalog.to_json(c.reloptions), '[]'),
        ds.description,
        c.relrowsecurity, c.relforcerowsecurity,
        -- A partition's or inheritance child's own default or NOT NULL on a
        -- column it inherits, where it differs from the first parent that
        -- has the column (null when none do).
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+       CASE WHEN child.inhrelid IS NOT NULL THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
            'name', a.attname, 'not_null', a.attnotnull, 'default', own.expression, 'default_source', own.source))
           FROM pg_catalog.pg_attribute a
           LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
@@ -54,8 +56,10 @@ SELECT c.oid, r.nspname, r.relname, c.relkind, c.relpersistence = 'u',
                                 LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
                                WHERE h.inhrelid = a.attrelid ORDER BY h.inhseqno LIMIT 1) parent
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal AND a.attgenerated = ''
-           AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression))
+           AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression)) END
   FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid
+  -- Only children have parents to read, so the rest skip those subqueries.
+  LEFT JOIN (SELECT DISTINCT inhrelid FROM pg_catalog.pg_inherits) child ON child.inhrelid = c.oid
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
                                         AND ds.objsubid = 0
  ORDER BY c.oid)SQL";
@@ -63,7 +67,8 @@ SELECT c.oid, r.nspname, r.relname, c.relkind, c.relpersistence = 'u',
 // The scans below take the tables' oids as $1 and return rows in table
 // oid order, the table's oid first.
 
-// A table's own columns, in attnum order.
+// A table's columns, in attnum order: the inherited ones only by name (the
+// constraints' column lists use them), the table's own ones in full.
 constexpr const char* kColumnsSql = R"SQL(
 SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
        CASE WHEN a.attgenerated = '' THEN COALESCE(df.folded, pg_catalog.pg_get_expr(ad.adbin, 0)) END,
@@ -78,26 +83,25 @@ SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a
             WHERE d.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
               AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass
               AND d.refobjid = a.attrelid AND d.refobjsubid = a.attnum AND d.deptype = 'i') END,
-       (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-         WHERE co.oid = a.attcollation
-           AND a.attcollation <> (SELECT at.typcollation FROM pg_catalog.pg_type at WHERE at.oid = a.atttypid)),
-       ds.description
+       CASE WHEN a.attcollation <> at.typcollation THEN
+         (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
+           WHERE co.oid = a.attcollation) END,
+       ds.description, a.attnum, a.attislocal
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_attribute a ON a.attrelid = tables.oid
-  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
+  JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum AND a.attislocal
   LEFT JOIN LATERAL (SELECT CASE WHEN a.attgenerated = '' THEN metamigrate.folded_default(ad.adbin, ad.adrelid) END
                        AS folded) df ON true
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
                                         AND ds.objsubid = a.attnum
- WHERE a.attnum > 0 AND NOT a.attisdropped AND a.attislocal
+ WHERE a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attrelid, a.attnum)SQL";
 
 // A table's own constraints (not those inherited or cloned from a parent).
 constexpr const char* kConstraintsSql = R"SQL(
 SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.oid),
-       (SELECT COALESCE(pg_catalog.json_agg(a.attname ORDER BY k.ord), '[]')
-          FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY AS k(attnum, ord)
-          JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.attnum),
+       pg_catalog.array_to_string(co.conkey, ','),
        CASE WHEN co.contype = 'f' THEN pg_catalog.json_build_object(
            'schema', fns.nspname, 'table', fc.relname,
            'columns', (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)
@@ -126,19 +130,20 @@ SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.o
 // partitioned parent's index.
 constexpr const char* kIndexesSql = R"SQL(
 SELECT ix.indrelid, i.relname, pg_catalog.pg_get_indexdef(i.oid), ix.indisunique, am.amname,
-       (SELECT COALESCE(pg_catalog.json_agg(pg_catalog.pg_get_indexdef(i.oid, k, true) ORDER BY k), '[]')
-          FROM pg_catalog.generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k),
+       CASE WHEN ix.indnatts = ix.indnkeyatts THEN '[]'::pg_catalog.json ELSE
+       (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(i.oid, k, true) ORDER BY k)
+          FROM pg_catalog.generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k) END,
        pg_catalog.pg_get_expr(ix.indpred, ix.indrelid),
        ix.indnullsnotdistinct,
        COALESCE(pg_catalog.to_json(i.reloptions), '[]'),
        -- An index of a partitioned table: what the partitions' indexes
        -- attached to it are called.
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+       CASE WHEN i.relkind = 'I' THEN (SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
                  'schema', pn.nspname, 'table', pc.relname, 'name', ci.relname) ORDER BY pn.nspname COLLATE "C", pc.relname COLLATE "C")
           FROM pg_catalog.pg_inherits h JOIN pg_catalog.pg_class ci ON ci.oid = h.inhrelid
           JOIN pg_catalog.pg_index cx ON cx.indexrelid = ci.oid JOIN pg_catalog.pg_class pc ON pc.oid = cx.indrelid
           JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
-         WHERE h.inhparent = i.oid),
+         WHERE h.inhparent = i.oid) END,
        ds.description
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_index ix ON ix.indrelid = tables.oid
@@ -211,16 +216,24 @@ class TableScan {
  public:
   TableScan(const std::string& sql, const std::string& oids) : cursor_(sql, {oids}, kBatch) {}
 
-  // Appends `to_json(row)` for every row of table `oid` to `list`.
-  template <typename ToJson>
-  void take(unsigned long oid, json& list, ToJson to_json) {
+  // Calls visit(row) for every row of table `oid`.
+  template <typename Visit>
+  void each(unsigned long oid, Visit visit) {
     for (Row* row = cursor_.row(); row != nullptr; cursor_.advance(), row = cursor_.row()) {
       const unsigned long row_oid = oid_of(*row);
       if (row_oid > oid) return;
       if (row_oid < oid) throw Error(sqlstate::kInternal, "snapshot scans are not in table order");
-      if (list.is_null()) list = json::array();
-      list.push_back(to_json(*row));
+      visit(*row);
     }
+  }
+
+  // Appends `to_json(row)` for every row of table `oid` to `list`.
+  template <typename ToJson>
+  void take(unsigned long oid, json& list, ToJson to_json) {
+    each(oid, [&](const Row& row) {
+      if (list.is_null()) list = json::array();
+      list.push_back(to_json(row));
+    });
   }
 
  private:
@@ -241,9 +254,25 @@ const char* constraint_type(const std::string& contype) {
   return "foreign key";
 }
 
-json constraint(const Row& row) {
+using ColumnNames = std::unordered_map<std::string, std::string>;  // attnum -> name
+
+// "2,1" (a conkey) as the names of those columns.
+json column_names(const Value& attnums, const ColumnNames& names) {
+  json out = json::array();
+  if (!attnums) return out;
+  std::size_t start = 0;
+  while (start <= attnums->size()) {
+    std::size_t end = attnums->find(',', start);
+    if (end == std::string::npos) end = attnums->size();
+    if (auto it = names.find(attnums->substr(start, end - start)); it != names.end()) out.push_back(it->second);
+    start = end + 1;
+  }
+  return out;
+}
+
+json constraint(const Row& row, const ColumnNames& names) {
   return {{"name", required(row, 1)},         {"type", constraint_type(required(row, 2))},
-          {"definition", required(row, 3)},   {"columns", parsed(row[4])},
+          {"definition", required(row, 3)},   {"columns", column_names(row[4], names)},
           {"references", parsed(row[5])},     {"deferrable", boolean(row[6])},
           {"deferred", boolean(row[7])},      {"validated", boolean(row[8])},
           {"partitions", parsed(row[9])},     {"comment", text(row[10])}};
@@ -310,9 +339,13 @@ void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std
     const unsigned long oid = oid_of(row);
     json item = table(row);
     json& column_list = item["columns"] = json::array();
-    columns.take(oid, column_list, column);
+    ColumnNames names;
+    columns.each(oid, [&](const Row& column_row) {
+      names.emplace(required(column_row, 10), required(column_row, 1));
+      if (boolean(column_row[11])) column_list.push_back(column(column_row));
+    });
     json& constraint_list = item["constraints"] = json::array();
-    constraints.take(oid, constraint_list, constraint);
+    constraints.take(oid, constraint_list, [&](const Row& constraint_row) { return constraint(constraint_row, names); });
     json& index_list = item["indexes"] = json::array();
     indexes.take(oid, index_list, index);
     json& trigger_list = item["triggers"] = json::array();
