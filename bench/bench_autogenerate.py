@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 
+import psycopg  # metamigrate's runs: parameters sent apart, as the client sends them
 import psycopg2
 
 CHANGED_COLUMN = "amount"  # numeric(12,2) in the desired schema
@@ -74,7 +75,7 @@ def _dropdb(db):
 
 def _concurrently(*calls):
     """Runs each (function, args...) in its own thread and returns their
-    results in order (psycopg2 and subprocess release the GIL while they
+    results in order (psycopg and subprocess release the GIL while they
     wait, so the servers' work overlaps as it does for the client)."""
     results, failures = [None] * len(calls), []
 
@@ -112,8 +113,8 @@ def _metamigrate_once(desired_db, target_db):
     result back)."""
     t0 = time.perf_counter()
     phases = {}
-    desired = psycopg2.connect(dbname=desired_db)
-    target = psycopg2.connect(dbname=target_db)
+    desired = psycopg.connect(dbname=desired_db)
+    target = psycopg.connect(dbname=target_db)
     try:
         (desired_model, phases["snapshot_desired"]), (target_model, phases["snapshot_target"]) = _concurrently(
             (_snapshot, desired), (_snapshot, target))
@@ -130,10 +131,10 @@ def _metamigrate_once(desired_db, target_db):
 
 
 def _compare_models(cur, from_model, to_model):
-    """metamigrate.compare_models, as the client calls it. psycopg2 pastes
-    the two models into the query text, which the server's SQL scanner then
-    reads (about 10 ms per MB here); the client sends them as parameters and
-    does not pay that: the figure errs against metamigrate."""
+    """metamigrate.compare_models, as the client calls it: the two models
+    travel as bound parameters (psycopg binds on the server; psycopg2
+    would paste them into the query text for the server's SQL scanner to
+    read, about 10 ms per MB, which the client does not pay)."""
     cur.execute("SELECT metamigrate.compare_models(%s, %s)", (from_model, to_model))
     return cur.fetchone()[0]
 
@@ -290,7 +291,7 @@ def run(sizes, reps, alembic_reps, work, log, keep=False):
                 if name == "empty" and kinds.get("add_table", 0) != n:
                     out["errors"].append("alembic against an empty database at %d tables: %s" % (n, kinds))
             out["runs"][str(n)] = entry
-        except (subprocess.CalledProcessError, psycopg2.Error, OSError) as e:
+        except (subprocess.CalledProcessError, psycopg.Error, psycopg2.Error, OSError) as e:
             out["errors"].append("autogenerate %d: %s" % (n, e))
             log("  autogenerate %d FAILED: %s" % (n, e))
         if not keep:

@@ -17,7 +17,7 @@
 # Timings never make it fail.
 #
 # Needs: make && make install done (extension + /usr/local/bin/metamigrate),
-# Debian python3-alembic, python3-psycopg2, python3-sqlalchemy.
+# Debian python3-alembic, python3-psycopg2, python3-psycopg, python3-sqlalchemy.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -54,8 +54,8 @@ PG_CONFIG="${PG_CONFIG:-pg_config}"
 PG_BINDIR="$("$PG_CONFIG" --bindir)" || { echo "pg_config not found" >&2; exit 2; }
 MM_BIN="${METAMIGRATE_BIN:-$(command -v metamigrate)}"
 [ -x "${MM_BIN:-}" ] || { echo "metamigrate client not found: run 'make && make install'" >&2; exit 2; }
-"$PY" -c 'import alembic, psycopg2, sqlalchemy' 2>/dev/null ||
-  { echo "$PY lacks alembic/psycopg2/sqlalchemy (apt-get install python3-alembic python3-psycopg2)" >&2; exit 2; }
+"$PY" -c 'import alembic, psycopg, psycopg2, sqlalchemy' 2>/dev/null ||
+  { echo "$PY lacks alembic/psycopg/psycopg2/sqlalchemy (apt-get install python3-alembic python3-psycopg python3-psycopg2)" >&2; exit 2; }
 [ -f "$("$PG_CONFIG" --sharedir)/extension/metamigrate.control" ] ||
   { echo "extension metamigrate is not installed for $PG_CONFIG: run 'make install'" >&2; exit 2; }
 

@@ -3,13 +3,14 @@
 # minor versions match. clang and its runtime (libFuzzer, sanitizers; only
 # recommended by clang, hence named) build the fuzz targets; clang-format
 # checks the formatting (scripts/check-layout); Alembic and
-# its driver run the interoperability suite and the benchmark.
+# its driver run the interoperability suite and the benchmark, which also
+# binds parameters as the client does with psycopg (3).
 MM_PACKAGES=(
   build-essential g++ make pkg-config ca-certificates util-linux
   postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev
   nlohmann-json3-dev libcxxopts-dev libgtest-dev
   clang libclang-rt-14-dev clang-format jq
-  python3 alembic python3-alembic python3-psycopg2 python3-sqlalchemy
+  python3 alembic python3-alembic python3-psycopg2 python3-psycopg python3-sqlalchemy
 )
 
 # Installs those of MM_PACKAGES that are not installed: as root with
