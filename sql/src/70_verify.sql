@@ -37,18 +37,32 @@ $$;
 COMMENT ON FUNCTION metamigrate.provider_registration(text)
     IS 'The provider''s owner role, version table and schemas (no row when unknown); writes nothing';
 
--- The snapshot of the provider's schemas after its last migration.
+-- The snapshot of the provider's schemas after its last migration: when
+-- and at which heads (here), and its objects (schema_state_object).
 CREATE TABLE metamigrate.schema_state (
     provider     text PRIMARY KEY REFERENCES metamigrate.provider ON DELETE CASCADE,
     captured_at  timestamptz NOT NULL DEFAULT pg_catalog.clock_timestamp(),
     heads        text[] NOT NULL,
     schemas      text[] NOT NULL,
-    snapshot     jsonb,            -- NULL when capturing failed
+    objects      integer,          -- how many objects it has; NULL when capturing failed
     capture_error text
 );
 REVOKE ALL ON metamigrate.schema_state FROM PUBLIC;
 GRANT SELECT ON metamigrate.schema_state TO PUBLIC;
 SELECT pg_catalog.pg_extension_config_dump('metamigrate.schema_state', '');
+
+-- One row per object of that snapshot, its model as the snapshot prints it,
+-- so that capturing after a migration rewrites only what changed.
+CREATE TABLE metamigrate.schema_state_object (
+    provider     text NOT NULL REFERENCES metamigrate.provider ON DELETE CASCADE,
+    section      text NOT NULL,    -- tables, views, types, ...
+    name         text NOT NULL,    -- schema, name (and a function's arguments), \x01-separated
+    model        text NOT NULL,
+    PRIMARY KEY (provider, section, name)
+);
+REVOKE ALL ON metamigrate.schema_state_object FROM PUBLIC;
+GRANT SELECT ON metamigrate.schema_state_object TO PUBLIC;
+SELECT pg_catalog.pg_extension_config_dump('metamigrate.schema_state_object', '');
 
 CREATE FUNCTION metamigrate.verify(provider text)
 RETURNS TABLE(kind text, detail text)

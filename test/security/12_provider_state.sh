@@ -45,6 +45,25 @@ as_role "$attacker" "$db" "SELECT metamigrate.compare_models(metamigrate.snapsho
 check "snapshot_text and compare_models run for it, and find no difference (exit $rc)" \
   sh -c "[ $rc -eq 0 ] && [ \"\$(cat '$WORK/out')\" = '[]' ]"
 check_eq "these calls wrote nothing (provider rows, catalog, history, version table)" "$(catalog_state)" "$before"
+
+# The state verify compares with, stored object by object after the
+# victim's migration, is written by metamigrate alone: neither the
+# attacker (a member of another provider's owner role) nor a login with no
+# grants at all may change it.
+plain="mm_sec12_plain_$suffix"
+new_role "$plain" "LOGIN"
+stored_state() { su_sql "$db" "SELECT string_agg(xmin::text || section || model, ',' ORDER BY section, name) FROM metamigrate.schema_state_object WHERE provider = 'vic:main'"; }
+state_before="$(stored_state)"
+check "the victim's migration stored its state object by object" test -n "$state_before"
+for role in "$attacker" "$plain"; do
+  as_role "$role" "$db" "UPDATE metamigrate.schema_state_object SET model = '{}' WHERE provider = 'vic:main'"
+  check "$role cannot rewrite the victim's stored state" test "$rc" -ne 0
+  as_role "$role" "$db" "DELETE FROM metamigrate.schema_state_object WHERE provider = 'vic:main'"
+  check "$role cannot delete it" test "$rc" -ne 0
+  as_role "$role" "$db" "INSERT INTO metamigrate.schema_state_object VALUES ('vic:main', 'tables', 'x', '{}')"
+  check "$role cannot add to it" test "$rc" -ne 0
+done
+check_eq "the victim's stored state is unchanged" "$(stored_state)" "$state_before"
 check_eq "an unknown provider was not registered by it" \
   "$(su_sql "$db" "SELECT count(*) FROM metamigrate.provider WHERE provider_key = 'nobody:here'")" 0
 

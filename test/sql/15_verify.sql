@@ -15,7 +15,7 @@ BEGIN;
 SELECT metamigrate.upgrade('vfy:main') -> 'to';
 SELECT metamigrate.finalize(f) -> 'counts' FROM vfy_fin;
 COMMIT;
-SELECT heads, schemas, snapshot IS NOT NULL AS has_snapshot, capture_error FROM metamigrate.schema_state WHERE provider = 'vfy:main';
+SELECT heads, schemas, objects IS NOT NULL AS has_snapshot, objects = (SELECT count(*) FROM metamigrate.schema_state_object o WHERE o.provider = 'vfy:main') AS objects_stored, capture_error FROM metamigrate.schema_state WHERE provider = 'vfy:main';
 -- Clean right after the migration.
 SELECT * FROM metamigrate.verify('vfy:main');
 -- Changes by hand are drift, and changes to managed tables say who made them.
@@ -36,6 +36,26 @@ DROP TABLE public.vfy_elsewhere;
 DROP TABLE vfy.extra;
 ALTER TABLE vfy.account DROP COLUMN by_hand;
 SELECT metamigrate.stamp('vfy:main', 'w1') -> 'to';
+SELECT * FROM metamigrate.verify('vfy:main');
+-- The state is stored object by object, and a capture rewrites only the
+-- objects that changed (a row's xmin is the transaction that last wrote it).
+CREATE TEMP TABLE vfy_rows AS
+  SELECT section, name, xmin::text AS version FROM metamigrate.schema_state_object WHERE provider = 'vfy:main';
+SELECT metamigrate.stamp('vfy:main', 'w1') -> 'to';
+SELECT count(*) AS rewritten FROM metamigrate.schema_state_object o JOIN vfy_rows r USING (section, name)
+ WHERE o.provider = 'vfy:main' AND o.xmin::text <> r.version;
+ALTER TABLE vfy.account ADD COLUMN note text;
+CREATE TABLE vfy.more (id int);
+SELECT metamigrate.stamp('vfy:main', 'w1') -> 'to';
+SELECT o.section, replace(o.name, E'\x01', '|') AS object, r.version IS NULL AS added
+  FROM metamigrate.schema_state_object o LEFT JOIN vfy_rows r USING (section, name)
+ WHERE o.provider = 'vfy:main' AND (r.version IS NULL OR o.xmin::text <> r.version) ORDER BY 1, 2;
+DROP TABLE vfy.more;
+ALTER TABLE vfy.account DROP COLUMN note;
+SELECT metamigrate.stamp('vfy:main', 'w1') -> 'to';
+SELECT count(*) AS rows, (SELECT objects FROM metamigrate.schema_state WHERE provider = 'vfy:main') AS objects,
+       count(*) FILTER (WHERE name LIKE E'vfy\x01more\x01%') AS rows_of_the_dropped_table
+  FROM metamigrate.schema_state_object WHERE provider = 'vfy:main';
 SELECT * FROM metamigrate.verify('vfy:main');
 -- A version table changed behind metamigrate's back makes the state stale.
 DELETE FROM public.vfy_version;

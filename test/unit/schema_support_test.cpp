@@ -2,6 +2,9 @@
 // model comparison.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <tuple>
+
 #include "core/error.hpp"
 #include "core/schema/compare.hpp"
 #include "core/schema/model.hpp"
@@ -145,6 +148,34 @@ TEST(SchemaNormalize, TheWritersTextIsTheWholeModelsDump) {
   EXPECT_EQ(model["views"], json::array());
   EXPECT_THROW(writer.add("rules", json::object()), Error);
   EXPECT_EQ(json::parse(writer.finish())["tables"], json::array()) << "finish() empties the writer";
+}
+
+TEST(SchemaNormalize, AModelStreamedObjectByObjectIsPutTogetherAgainAsTheWholeModel) {
+  // The state stored after a migration is one row per object (what a
+  // streaming writer hands out); verify puts the model together again from
+  // the rows, in whatever order they come back.
+  auto add_objects = [](ModelWriter& writer) {
+    writer.add("tables", json{{"schema", "public"}, {"name", "t2"}, {"columns", {{{"name", "b"}}, {{"name", "a"}}}}});
+    writer.add("tables", json{{"schema", "public"}, {"name", "t1"}, {"columns", json::array()}});
+    writer.add("functions", json{{"schema", "public"}, {"name", "f"}, {"identity_arguments", "a integer"}});
+    writer.add("schemas", json{{"name", "public"}, {"comment", nullptr}});
+  };
+  ModelWriter whole;
+  add_objects(whole);
+  std::vector<std::tuple<std::string, std::string, std::string>> rows;
+  ModelWriter streaming([&](const std::string& section, const std::string& name, std::string text) {
+    rows.emplace_back(section, name, std::move(text));
+  });
+  add_objects(streaming);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(std::get<1>(rows[2]), std::string("public\x01"
+                                              "f\x01"
+                                              "a integer\x01"));
+  EXPECT_EQ(json::parse(streaming.finish())["tables"], json::array()) << "a streaming writer keeps no object";
+  std::reverse(rows.begin(), rows.end());
+  ModelWriter again;
+  for (auto& [section, name, text] : rows) again.add_printed(section, name, text);
+  EXPECT_EQ(again.finish(), whole.finish());
 }
 
 TEST(SchemaCompare, NamesPathsByObjectName) {

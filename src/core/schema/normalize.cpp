@@ -186,16 +186,29 @@ nlohmann::json normalize_snapshot(nlohmann::json raw) {
   return nlohmann::json::parse(writer.finish());
 }
 
-void ModelWriter::add(const std::string& section, nlohmann::json item) {
-  auto it = sections_.find(section);
+std::vector<std::pair<std::string, std::string>>& ModelWriter::section(const std::string& name) {
+  auto it = sections_.find(name);
   if (it == sections_.end()) {
     bool known = false;
-    for (const char* s : kSections) known |= section == s;
-    if (!known) throw Error(sqlstate::kInternal, "snapshot returned an object of unknown kind \"" + section + "\"");
-    it = sections_.emplace(section, std::vector<std::pair<std::string, std::string>>()).first;
+    for (const char* s : kSections) known |= name == s;
+    if (!known) throw Error(sqlstate::kInternal, "snapshot returned an object of unknown kind \"" + name + "\"");
+    it = sections_.emplace(name, std::vector<std::pair<std::string, std::string>>()).first;
   }
-  normalize_model_item(section, item);
-  it->second.emplace_back(sort_name(item), item.dump());
+  return it->second;
+}
+
+void ModelWriter::add(const std::string& section_name, nlohmann::json item) {
+  auto& items = section(section_name);
+  normalize_model_item(section_name, item);
+  if (sink_) {
+    sink_(section_name, sort_name(item), item.dump());
+  } else {
+    items.emplace_back(sort_name(item), item.dump());
+  }
+}
+
+void ModelWriter::add_printed(const std::string& section_name, std::string sort_name, std::string text) {
+  section(section_name).emplace_back(std::move(sort_name), std::move(text));
 }
 
 void ModelWriter::add_dependency(const nlohmann::json& edge) { dependencies_.push_back(edge.dump()); }

@@ -5,6 +5,7 @@
 // depend on the database's collation or on the order objects were created.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -39,9 +40,21 @@ class ModelWriter {
  public:
   static constexpr const char* kSections[] = {"schemas", "extensions", "types",    "sequences",
                                               "tables",  "views",      "functions"};
+  // Where a streaming writer hands each object, printed: its section, its
+  // sort name (schema, name and identity arguments, \x01-separated) and its
+  // text.
+  using ObjectSink = std::function<void(const std::string& section, const std::string& sort_name, std::string text)>;
+
+  ModelWriter() = default;
+  // A writer that keeps no object: each goes to `sink` as it is added
+  // (finish() then prints only the dependencies and empty sections).
+  explicit ModelWriter(ObjectSink sink) : sink_(std::move(sink)) {}
 
   // Throws mm::Error (internal) on a section that is not one of kSections.
   void add(const std::string& section, nlohmann::json item);
+  // An object already normalized and printed, as an ObjectSink was given
+  // it (to put a model stored object by object together again).
+  void add_printed(const std::string& section, std::string sort_name, std::string text);
   void add_dependency(const nlohmann::json& edge);  // [dependent key, referenced key]
   // The same edge already printed as JSON text, as add_dependency prints it.
   void add_dependency_text(std::string edge) { dependencies_.push_back(std::move(edge)); }
@@ -51,6 +64,9 @@ class ModelWriter {
  private:
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> sections_;  // (sort name, text)
   std::vector<std::string> dependencies_;
+  ObjectSink sink_;
+
+  std::vector<std::pair<std::string, std::string>>& section(const std::string& name);
 };
 
 }  // namespace mm::schema

@@ -270,21 +270,6 @@ const std::string& sections_sql() {
   return sql;
 }
 
-// {"a","b"} with every element quoted, for a text[] parameter.
-std::string text_array_literal(const std::vector<std::string>& items) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char ch : items[i]) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 // Settings that change how PostgreSQL deparses names and prints constants,
 // and no JIT: the planner costs the one large catalog query of a big schema
 // above jit_above_cost, and compiling it with LLVM took a quarter of the
@@ -359,7 +344,7 @@ Datum folded_default(Datum node_tree) {
   });
 }
 
-std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind) {
+void snapshot_into(const std::vector<std::string>& schemas, SnapshotKind kind, schema::ModelWriter& writer) {
   for (const std::string& s : schemas) {
     if (is_system_schema(s))
       throw Error(sqlstate::kInvalidParameter, "cannot snapshot system schema \"" + s + "\"", "",
@@ -367,7 +352,6 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
   }
   // One row per object, each normalized and printed as it arrives (see
   // ModelWriter), read through a cursor so only a batch of rows is held.
-  schema::ModelWriter writer;
   SpiSession spi;
   const int level = enter_fixed_settings();  // deparsing happens as rows are fetched
   const std::vector<Value> params = {text_array_literal(schemas)};
@@ -378,10 +362,14 @@ std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind)
   });
   // The state stored after a migration leaves the edges out, and with them
   // the extensions found only through them.
-  if (kind == SnapshotKind::Full)
-    add_dependencies(spi, std::string(kRelationSetsSql) + kObjectKeysSql, params, writer);
+  if (kind == SnapshotKind::Full) add_dependencies(spi, std::string(kRelationSetsSql) + kObjectKeysSql, params, writer);
   leave_fixed_settings(level);
   spi.finish();
+}
+
+std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind) {
+  schema::ModelWriter writer;
+  snapshot_into(schemas, kind, writer);
   return writer.finish();
 }
 

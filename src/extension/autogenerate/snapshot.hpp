@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "core/schema/normalize.hpp"
 #include "extension/base/postgres.hpp"
 
 namespace mm::pg {
@@ -18,6 +19,9 @@ namespace mm::pg {
 // cost; autogenerate needs the edges to order its statements.
 enum class SnapshotKind { Full, StoredState };
 std::string snapshot(const std::vector<std::string>& schemas, SnapshotKind kind = SnapshotKind::Full);
+// The same, each object handed to `writer` as it is read (a streaming
+// writer keeps none of them).
+void snapshot_into(const std::vector<std::string>& schemas, SnapshotKind kind, schema::ModelWriter& writer);
 // The same model as a JSON value.
 nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotKind kind = SnapshotKind::Full);
 

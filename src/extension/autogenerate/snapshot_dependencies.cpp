@@ -80,20 +80,6 @@ ModelKey model_key(const Row& row) {
   return key;
 }
 
-std::string text_array_literal(const std::set<std::string>& items) {
-  std::string out = "{";
-  for (const std::string& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char ch : item) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
-  return out + "}";
-}
-
 }  // namespace
 
 void add_dependencies(SpiSession& spi, const std::string& object_keys_sql, std::vector<Value> params,

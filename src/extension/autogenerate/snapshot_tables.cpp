@@ -241,9 +241,9 @@ class TableScan {
 };
 
 json column(const Row& row) {
-  return {{"name", required(row, 1)}, {"type", required(row, 2)}, {"not_null", boolean(row[3])},
-          {"default", text(row[4])},  {"default_source", text(row[5])}, {"generated", text(row[6])},
-          {"identity", parsed(row[7])}, {"collation", text(row[8])}, {"comment", text(row[9])}};
+  return {{"name", required(row, 1)},   {"type", required(row, 2)},       {"not_null", boolean(row[3])},
+          {"default", text(row[4])},    {"default_source", text(row[5])}, {"generated", text(row[6])},
+          {"identity", parsed(row[7])}, {"collation", text(row[8])},      {"comment", text(row[9])}};
 }
 
 const char* constraint_type(const std::string& contype) {
@@ -271,17 +271,23 @@ json column_names(const Value& attnums, const ColumnNames& names) {
 }
 
 json constraint(const Row& row, const ColumnNames& names) {
-  return {{"name", required(row, 1)},         {"type", constraint_type(required(row, 2))},
-          {"definition", required(row, 3)},   {"columns", column_names(row[4], names)},
-          {"references", parsed(row[5])},     {"deferrable", boolean(row[6])},
-          {"deferred", boolean(row[7])},      {"validated", boolean(row[8])},
-          {"partitions", parsed(row[9])},     {"comment", text(row[10])}};
+  return {{"name", required(row, 1)},       {"type", constraint_type(required(row, 2))},
+          {"definition", required(row, 3)}, {"columns", column_names(row[4], names)},
+          {"references", parsed(row[5])},   {"deferrable", boolean(row[6])},
+          {"deferred", boolean(row[7])},    {"validated", boolean(row[8])},
+          {"partitions", parsed(row[9])},   {"comment", text(row[10])}};
 }
 
 json index(const Row& row) {
-  return {{"name", required(row, 1)},        {"definition", required(row, 2)}, {"unique", boolean(row[3])},
-          {"method", required(row, 4)},      {"include", parsed(row[5])},      {"predicate", text(row[6])},
-          {"nulls_not_distinct", boolean(row[7])}, {"options", parsed(row[8])}, {"partitions", parsed(row[9])},
+  return {{"name", required(row, 1)},
+          {"definition", required(row, 2)},
+          {"unique", boolean(row[3])},
+          {"method", required(row, 4)},
+          {"include", parsed(row[5])},
+          {"predicate", text(row[6])},
+          {"nulls_not_distinct", boolean(row[7])},
+          {"options", parsed(row[8])},
+          {"partitions", parsed(row[9])},
           {"comment", text(row[10])}};
 }
 
@@ -290,8 +296,8 @@ json trigger(const Row& row) {
 }
 
 json policy(const Row& row) {
-  return {{"name", required(row, 1)},   {"command", required(row, 2)},  {"permissive", boolean(row[3])},
-          {"roles", parsed(row[4])},    {"using", text(row[5])},        {"with_check", text(row[6])},
+  return {{"name", required(row, 1)}, {"command", required(row, 2)}, {"permissive", boolean(row[3])},
+          {"roles", parsed(row[4])},  {"using", text(row[5])},       {"with_check", text(row[6])},
           {"comment", text(row[7])}};
 }
 
@@ -345,7 +351,8 @@ void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std
       if (boolean(column_row[11])) column_list.push_back(column(column_row));
     });
     json& constraint_list = item["constraints"] = json::array();
-    constraints.take(oid, constraint_list, [&](const Row& constraint_row) { return constraint(constraint_row, names); });
+    constraints.take(oid, constraint_list,
+                     [&](const Row& constraint_row) { return constraint(constraint_row, names); });
     json& index_list = item["indexes"] = json::array();
     indexes.take(oid, index_list, index);
     json& trigger_list = item["triggers"] = json::array();

@@ -100,6 +100,21 @@ std::string quote_ident(const std::string& name);
 // quote_literal_cstr(): a string constant for SQL we compose.
 std::string quote_literal(const std::string& text);
 std::string qualified_name(const std::string& schema, const std::string& name);
+// {"a","b"}: a text[] parameter's literal, every element quoted.
+template <typename Strings>
+std::string text_array_literal(const Strings& items) {
+  std::string out = "{";
+  for (const std::string& item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char ch : item) {
+      if (ch == '"' || ch == '\\') out += '\\';
+      out += ch;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
 
 // Converts between text and jsonb/text Datums in the current memory context.
 std::string datum_to_json_text(Datum jsonb);

@@ -20,22 +20,99 @@ std::vector<std::string> provider_schemas(ProviderCatalog& catalog, const Provid
   return out;
 }
 
+// Objects written at a time.
+constexpr std::size_t kStoredBatch = 256;
+
+// The stored snapshot, one row per object (metamigrate.schema_state_object),
+// written in batches as the snapshot reads the objects; a row is rewritten
+// only when its object changed. So capturing holds one batch and the
+// objects' names, not the model, and a migration writes what it changed.
+class StoredObjects {
+ public:
+  StoredObjects(ProviderCatalog& catalog, std::string provider) : catalog_(catalog), provider_(std::move(provider)) {}
+
+  void add(const std::string& section, const std::string& name, std::string text) {
+    batch_sections_.push_back(section);
+    batch_names_.push_back(name);
+    batch_texts_.push_back(std::move(text));
+    seen_sections_.push_back(section);
+    seen_names_.push_back(name);
+    if (batch_texts_.size() == kStoredBatch) flush();
+  }
+
+  // Writes the last batch, removes the rows of objects that are gone and
+  // returns how many objects the snapshot has.
+  long finish() {
+    flush();
+    RunAs as_catalog_owner(catalog_.owner());
+    catalog_.spi().execute(
+        "DELETE FROM metamigrate.schema_state_object o WHERE o.provider = $1 AND NOT EXISTS ("
+        "SELECT 1 FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[])) "
+        "AS seen(section, name) "
+        "WHERE seen.section = o.section AND seen.name = o.name)",
+        {provider_, text_array_literal(seen_sections_), text_array_literal(seen_names_)});
+    return static_cast<long>(seen_names_.size());
+  }
+
+ private:
+  ProviderCatalog& catalog_;
+  const std::string provider_;
+  std::vector<std::string> batch_sections_, batch_names_, batch_texts_;
+  std::vector<std::string> seen_sections_, seen_names_;
+
+  void flush() {
+    if (batch_texts_.empty()) return;
+    RunAs as_catalog_owner(catalog_.owner());
+    catalog_.spi().execute(
+        "INSERT INTO metamigrate.schema_state_object AS o (provider, section, name, model) "
+        "SELECT $1, x.section, x.name, x.model "
+        "FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[]), "
+        "pg_catalog.unnest($4::pg_catalog.text[])) AS x(section, name, model) "
+        "ON CONFLICT (provider, section, name) DO UPDATE SET model = EXCLUDED.model "
+        "WHERE o.model IS DISTINCT FROM EXCLUDED.model",
+        {provider_, text_array_literal(batch_sections_), text_array_literal(batch_names_),
+         text_array_literal(batch_texts_)});
+    batch_sections_.clear();
+    batch_names_.clear();
+    batch_texts_.clear();
+  }
+};
+
+// The model stored after the last migration, put together again.
+nlohmann::json stored_model(SpiSession& spi, const std::string& provider) {
+  mm::schema::ModelWriter writer;
+  spi.for_each_row("SELECT section, name, model FROM metamigrate.schema_state_object WHERE provider = $1", {provider},
+                   kStoredBatch, [&](Row& row) {
+                     if (row.size() != 3 || !row[0] || !row[1] || !row[2])
+                       throw Error(sqlstate::kInternal, "bad row in metamigrate.schema_state_object");
+                     writer.add_printed(*row[0], std::move(*row[1]), std::move(*row[2]));
+                   });
+  return nlohmann::json::parse(writer.finish());
+}
+
 }  // namespace
 
 void capture_schema_state(ProviderCatalog& catalog, const Provider& provider) {
   const std::vector<std::string> schemas = provider_schemas(catalog, provider);
   const std::vector<std::string> heads = catalog.read_heads(provider);
-  std::string model;
-  std::optional<std::string> failure = in_subtransaction([&] { model = snapshot(schemas, SnapshotKind::StoredState); });
+  long objects = 0;
+  std::optional<std::string> failure = in_subtransaction([&] {
+    StoredObjects stored(catalog, provider.key);
+    mm::schema::ModelWriter writer([&](const std::string& section, const std::string& name, std::string text) {
+      stored.add(section, name, std::move(text));
+    });
+    snapshot_into(schemas, SnapshotKind::StoredState, writer);
+    objects = stored.finish();
+  });
   RunAs as_catalog_owner(catalog.owner());
   catalog.spi().execute(
-      "INSERT INTO metamigrate.schema_state AS s (provider, heads, schemas, snapshot, capture_error) "
+      "INSERT INTO metamigrate.schema_state AS s (provider, heads, schemas, objects, capture_error) "
       "VALUES ($1, ARRAY(SELECT pg_catalog.jsonb_array_elements_text($2::pg_catalog.jsonb)), "
-      "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($3::pg_catalog.jsonb)), $4::pg_catalog.jsonb, $5) "
+      "ARRAY(SELECT pg_catalog.jsonb_array_elements_text($3::pg_catalog.jsonb)), $4::pg_catalog.int4, $5) "
       "ON CONFLICT (provider) DO UPDATE SET captured_at = pg_catalog.clock_timestamp(), heads = EXCLUDED.heads, "
-      "schemas = EXCLUDED.schemas, snapshot = EXCLUDED.snapshot, capture_error = EXCLUDED.capture_error",
-      {provider.key, json_string_array(heads), json_string_array(schemas), failure ? Value() : Value(model),
-       failure ? Value(*failure) : Value()});
+      "schemas = EXCLUDED.schemas, objects = EXCLUDED.objects, capture_error = EXCLUDED.capture_error",
+      {provider.key, json_string_array(heads), json_string_array(schemas),
+       failure ? Value() : Value(std::to_string(objects)), failure ? Value(*failure) : Value()});
 }
 
 std::vector<Finding> verify_provider(const std::string& key) {
@@ -44,7 +121,7 @@ std::vector<Finding> verify_provider(const std::string& key) {
   Provider provider = catalog.load_provider(key);
   std::vector<Finding> out;
   Rows state = spi.query(
-      "SELECT pg_catalog.to_json(heads)::text, pg_catalog.to_json(schemas)::text, snapshot::text, capture_error "
+      "SELECT pg_catalog.to_json(heads)::text, pg_catalog.to_json(schemas)::text, objects, capture_error "
       "FROM metamigrate.schema_state WHERE provider = $1",
       {key});
   if (state.empty()) {
@@ -65,7 +142,7 @@ std::vector<Finding> verify_provider(const std::string& key) {
   } else {
     std::vector<std::string> schemas;
     for (const auto& name : nlohmann::json::parse(*s[1])) schemas.push_back(name.get<std::string>());
-    const nlohmann::json stored = nlohmann::json::parse(*s[2]);
+    const nlohmann::json stored = stored_model(spi, key);
     const nlohmann::json live = snapshot_model(schemas, SnapshotKind::StoredState);
     const mm::schema::DifferenceWording wording{"missing from the database (dropped outside a migration)",
                                                 "added outside a migration", "changed outside a migration: ", true};
