@@ -308,7 +308,11 @@ void Catalog::seal() {
   }
 }
 
-Catalog build_catalog(json model) {
+namespace {
+
+// The model's objects, consumed, and its own dependency list: all but
+// seal().
+Catalog flatten(json& model) {
   if (!model.is_object()) malformed("not a JSON object");
   if (!model.contains("format") || model.at("format") != kModelFormat)
     malformed(std::string("\"format\" must be \"") + kModelFormat + "\"");
@@ -374,6 +378,20 @@ Catalog build_catalog(json model) {
       malformed("each dependency must be [dependent key, referenced key]");
     catalog.add_dependency(make_key(edge[0]), make_key(edge[1]));
   }
+  return catalog;
+}
+
+}  // namespace
+
+Catalog build_catalog(json model) {
+  Catalog catalog = flatten(model);
+  catalog.seal();
+  return catalog;
+}
+
+Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies) {
+  Catalog catalog = flatten(model);
+  for (const auto& [dependent, referenced] : dependencies) catalog.add_dependency(dependent, referenced);
   catalog.seal();
   return catalog;
 }

@@ -121,8 +121,8 @@ class Subset {
     for (;;) {
       keep_families();
       ModelSubset subset{model(from_, from_edges_), model(to_, to_edges_), {}, {}, relation_count(), kept_.size()};
-      subset.from_catalog = build_catalog(subset.from);
-      subset.to_catalog = build_catalog(subset.to);
+      subset.from_catalog = catalog(subset.from, from_edges_);
+      subset.to_catalog = catalog(subset.to, to_edges_);
       if (subset.kept == subset.relations) return subset;  // nothing is left out that could join
       keep_around_changes(compute_changes(subset.from_catalog, subset.to_catalog));
       keep_around_changes(compute_changes(subset.to_catalog, subset.from_catalog));
@@ -212,6 +212,21 @@ class Subset {
       if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
         dependencies.push_back(nlohmann::json::array({e.source->dependent, e.source->referenced}));
     return out;
+  }
+
+  // The catalog of a subset model: a copy of its objects, and its edges as
+  // the keys read_edges made (make_key of its dependency list gives the
+  // same), so that list is not copied as well.
+  Catalog catalog(const nlohmann::json& subset_model, const std::vector<Edge>& edges) const {
+    nlohmann::json objects = nlohmann::json::object();
+    for (const auto& [member, value] : subset_model.items())
+      if (member != "dependencies") objects[member] = value;
+    std::vector<std::pair<Key, Key>> dependencies;
+    dependencies.reserve(edges.size());
+    for (const Edge& e : edges)
+      if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
+        dependencies.emplace_back(e.dependent, e.referenced);
+    return build_catalog(std::move(objects), dependencies);
   }
 
   Side& from_;
