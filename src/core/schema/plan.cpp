@@ -468,6 +468,14 @@ class Planner {
   // statements, its repair (inherited_columns.hpp), and a child's CREATE
   // (which copies the parent's settings).
   void inherited_column_edges() {
+    // Every edge below ends at a table that inherits or is a partition in
+    // the target (repairs are made for those only): without one, the
+    // common case, there is nothing to add, and the per-column keys below
+    // cost as much as the rest of the edges.
+    if (std::none_of(to_.nodes().begin(), to_.nodes().end(), [](const auto& entry) {
+          return entry.second.kind == Kind::Table && !parent_tables(entry.second).empty();
+        }))
+      return;
     // Per table, the columns with changes of their own (column or default).
     std::map<Key, std::set<std::string>> changed_columns;
     for (const auto& [key, change] : changes_) {
