@@ -84,8 +84,20 @@ bool rebuilt_around_type_change(const Node& dependent) {
 
 Changes compute_changes(const Catalog& from, const Catalog& to) {
   Changes changes;
-  for (const auto& [key, node] : from.nodes()) {
-    const Node* target = to.find(key);
+  // Both catalogs' nodes are in key order: walk them side by side, so each
+  // key is compared once and appended at the end of the map rather than
+  // looked up in the other catalog and inserted from the root.
+  auto old_node = from.nodes().begin(), new_node = to.nodes().begin();
+  const auto old_end = from.nodes().end(), new_end = to.nodes().end();
+  while (old_node != old_end || new_node != new_end) {
+    if (old_node == old_end || (new_node != new_end && new_node->first < old_node->first)) {
+      changes.emplace_hint(changes.end(), new_node->first,
+                           Change{Action::Create, nullptr, &new_node->second, false, {}, {}, {}});
+      ++new_node;
+      continue;
+    }
+    const Node& node = old_node->second;
+    const Node* target = new_node != new_end && new_node->first == old_node->first ? &new_node->second : nullptr;
     Change c;
     c.from = &node;
     c.to = target;
@@ -96,10 +108,10 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
                  : needs_recreate(node, *target) || node.kind != target->kind ? Action::Recreate
                                                                               : Action::Alter;
     }
-    changes.emplace(key, c);
+    changes.emplace_hint(changes.end(), old_node->first, c);
+    ++old_node;
+    if (target) ++new_node;
   }
-  for (const auto& [key, node] : to.nodes())
-    if (!from.find(key)) changes.emplace(key, Change{Action::Create, nullptr, &node, false, {}, {}, {}});
   detect_renames(from, to, changes);
 
   // Propagate: whatever depends on an object that goes away (or on a column

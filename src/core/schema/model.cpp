@@ -124,8 +124,14 @@ namespace {
 void append_json_string(Key& out, std::string_view text) {
   static const char* hex = "0123456789abcdef";
   out.push_back('"');
-  for (const char c : text) {
+  // Names rarely need escaping: copy each run of plain characters at once.
+  std::size_t plain = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
     const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text, plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -149,22 +155,23 @@ void append_json_string(Key& out, std::string_view text) {
         out += "\\t";
         break;
       default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out.push_back(hex[byte >> 4]);
-          out.push_back(hex[byte & 15]);
-        } else {
-          out.push_back(c);
-        }
+        out += "\\u00";
+        out.push_back(hex[byte >> 4]);
+        out.push_back(hex[byte & 15]);
     }
   }
+  out.append(text, plain, std::string_view::npos);
   out.push_back('"');
 }
 
 // The key array of `parts`, each read as text by `text`.
 template <typename Parts, typename Text>
 Key write_key(const Parts& parts, Text text) {
-  Key out = "[";
+  Key out;
+  std::size_t length = 2;
+  for (const auto& part : parts) length += text(part).size() + 3;
+  out.reserve(length);  // escapes aside, the whole key
+  out.push_back('[');
   for (const auto& part : parts) {
     if (out.size() > 1) out.push_back(',');
     append_json_string(out, text(part));
@@ -308,7 +315,11 @@ void Catalog::seal() {
   }
 }
 
-Catalog build_catalog(json model) {
+namespace {
+
+// The model's objects, consumed, and its own dependency list: all but
+// seal().
+Catalog flatten(json& model) {
   if (!model.is_object()) malformed("not a JSON object");
   if (!model.contains("format") || model.at("format") != kModelFormat)
     malformed(std::string("\"format\" must be \"") + kModelFormat + "\"");
@@ -374,6 +385,20 @@ Catalog build_catalog(json model) {
       malformed("each dependency must be [dependent key, referenced key]");
     catalog.add_dependency(make_key(edge[0]), make_key(edge[1]));
   }
+  return catalog;
+}
+
+}  // namespace
+
+Catalog build_catalog(json model) {
+  Catalog catalog = flatten(model);
+  catalog.seal();
+  return catalog;
+}
+
+Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies) {
+  Catalog catalog = flatten(model);
+  for (const auto& [dependent, referenced] : dependencies) catalog.add_dependency(dependent, referenced);
   catalog.seal();
   return catalog;
 }

@@ -104,6 +104,10 @@ class Catalog {
 // Validates the model's format and flattens it. Throws mm::Error (22023) on
 // a malformed model.
 Catalog build_catalog(json model);
+// The same, with more dependency edges given as keys (each what make_key
+// gives for its key array): relevant_subset has them as keys already, and
+// copying its model's dependency list as JSON cost as much as its tables.
+Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies);
 
 // Keys of the objects the diff addresses, shared by snapshot and diff.
 Key schema_key(const std::string& schema);

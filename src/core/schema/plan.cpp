@@ -4,7 +4,10 @@
 #include <cstdio>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "core/schema/changes.hpp"
@@ -46,7 +49,8 @@ bool creates(Action a) { return a == Action::Create || a == Action::Recreate || 
 // Names that two objects cannot hold at once (relations, types and
 // indexes share one namespace per schema).
 std::vector<std::string> name_slots(const Node& n) {
-  auto slot = [](std::initializer_list<std::string> parts) { return json(parts).dump(); };
+  // The same text as the JSON array of the parts, without building one.
+  auto slot = [](std::initializer_list<std::string_view> parts) { return key_of(parts); };
   switch (n.kind) {
     case Kind::Table:
     case Kind::View:
@@ -86,6 +90,7 @@ class Planner {
       for (const auto& [key, node] : c->nodes())
         if (node.kind == Kind::Type && render::text(node.spec, "kind") == "domain")
           facts_.domain_base[qualify(node.schema, node.name)] = render::text(node.spec, "base_type");
+    index_objects();
   }
 
   Statements run() {
@@ -113,9 +118,47 @@ class Planner {
   }
 
  private:
+  // Every object of either catalog has an entry in changes_; the planner
+  // numbers them in key order and keeps its per-object state in vectors,
+  // so a key is hashed once instead of looked up in several maps.
+  void index_objects() {
+    objects_.reserve(changes_.size());
+    id_of_.reserve(changes_.size());
+    for (const auto& entry : changes_) {
+      id_of_.emplace(entry.first, static_cast<int>(objects_.size()));
+      objects_.push_back(&entry);
+    }
+    const std::size_t n = objects_.size();
+    drop_home_.assign(n, kNone);
+    create_home_.assign(n, kNone);
+    folded_into_create_.assign(n, {});
+    drop_op_.assign(n, kNone);
+    create_op_.assign(n, kNone);
+    alter_op_.assign(n, kNone);
+    rename_old_op_.assign(n, kNone);
+    drop_old_op_.assign(n, kNone);
+  }
+
+  static constexpr int kNone = -1;
+
+  // The object's number, or kNone for a key in neither catalog.
+  int id_of(const Key& key) const {
+    auto it = id_of_.find(key);
+    return it == id_of_.end() ? kNone : it->second;
+  }
+  const Key& key_at(int id) const { return objects_[id]->first; }
+  const Change& change_at(int id) const { return objects_[id]->second; }
+
   Action action(const Key& key) const {
-    auto it = changes_.find(key);
-    return it == changes_.end() ? Action::Keep : it->second.action;
+    const int id = id_of(key);
+    return id == kNone ? Action::Keep : change_at(id).action;
+  }
+
+  // The operation `op_by_object` holds for `id`, which the plan's
+  // structure guarantees (as std::map::at did, fail loudly if not).
+  static int required_op(const std::vector<int>& op_by_object, int id) {
+    if (id == kNone || op_by_object[id] == kNone) throw std::out_of_range("schema plan: missing operation");
+    return op_by_object[id];
   }
 
   // The key whose DROP statement also removes `key` (itself when none does).
@@ -180,16 +223,23 @@ class Planner {
   }
 
   void build_operations() {
+    const int n = static_cast<int>(objects_.size());
     // Homes first: folded children point at their container's operation.
-    for (const auto& [key, change] : changes_) {
-      if (removes(change.action)) drop_home_[key] = drop_home(key);
-      if (creates(change.action)) create_home_[key] = create_home(key);
+    // Objects go in key order, so each container's folded list is too.
+    for (int id = 0; id < n; ++id) {
+      const Key& key = key_at(id);
+      const Action a = change_at(id).action;
+      if (removes(a)) drop_home_[id] = id_of(drop_home(key));
+      if (creates(a)) {
+        create_home_[id] = id_of(create_home(key));
+        if (create_home_[id] != id) folded_into_create_[create_home_[id]].push_back(id);
+      }
     }
-    for (const auto& [key, home] : create_home_)
-      if (home != key) folded_into_create_[home].push_back(key);
-    for (const auto& [key, change] : changes_)
-      if (change.action == Action::Attached) attached_to_create_[change.attached_to].push_back(key);
-    for (const auto& [key, change] : changes_) {
+    for (int id = 0; id < n; ++id)
+      if (change_at(id).action == Action::Attached)
+        attached_to_create_[id_of(change_at(id).attached_to)].push_back(id);
+    for (int id = 0; id < n; ++id) {
+      const Change& change = change_at(id);
       switch (change.action) {
         case Action::Keep:
         case Action::RenamedAway:
@@ -197,29 +247,29 @@ class Planner {
           break;
         case Action::Alter: {
           Statements s = alter_statements(*change.from, *change.to, facts_, change.retype);
-          alter_op_[key] = add_op(Phase::Alter, *change.to, std::move(s));
+          alter_op_[id] = add_op(Phase::Alter, *change.to, std::move(s));
           break;
         }
         case Action::Rename: {
-          int id = add_op(Phase::Alter, *change.to, rename_statements(*change.from, *change.to));
-          alter_op_[key] = id;
-          ops_[id].frees = name_slots(*change.from);
-          ops_[id].takes = name_slots(*change.to);
+          int op = add_op(Phase::Alter, *change.to, rename_statements(*change.from, *change.to));
+          alter_op_[id] = op;
+          ops_[op].frees = name_slots(*change.from);
+          ops_[op].takes = name_slots(*change.to);
           break;
         }
         case Action::Replace: {
-          rename_old_op_[key] = add_op(Phase::Drop, *change.from, rename_type_out_of_the_way(*change.from));
-          ops_[rename_old_op_[key]].frees = name_slots(*change.from);
-          drop_old_op_[key] = add_op(Phase::Drop, *change.from, drop_replaced_type(*change.from));
+          rename_old_op_[id] = add_op(Phase::Drop, *change.from, rename_type_out_of_the_way(*change.from));
+          ops_[rename_old_op_[id]].frees = name_slots(*change.from);
+          drop_old_op_[id] = add_op(Phase::Drop, *change.from, drop_replaced_type(*change.from));
           break;
         }
         default:
           break;
       }
-      if (removes(change.action) && drop_home_[key] == key)
-        drop_op_[key] = add_op(Phase::Drop, *change.from, drop_statements(*change.from, from_));
-      if (creates(change.action) && create_home_[key] == key)
-        create_op_[key] = add_op(Phase::Create, *change.to, render_create(*change.to));
+      if (removes(change.action) && drop_home_[id] == id)
+        drop_op_[id] = add_op(Phase::Drop, *change.from, drop_statements(*change.from, from_));
+      if (creates(change.action) && create_home_[id] == id)
+        create_op_[id] = add_op(Phase::Create, *change.to, render_create(id));
     }
     // Children's own settings on the columns they share with a parent,
     // after the parent's statements that reach them.
@@ -236,30 +286,36 @@ class Planner {
     }
     // Name slots of everything each operation removes or creates, folded
     // children included.
-    for (const auto& [key, home] : drop_home_)
-      for (const auto& s : name_slots(*changes_.at(key).from)) ops_[drop_op_.at(home)].frees.push_back(s);
-    for (const auto& [key, home] : create_home_)
-      for (const auto& s : name_slots(*changes_.at(key).to)) ops_[create_op_.at(home)].takes.push_back(s);
+    for (int id = 0; id < n; ++id) {
+      if (drop_home_[id] != kNone)
+        for (auto& s : name_slots(*change_at(id).from))
+          ops_[required_op(drop_op_, drop_home_[id])].frees.push_back(std::move(s));
+      if (create_home_[id] != kNone)
+        for (auto& s : name_slots(*change_at(id).to))
+          ops_[required_op(create_op_, create_home_[id])].takes.push_back(std::move(s));
+    }
     // An attached partition index or key changes its name in its parent's create.
-    for (const auto& [key, change] : changes_) {
+    for (int id = 0; id < n; ++id) {
+      const Change& change = change_at(id);
       if (change.action != Action::Attached) continue;
-      Op& parent = ops_[create_op_.at(create_home_.at(change.attached_to))];
+      const int parent_id = id_of(change.attached_to);
+      Op& parent = ops_[required_op(create_op_, create_home_.at(parent_id))];
+      const Node& parent_node = *change_at(parent_id).to;
       for (const auto& s : name_slots(*change.from)) parent.frees.push_back(s);
       Node renamed = *change.from;
       renamed.name = change.attached_as;
-      renamed.kind = changes_.at(change.attached_to).to->kind;
-      renamed.spec["type"] = changes_.at(change.attached_to).to->spec.value("type", json());
+      renamed.kind = parent_node.kind;
+      renamed.spec["type"] = parent_node.spec.value("type", json());
       for (const auto& s : name_slots(renamed)) parent.takes.push_back(s);
     }
   }
 
-  Statements render_create(const Node& node) const {
+  Statements render_create(int id) const {
+    const Node& node = *change_at(id).to;
     if (node.kind == Kind::Table) {
       TableParts parts;
-      static const std::vector<Key> kNothingFolded;
-      const auto folded = folded_into_create_.find(node.key);
-      for (const Key& key : folded == folded_into_create_.end() ? kNothingFolded : folded->second) {
-        const Node& child = *to_.find(key);
+      for (int folded : folded_into_create_[id]) {
+        const Node& child = *change_at(folded).to;
         if (child.kind == Kind::Column) parts.columns.push_back(&child);
         if (child.kind == Kind::Default) parts.defaults[child.name] = &child;
         if (child.kind == Kind::Constraint) parts.constraints.push_back(&child);
@@ -269,17 +325,17 @@ class Planner {
       return create_table(node, parts);
     }
     if (node.kind == Kind::Column) {
-      const Key default_key = key_of({"default", node.schema, node.relation, node.name});
-      auto it = create_home_.find(default_key);
-      return add_column(node, it != create_home_.end() ? to_.find(default_key) : nullptr);
+      const int default_id = id_of(key_of({"default", node.schema, node.relation, node.name}));
+      return add_column(node, default_id != kNone && create_home_[default_id] != kNone ? change_at(default_id).to
+                                                                                        : nullptr);
     }
     if (node.kind == Kind::Index || node.kind == Kind::Constraint) {
       // Partitions' own indexes or keys it takes over: named (or made keys)
       // first, then attached by PostgreSQL as the parent's is created.
       Statements out;
-      if (auto it = attached_to_create_.find(node.key); it != attached_to_create_.end())
-        for (const Key& child : it->second) {
-          const Change& change = changes_.at(child);
+      if (auto it = attached_to_create_.find(id); it != attached_to_create_.end())
+        for (int child : it->second) {
+          const Change& change = change_at(child);
           render::append(out, attach_statements(*change.from, node, change.attached_as));
         }
       render::append(out, create_statements(node));
@@ -288,63 +344,79 @@ class Planner {
     return create_statements(node);
   }
 
-  std::optional<int> drop_id(const Key& key) const {
-    if (auto it = rename_old_op_.find(key); it != rename_old_op_.end()) return it->second;
-    if (auto it = drop_home_.find(key); it != drop_home_.end()) return drop_op_.at(it->second);
+  // The operations on one object, by number (kNone when it has none).
+  std::optional<int> drop_id(int id) const {
+    if (id == kNone) return std::nullopt;
+    if (rename_old_op_[id] != kNone) return rename_old_op_[id];
+    if (drop_home_[id] != kNone) return required_op(drop_op_, drop_home_[id]);
     return std::nullopt;
   }
-  std::optional<int> drop_old_id(const Key& key) const {
-    if (auto it = drop_old_op_.find(key); it != drop_old_op_.end()) return it->second;
-    return drop_id(key);
+  std::optional<int> drop_old_id(int id) const {
+    if (id != kNone && drop_old_op_[id] != kNone) return drop_old_op_[id];
+    return drop_id(id);
   }
-  std::optional<int> create_id(const Key& key) const {
-    if (auto it = create_home_.find(key); it != create_home_.end()) return create_op_.at(it->second);
+  std::optional<int> create_id(int id) const {
+    if (id != kNone && create_home_[id] != kNone) return required_op(create_op_, create_home_[id]);
     return std::nullopt;
   }
-  std::optional<int> alter_id(const Key& key) const {
-    auto c = changes_.find(key);
-    if (c != changes_.end() && c->second.action == Action::RenamedAway) return alter_id(c->second.renamed_to);
-    if (auto it = alter_op_.find(key); it != alter_op_.end()) return it->second;
+  std::optional<int> alter_id(int id) const {
+    if (id == kNone) return std::nullopt;
+    const Change& change = change_at(id);
+    if (change.action == Action::RenamedAway) return alter_id(id_of(change.renamed_to));
+    if (alter_op_[id] != kNone) return alter_op_[id];
     return std::nullopt;
   }
+  // The same, by key.
+  std::optional<int> drop_id(const Key& key) const { return drop_id(id_of(key)); }
+  std::optional<int> drop_old_id(const Key& key) const { return drop_old_id(id_of(key)); }
+  std::optional<int> create_id(const Key& key) const { return create_id(id_of(key)); }
+  std::optional<int> alter_id(const Key& key) const { return alter_id(id_of(key)); }
 
+  // Repeated edges are dropped before ordering (ordered_statements).
   void before(std::optional<int> first, std::optional<int> then) {
-    if (first && then && *first != *then) edges_[*first].insert(*then);
+    if (first && then && *first != *then) edges_[*first].push_back(*then);
   }
 
   // Only changed objects have operations, and an edge needs one at both
   // ends: unchanged pairs (all of them when nothing changed) are skipped.
   bool changed(const Key& key) const { return action(key) != Action::Keep; }
+  bool changed(int id) const { return change_at(id).action != Action::Keep; }
 
   void build_edges() {
-    for (const auto& [key, node] : from_.nodes()) {
-      if (!changed(key)) continue;
-      for (const Key& dep : from_.dependencies(key)) {
-        if (!changed(dep)) continue;
-        before(drop_id(key), drop_id(dep));
-        before(alter_id(key), drop_old_id(dep));
-        before(drop_id(key), alter_id(dep));
-        // A replaced type over a replaced type (a domain over an enum):
-        // the old dependent goes before the old type it uses.
-        if (auto it = drop_old_op_.find(key); it != drop_old_op_.end()) before(it->second, drop_old_id(dep));
-      }
+    edges_.assign(ops_.size(), {});
+    const int n = static_cast<int>(objects_.size());
+    // Edges form a set, so the changed objects may be visited in any
+    // order: by number, rather than every node of both catalogs.
+    for (int id = 0; id < n; ++id) {
+      if (!changed(id)) continue;
+      const Key& key = key_at(id);
+      if (from_.find(key))
+        for (const Key& dep_key : from_.dependencies(key)) {
+          const int dep = id_of(dep_key);
+          if (dep == kNone || !changed(dep)) continue;
+          before(drop_id(id), drop_id(dep));
+          before(alter_id(id), drop_old_id(dep));
+          before(drop_id(id), alter_id(dep));
+          // A replaced type over a replaced type (a domain over an enum):
+          // the old dependent goes before the old type it uses.
+          if (drop_old_op_[id] != kNone) before(drop_old_op_[id], drop_old_id(dep));
+        }
+      if (to_.find(key))
+        for (const Key& dep_key : to_.dependencies(key)) {
+          const int dep = id_of(dep_key);
+          if (dep == kNone || !changed(dep)) continue;
+          before(create_id(dep), create_id(id));
+          before(create_id(dep), alter_id(id));
+          before(alter_id(dep), create_id(id));
+          before(alter_id(dep), alter_id(id));
+        }
     }
-    for (const auto& [key, node] : to_.nodes()) {
-      if (!changed(key)) continue;
-      for (const Key& dep : to_.dependencies(key)) {
-        if (!changed(dep)) continue;
-        before(create_id(dep), create_id(key));
-        before(create_id(dep), alter_id(key));
-        before(alter_id(dep), create_id(key));
-        before(alter_id(dep), alter_id(key));
-      }
-    }
-    for (const auto& [key, change] : changes_) {
-      before(drop_id(key), create_id(key));
-      if (change.action == Action::Replace) before(create_id(key), drop_old_op_.at(key));
+    for (int id = 0; id < n; ++id) {
+      before(drop_id(id), create_id(id));
+      if (change_at(id).action == Action::Replace) before(create_id(id), required_op(drop_old_op_, id));
     }
     inherited_column_edges();
-    std::map<std::string, std::vector<int>> freed_by;
+    std::unordered_map<std::string, std::vector<int>> freed_by;
     for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
       for (const auto& s : ops_[i].frees) freed_by[s].push_back(i);
     for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
@@ -396,6 +468,14 @@ class Planner {
   // statements, its repair (inherited_columns.hpp), and a child's CREATE
   // (which copies the parent's settings).
   void inherited_column_edges() {
+    // Every edge below ends at a table that inherits or is a partition in
+    // the target (repairs are made for those only): without one, the
+    // common case, there is nothing to add, and the per-column keys below
+    // cost as much as the rest of the edges.
+    if (std::none_of(to_.nodes().begin(), to_.nodes().end(), [](const auto& entry) {
+          return entry.second.kind == Kind::Table && !parent_tables(entry.second).empty();
+        }))
+      return;
     // Per table, the columns with changes of their own (column or default).
     std::map<Key, std::set<std::string>> changed_columns;
     for (const auto& [key, change] : changes_) {
@@ -438,8 +518,11 @@ class Planner {
   Statements ordered_statements() {
     const int n = static_cast<int>(ops_.size());
     std::vector<int> waiting(n, 0);
-    for (const auto& [from, targets] : edges_)
+    for (std::vector<int>& targets : edges_) {
+      std::sort(targets.begin(), targets.end());
+      targets.erase(std::unique(targets.begin(), targets.end()), targets.end());
       for (int t : targets) ++waiting[t];
+    }
     // Ready operations by (phase, kind order, key): drops as early as
     // possible and dependents-first, creates as late as possible.
     using Priority = std::tuple<int, int, std::string, int>;
@@ -486,16 +569,23 @@ class Planner {
   const Catalog& to_;
   Changes changes_;
   TypeFacts facts_;
+  // changes_'s entries in key order, and each one's number.
+  std::vector<const std::pair<const Key, Change>*> objects_;
+  std::unordered_map<std::string_view, int> id_of_;
   std::vector<Op> ops_;
-  std::map<Key, Key> drop_home_, create_home_;
+  // Per object (by number; kNone where there is none): the object whose
+  // DROP / CREATE also drops / creates it.
+  std::vector<int> drop_home_, create_home_;
   // Per created container, in key order, what its CREATE also creates.
-  std::map<Key, std::vector<Key>> folded_into_create_;
+  std::vector<std::vector<int>> folded_into_create_;
   // Per created parent index or key, the partitions' own ones it takes over.
-  std::map<Key, std::vector<Key>> attached_to_create_;
-  std::map<Key, int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
+  std::unordered_map<int, std::vector<int>> attached_to_create_;
+  // Per object, its operations (kNone where there is none).
+  std::vector<int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
   // Per (child table, column), the operation that sets its own settings again.
   std::map<std::pair<Key, std::string>, int> repair_op_;
-  std::map<int, std::set<int>> edges_;
+  // Per operation, those that must run after it (repeats until ordered).
+  std::vector<std::vector<int>> edges_;
 };
 
 }  // namespace

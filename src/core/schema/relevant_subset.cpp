@@ -4,6 +4,7 @@
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 
 #include "core/schema/changes.hpp"
 #include "core/schema/model.hpp"
@@ -115,18 +116,38 @@ class Subset {
     }
   }
 
-  ModelSubset run() {
+  // With `read_models`, it reads the returned round's models, which are
+  // then left null.
+  ModelSubset run(const SubsetModelReader* read_models) {
     keep_differing_relations();
     keep_differing_edges();
     for (;;) {
       keep_families();
       ModelSubset subset{model(from_, from_edges_), model(to_, to_edges_), {}, {}, relation_count(), kept_.size()};
-      subset.from_catalog = build_catalog(subset.from);
-      subset.to_catalog = build_catalog(subset.to);
-      if (subset.kept == subset.relations) return subset;  // nothing is left out that could join
+      if (subset.kept == subset.relations) {
+        // Nothing is left out that could join: this round is the last, and
+        // once read its models can go into the catalogs whole.
+        if (!read_models) {
+          subset.from_catalog = catalog(subset.from, from_edges_);
+          subset.to_catalog = catalog(subset.to, to_edges_);
+          return subset;
+        }
+        (*read_models)(subset.from, subset.to);
+        subset.from_catalog = catalog(std::exchange(subset.from, nullptr), from_edges_);
+        subset.to_catalog = catalog(std::exchange(subset.to, nullptr), to_edges_);
+        return subset;
+      }
+      subset.from_catalog = catalog(subset.from, from_edges_);
+      subset.to_catalog = catalog(subset.to, to_edges_);
       keep_around_changes(compute_changes(subset.from_catalog, subset.to_catalog));
       keep_around_changes(compute_changes(subset.to_catalog, subset.from_catalog));
-      if (kept_.size() == subset.kept) return subset;
+      if (kept_.size() == subset.kept) {
+        if (read_models) {
+          (*read_models)(subset.from, subset.to);
+          subset.from = subset.to = nullptr;
+        }
+        return subset;
+      }
     }
   }
 
@@ -214,6 +235,27 @@ class Subset {
     return out;
   }
 
+  // The catalog of a subset model: a copy of its objects, and its edges as
+  // the keys read_edges made (make_key of its dependency list gives the
+  // same), so that list is not copied as well.
+  Catalog catalog(const nlohmann::json& subset_model, const std::vector<Edge>& edges) const {
+    nlohmann::json objects = nlohmann::json::object();
+    for (const auto& [member, value] : subset_model.items())
+      if (member != "dependencies") objects[member] = value;
+    return catalog(std::move(objects), edges);
+  }
+  // The same, consuming the model.
+  Catalog catalog(nlohmann::json&& subset_model, const std::vector<Edge>& edges) const {
+    nlohmann::json objects = std::move(subset_model);
+    objects.erase("dependencies");
+    std::vector<std::pair<Key, Key>> dependencies;
+    dependencies.reserve(edges.size());
+    for (const Edge& e : edges)
+      if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
+        dependencies.emplace_back(e.dependent, e.referenced);
+    return build_catalog(std::move(objects), dependencies);
+  }
+
   Side& from_;
   Side& to_;
   std::vector<Edge> from_edges_, to_edges_;
@@ -225,7 +267,10 @@ class Subset {
 
 }  // namespace
 
-std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text) {
+namespace {
+
+std::optional<ModelSubset> subset_of(std::string_view from_text, std::string_view to_text,
+                                     const SubsetModelReader* read_models) {
   std::optional<ModelOutline> from_outline = outline_model(from_text), to_outline = outline_model(to_text);
   if (!from_outline || !to_outline) return std::nullopt;
   Side from{std::move(*from_outline), {}, {}}, to{std::move(*to_outline), {}, {}};
@@ -233,10 +278,21 @@ std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::stri
   Subset subset(from, to);
   if (!subset.read_edges()) return std::nullopt;
   try {
-    return subset.run();
+    return subset.run(read_models);
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;  // a value the outline skipped is not JSON: the whole parse reports it
   }
+}
+
+}  // namespace
+
+std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text) {
+  return subset_of(from_text, to_text, nullptr);
+}
+
+std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text,
+                                           const SubsetModelReader& read_models) {
+  return subset_of(from_text, to_text, &read_models);
 }
 
 }  // namespace mm::schema

@@ -10,6 +10,7 @@
 // models (test/unit/relevant_subset_test.cpp checks it on the corpus).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -30,5 +31,16 @@ struct ModelSubset {
 // outline_model) or names an index no relation has: compare the whole
 // models then.
 std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text);
+
+// Reads the subset's models (for model_differences) before they are gone.
+using SubsetModelReader = std::function<void(const nlohmann::json& from, const nlohmann::json& to)>;
+
+// The same, calling `read_models` once with the models the returned
+// catalogs are built from; `from` and `to` of the result are then null.
+// Building the catalogs may then consume the models instead of copying
+// them, which is most of the work when nothing is left out (one side
+// empty, or every table changed).
+std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text,
+                                           const SubsetModelReader& read_models);
 
 }  // namespace mm::schema
