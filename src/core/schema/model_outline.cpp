@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/schema/model.hpp"
+
 namespace mm::schema {
 
 namespace {
@@ -41,11 +43,22 @@ class Scanner {
   }
 
   std::string string() {
-    const std::string_view token = string_token();
+    std::string decoded;
+    const std::string_view value = text_of(decoded);
+    return decoded.empty() ? std::string(value) : decoded;
+  }
+
+  // A string's value, seen in the text when it has no escape (most names),
+  // else decoded into `storage`: no copy for the names only compared.
+  std::string_view text_of(std::string& storage) { return decode(string_token(), storage); }
+
+  // The value of a string token (with its quotes), as text_of() gives it.
+  std::string_view decode(std::string_view token, std::string& storage) {
     if (!ok_) return {};
-    if (token.find('\\') == std::string_view::npos) return std::string(token.substr(1, token.size() - 2));
+    if (token.find('\\') == std::string_view::npos) return token.substr(1, token.size() - 2);
     try {
-      return nlohmann::json::parse(token).get<std::string>();
+      storage = nlohmann::json::parse(token).get<std::string>();
+      return storage;
     } catch (const nlohmann::json::exception&) {
       fail();
       return {};
@@ -92,7 +105,8 @@ class Scanner {
     if (!take('{')) return fail();
     if (take('}')) return;
     do {
-      const std::string name = string();
+      std::string storage;
+      const std::string_view name = text_of(storage);
       if (!ok_ || !take(':')) return fail();
       member(name);
       if (!ok_) return;
@@ -121,6 +135,7 @@ class Scanner {
       ++at_;
   }
 
+ public:
   // A string token with its quotes.
   std::string_view string_token() {
     const std::size_t start = here();
@@ -140,6 +155,7 @@ class Scanner {
     return {};
   }
 
+ private:
   std::string_view text_;
   std::size_t at_ = 0;
   bool ok_ = true;
@@ -150,7 +166,7 @@ class Scanner {
 std::pair<std::string, std::string> qualified_name(Scanner& s, const char* name_field) {
   std::pair<std::string, std::string> out;
   bool has_schema = false, has_name = false;
-  s.object([&](const std::string& member) {
+  s.object([&](std::string_view member) {
     if (member == "schema") {
       out.first = s.string();
       has_schema = true;
@@ -169,7 +185,7 @@ OutlinedRelation outline_relation(Scanner& s) {
   OutlinedRelation relation;
   const std::size_t start = s.here();
   bool has_schema = false, has_name = false;
-  s.object([&](const std::string& member) {
+  s.object([&](std::string_view member) {
     if (member == "partition_of") {
       if (!s.take_null()) relation.parents.push_back(qualified_name(s, "name"));
     } else if (member == "inherits") {
@@ -179,7 +195,7 @@ OutlinedRelation outline_relation(Scanner& s) {
       s.array([&] {
         std::string name;
         std::optional<std::pair<std::string, std::string>> references;
-        s.object([&](const std::string& field) {
+        s.object([&](std::string_view field) {
           if (field == "name") {
             name = s.string();
           } else if (field == "references" && !s.take_null()) {
@@ -199,7 +215,7 @@ OutlinedRelation outline_relation(Scanner& s) {
     } else if (member == "indexes" && !s.take_null()) {
       s.array([&] {
         bool named = false;
-        s.object([&](const std::string& field) {
+        s.object([&](std::string_view field) {
           if (field != "name") return (void)s.value();
           relation.indexes.push_back(s.string());
           named = true;
@@ -215,10 +231,48 @@ OutlinedRelation outline_relation(Scanner& s) {
   return relation;
 }
 
-std::vector<std::string> key_parts(Scanner& s) {
-  std::vector<std::string> parts;
-  s.array([&] { parts.push_back(s.string()); });
-  return parts;
+// Whether a string token is printed as key_of prints its value: nothing
+// escaped in it, no control character to escape.
+bool canonical_token(std::string_view token) {
+  for (const char c : token)
+    if (c == '\\' || static_cast<unsigned char>(c) < 0x20) return false;
+  return true;
+}
+
+// A key array. Its canonical text is the written tokens joined when none
+// needs escaping (snapshots' keys), which spares decoding each part and
+// printing it again; otherwise key_of prints the decoded parts.
+OutlinedKey outlined_key(Scanner& s) {
+  OutlinedKey out;
+  out.text = s.value();
+  if (!s.ok()) return out;
+  Scanner key(out.text);
+  bool canonical = true;
+  out.key.reserve(out.text.size());
+  out.key.push_back('[');
+  key.array([&] {
+    const std::string_view token = key.string_token();
+    std::string storage;
+    const std::string_view part = key.decode(token, storage);
+    if (!key.ok()) return;
+    if (out.parts < 3) (out.parts == 0 ? out.kind : out.parts == 1 ? out.schema : out.name) = part;
+    if (out.parts++ > 0) out.key.push_back(',');
+    if (canonical_token(token)) {
+      out.key += token;
+    } else {
+      canonical = false;
+    }
+  });
+  if (!key.ok() || !key.at_end()) {
+    s.fail();
+    return out;
+  }
+  if (canonical) {
+    out.key.push_back(']');
+  } else {
+    out.key = key_of(key_parts_of(out.text));
+  }
+  return out;
 }
 
 }  // namespace
@@ -228,31 +282,40 @@ std::optional<ModelOutline> outline_model(std::string_view text) {
   ModelOutline outline;
   bool has_dependencies = false;
   std::map<std::string, bool> seen;
-  s.object([&](const std::string& member) {
-    if (!seen.emplace(member, true).second) return s.fail();
+  s.object([&](std::string_view member) {
+    if (!seen.emplace(std::string(member), true).second) return s.fail();
     if (member == "tables" || member == "views") {
       auto& list = member == "tables" ? outline.tables : outline.views;
       const std::size_t start = s.here();
       s.array([&] { list.push_back(outline_relation(s)); });
-      outline.members.emplace(member, s.since(start));
+      outline.members.emplace(std::string(member), s.since(start));
     } else if (member == "dependencies") {
       has_dependencies = true;
+      const std::size_t start = s.here();
       s.array([&] {
         OutlinedEdge edge;
         int parts = 0;
         s.array([&] {
           if (++parts > 2) return s.fail();
-          (parts == 1 ? edge.dependent : edge.referenced) = key_parts(s);
+          (parts == 1 ? edge.dependent : edge.referenced) = outlined_key(s);
         });
         if (parts != 2) s.fail();
         outline.dependencies.push_back(std::move(edge));
       });
+      outline.dependencies_text = s.since(start);
     } else {
-      outline.members.emplace(member, s.value());
+      outline.members.emplace(std::string(member), s.value());
     }
   });
   if (!s.ok() || !s.at_end() || !has_dependencies) return std::nullopt;
   return outline;
+}
+
+std::vector<std::string> key_parts_of(std::string_view key_text) {
+  Scanner s(key_text);
+  std::vector<std::string> parts;
+  s.array([&] { parts.push_back(s.string()); });
+  return parts;
 }
 
 }  // namespace mm::schema

@@ -28,8 +28,17 @@ struct OutlinedRelation {
   std::vector<OutlinedForeignKey> foreign_keys;
 };
 
+// One key array of a dependency edge, read without building its parts:
+// thousands of edges are read for the few that differ.
+struct OutlinedKey {
+  std::string_view text;  // the array as written (key_parts_of reads its parts)
+  std::string key;        // its canonical text, what key_of(parts) gives
+  std::size_t parts = 0;
+  std::string kind, schema, name;  // its first three parts (empty when fewer)
+};
+
 struct OutlinedEdge {
-  std::vector<std::string> dependent, referenced;  // key arrays
+  OutlinedKey dependent, referenced;
 };
 
 struct ModelOutline {
@@ -37,6 +46,7 @@ struct ModelOutline {
   std::map<std::string, std::string_view> members;
   std::vector<OutlinedRelation> tables, views;
   std::vector<OutlinedEdge> dependencies;
+  std::string_view dependencies_text;  // the dependency list as written
 };
 
 // Empty when `text` is not a model of that shape (not JSON, a list that is
@@ -44,5 +54,8 @@ struct ModelOutline {
 // dependency list): the caller then parses it whole, which reports what
 // is wrong.
 std::optional<ModelOutline> outline_model(std::string_view text);
+
+// The parts of an OutlinedKey's text (which outline_model has read).
+std::vector<std::string> key_parts_of(std::string_view key_text);
 
 }  // namespace mm::schema

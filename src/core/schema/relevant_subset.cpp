@@ -1,7 +1,9 @@
 #include "core/schema/relevant_subset.hpp"
 
+#include <deque>
 #include <map>
 #include <set>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -42,27 +44,33 @@ struct Side {
   }
 };
 
-// The relation whose text holds the object of `key` (its own side's
-// indexes first); nothing when the key is of a kind this does not know.
-std::optional<RelationId> owner(const std::vector<std::string>& key, const Side& own, const Side& other) {
-  static const std::set<std::string> always{"schema", "extension", "type", "sequence", "sequence owner", "function"};
-  static const std::set<std::string> in_table{"table", "column", "default", "constraint", "trigger", "policy"};
-  if (key.empty()) return std::nullopt;
-  const std::string& kind = key[0];
-  if (always.count(kind)) return RelationId();
-  if (key.size() < 3) return std::nullopt;
-  if (in_table.count(kind)) return relation_id("table", key[1], key[2]);
-  if (kind == "view" || kind == "materialized view") return relation_id("view", key[1], key[2]);
-  if (kind == "index")
-    for (const Side* side : {&own, &other})
-      if (auto it = side->index_owner.find({key[1], key[2]}); it != side->index_owner.end()) return it->second;
-  return std::nullopt;
+bool one_of(std::string_view kind, std::initializer_list<std::string_view> kinds) {
+  for (const std::string_view k : kinds)
+    if (kind == k) return true;
+  return false;
 }
+
+// The relation an edge's object lives in, interned (a table's edges share
+// one), with whether either model has it: an id (empty for the objects
+// that are always kept) and that answer, looked up once per relation
+// rather than once per edge.
+using Owner = const std::pair<const RelationId, bool>*;
 
 struct Edge {
   const OutlinedEdge* source;  // null for the links build_catalog adds itself
-  Key dependent, referenced;
-  RelationId dependent_owner, referenced_owner;
+  // Keys: in the outline's edges, or in Subset::implicit_keys_.
+  std::string_view dependent, referenced;
+  Owner dependent_owner, referenced_owner;
+};
+
+// An edge as a pair of keys; canonical keys hold no newline, so this pair
+// is equal exactly when "dependent\nreferenced" is.
+using EdgeKeys = std::pair<std::string_view, std::string_view>;
+struct EdgeKeysHash {
+  std::size_t operator()(const EdgeKeys& keys) const {
+    const std::hash<std::string_view> hash;
+    return hash(keys.first) * 31 + hash(keys.second);
+  }
 };
 
 class Subset {
@@ -76,22 +84,21 @@ class Subset {
       for (const OutlinedEdge& e : side->outline.dependencies) {
         const auto dependent = owner(e.dependent, *side, *other), referenced = owner(e.referenced, *side, *other);
         if (!dependent || !referenced) return false;
-        edges->push_back(Edge{&e, key_of(e.dependent), key_of(e.referenced), *dependent, *referenced});
+        edges->push_back(Edge{&e, e.dependent.key, e.referenced.key, *dependent, *referenced});
       }
     }
     add_implicit_links(from_);
     add_implicit_links(to_);
-    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
+    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_})
       for (const Edge& e : *edges) {
-        by_referenced_[e.referenced].push_back(&e);
-        by_dependent_[e.dependent].push_back(&e);
-        if (e.source == nullptr) continue;
         // Inheritance and partitions: the family's statements order
         // around each other (inherited_columns.hpp, partition_keys.hpp).
-        if (is_table(e.dependent_owner) && is_table(e.referenced_owner) && e.dependent_owner != e.referenced_owner &&
-            e.source->dependent.front() == "table" && e.source->referenced.front() == "table") {
-          family_[e.dependent_owner].insert(e.referenced_owner);
-          family_[e.referenced_owner].insert(e.dependent_owner);
+        // (Owners are interned: the same id is the same pointer.)
+        if (is_table(e.dependent_owner->first) && is_table(e.referenced_owner->first) &&
+            e.dependent_owner != e.referenced_owner && e.source->dependent.kind == "table" &&
+            e.source->referenced.kind == "table") {
+          family_[e.dependent_owner->first].insert(e.referenced_owner->first);
+          family_[e.referenced_owner->first].insert(e.dependent_owner->first);
         }
       }
     return true;
@@ -108,10 +115,12 @@ class Subset {
         family_[id].insert(parent);
         family_[parent].insert(id);
       }
-      for (const OutlinedForeignKey& fk : r.foreign_keys)
-        implicit_edges_.push_back(Edge{nullptr, key_of({"constraint", r.schema, r.name, fk.name}),
-                                       relation_key(Kind::Table, fk.schema, fk.table), id,
-                                       relation_id("table", fk.schema, fk.table)});
+      for (const OutlinedForeignKey& fk : r.foreign_keys) {
+        const Key& dependent = implicit_keys_.emplace_back(key_of({"constraint", r.schema, r.name, fk.name}));
+        const Key& referenced = implicit_keys_.emplace_back(relation_key(Kind::Table, fk.schema, fk.table));
+        implicit_edges_.push_back(
+            Edge{nullptr, dependent, referenced, intern(id), intern(relation_id("table", fk.schema, fk.table))});
+      }
     }
   }
 
@@ -131,13 +140,54 @@ class Subset {
   }
 
  private:
-  void keep(const RelationId& id) {
-    if (!id.empty() && (from_.relations.count(id) || to_.relations.count(id))) kept_.insert(id);
+  Owner intern(const RelationId& id) {
+    auto it = owners_.find(id);
+    if (it == owners_.end()) it = owners_.emplace(id, from_.relations.count(id) || to_.relations.count(id)).first;
+    return &*it;
+  }
+  Owner intern(const char* section, const std::string& schema, const std::string& name) {
+    // Built in one reused buffer: most keys name a relation already seen.
+    scratch_id_.assign(section).append(1, '\x01').append(schema).append(1, '\x01').append(name);
+    return intern(scratch_id_);
+  }
+
+  // The relation whose text holds the object of `key` (its own side's
+  // indexes first); nothing when the key is of a kind this does not know.
+  std::optional<Owner> owner(const OutlinedKey& key, const Side& own, const Side& other) {
+    if (key.parts == 0) return std::nullopt;
+    const std::string_view kind = key.kind;
+    if (one_of(kind, {"schema", "extension", "type", "sequence", "sequence owner", "function"}))
+      return intern(RelationId());
+    if (key.parts < 3) return std::nullopt;
+    if (one_of(kind, {"table", "column", "default", "constraint", "trigger", "policy"}))
+      return intern("table", key.schema, key.name);
+    if (kind == "view" || kind == "materialized view") return intern("view", key.schema, key.name);
+    if (kind == "index")
+      for (const Side* side : {&own, &other})
+        if (auto it = side->index_owner.find({key.schema, key.name}); it != side->index_owner.end())
+          return intern(it->second);
+    return std::nullopt;
+  }
+
+  void keep(Owner owner) {
+    if (!owner->first.empty() && owner->second) kept_.insert(owner->first);
   }
   // An edge stays in the subset unless it reaches a relation left out (one
   // that neither model has is not left out).
-  bool in_subset(const RelationId& id) const {
-    return id.empty() || kept_.count(id) || (!from_.relations.count(id) && !to_.relations.count(id));
+  bool in_subset(Owner owner) const {
+    return owner->first.empty() || !owner->second || kept_.count(owner->first);
+  }
+
+  // Edges by their keys, for keep_around_changes: built the first time an
+  // object changes (identical models never need it).
+  void index_edges() {
+    if (edges_indexed_) return;
+    edges_indexed_ = true;
+    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
+      for (const Edge& e : *edges) {
+        by_referenced_[e.referenced].push_back(&e);
+        by_dependent_[e.dependent].push_back(&e);
+      }
   }
 
   std::size_t relation_count() const {
@@ -156,15 +206,18 @@ class Subset {
   }
 
   void keep_differing_edges() {
+    // The same list, written the same way, has the same edges.
+    if (from_.outline.dependencies_text == to_.outline.dependencies_text) return;
     auto texts = [](const std::vector<Edge>& edges) {
-      std::unordered_set<std::string> out;
-      for (const Edge& e : edges) out.insert(e.dependent + '\n' + e.referenced);
+      std::unordered_set<EdgeKeys, EdgeKeysHash> out;
+      out.reserve(edges.size());
+      for (const Edge& e : edges) out.emplace(e.dependent, e.referenced);
       return out;
     };
     const auto from_texts = texts(from_edges_), to_texts = texts(to_edges_);
     for (auto [edges, other] : {std::pair{&from_edges_, &to_texts}, std::pair{&to_edges_, &from_texts}})
       for (const Edge& e : *edges)
-        if (!other->count(e.dependent + '\n' + e.referenced)) {
+        if (!other->count({e.dependent, e.referenced})) {
           keep(e.dependent_owner);
           keep(e.referenced_owner);
         }
@@ -187,6 +240,7 @@ class Subset {
   void keep_around_changes(const Changes& changes) {
     for (const auto& [key, change] : changes) {
       if (change.action == Action::Keep) continue;
+      index_edges();
       if (auto it = by_referenced_.find(key); it != by_referenced_.end())
         for (const Edge* e : it->second) keep(e->dependent_owner);
       if (auto it = by_dependent_.find(key); it != by_dependent_.end())
@@ -210,7 +264,8 @@ class Subset {
     nlohmann::json& dependencies = out["dependencies"] = nlohmann::json::array();
     for (const Edge& e : edges)
       if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
-        dependencies.push_back(nlohmann::json::array({e.source->dependent, e.source->referenced}));
+        dependencies.push_back(
+            nlohmann::json::array({key_parts_of(e.source->dependent.text), key_parts_of(e.source->referenced.text)}));
     return out;
   }
 
@@ -218,7 +273,11 @@ class Subset {
   Side& to_;
   std::vector<Edge> from_edges_, to_edges_;
   std::vector<Edge> implicit_edges_;  // not in the models' dependency lists (source is null)
-  std::unordered_map<Key, std::vector<const Edge*>> by_referenced_, by_dependent_;
+  std::deque<Key> implicit_keys_;     // their keys (a deque does not move them)
+  std::unordered_map<RelationId, bool> owners_;  // interned Owners
+  RelationId scratch_id_;
+  bool edges_indexed_ = false;
+  std::unordered_map<std::string_view, std::vector<const Edge*>> by_referenced_, by_dependent_;
   std::map<RelationId, std::set<RelationId>> family_;
   std::set<RelationId> kept_;
 };
