@@ -1,5 +1,6 @@
 #include "core/schema/model_outline.hpp"
 
+#include <cstring>
 #include <optional>
 
 #include <nlohmann/json.hpp>
@@ -34,6 +35,13 @@ class Scanner {
       return true;
     }
     return false;
+  }
+
+  // Steps over `expected` when the text goes on with exactly it.
+  bool skip_written(std::string_view expected) {
+    if (text_.compare(here(), expected.size(), expected) != 0) return false;
+    at_ += expected.size();
+    return true;
   }
 
   bool take_null() {
@@ -143,13 +151,20 @@ class Scanner {
       fail();
       return {};
     }
-    for (++at_; at_ < text_.size(); ++at_) {
-      if (text_[at_] == '\\') {
-        ++at_;
-      } else if (text_[at_] == '"') {
-        ++at_;
+    // The closing quote is the first one after an even run of backslashes
+    // (memchr: most strings of a model are skipped, not read).
+    const char* const begin = text_.data();
+    const char* const end = begin + text_.size();
+    for (const char* from = begin + start + 1;;) {
+      const char* quote = static_cast<const char*>(std::memchr(from, '"', end - from));
+      if (quote == nullptr) break;
+      std::size_t backslashes = 0;
+      while (quote[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\') ++backslashes;
+      if (backslashes % 2 == 0) {
+        at_ = quote + 1 - begin;
         return since(start);
       }
+      from = quote + 1;
     }
     fail();
     return {};
@@ -240,44 +255,50 @@ bool canonical_token(std::string_view token) {
 }
 
 // A key array. Its canonical text is the written tokens joined when none
-// needs escaping (snapshots' keys), which spares decoding each part and
-// printing it again; otherwise key_of prints the decoded parts.
+// needs escaping, which spares decoding each part and printing it again;
+// and that is the text as written when nothing stands between them
+// (snapshots' keys): then it is not copied either. Otherwise key_of
+// prints the decoded parts.
 OutlinedKey outlined_key(Scanner& s) {
   OutlinedKey out;
   out.text = s.value();
   if (!s.ok()) return out;
   Scanner key(out.text);
-  bool canonical = true;
-  out.key.reserve(out.text.size());
-  out.key.push_back('[');
+  bool clean = true;             // no token needs escaping
+  std::size_t joined_size = 2;   // of "[" tokens joined by "," "]"
   key.array([&] {
     const std::string_view token = key.string_token();
     std::string storage;
     const std::string_view part = key.decode(token, storage);
     if (!key.ok()) return;
     if (out.parts < 3) (out.parts == 0 ? out.kind : out.parts == 1 ? out.schema : out.name) = part;
-    if (out.parts++ > 0) out.key.push_back(',');
-    if (canonical_token(token)) {
-      out.key += token;
-    } else {
-      canonical = false;
-    }
+    joined_size += token.size() + (out.parts++ > 0 ? 1 : 0);
+    clean = clean && canonical_token(token);
   });
   if (!key.ok() || !key.at_end()) {
     s.fail();
     return out;
   }
-  if (canonical) {
-    out.key.push_back(']');
+  if (clean && joined_size == out.text.size()) return out;  // written canonically
+  if (clean) {
+    // Spaces between the tokens: join them.
+    Scanner tokens(out.text);
+    out.rewritten.reserve(joined_size);
+    out.rewritten.push_back('[');
+    tokens.array([&] {
+      if (out.rewritten.size() > 1) out.rewritten.push_back(',');
+      out.rewritten += tokens.string_token();
+    });
+    out.rewritten.push_back(']');
   } else {
-    out.key = key_of(key_parts_of(out.text));
+    out.rewritten = key_of(key_parts_of(out.text));
   }
   return out;
 }
 
 }  // namespace
 
-std::optional<ModelOutline> outline_model(std::string_view text) {
+std::optional<ModelOutline> outline_model(std::string_view text, const ModelOutline* like) {
   Scanner s(text);
   ModelOutline outline;
   bool has_dependencies = false;
@@ -286,23 +307,42 @@ std::optional<ModelOutline> outline_model(std::string_view text) {
     if (!seen.emplace(std::string(member), true).second) return s.fail();
     if (member == "tables" || member == "views") {
       auto& list = member == "tables" ? outline.tables : outline.views;
+      const std::vector<OutlinedRelation>* known = like ? (member == "tables" ? &like->tables : &like->views) : nullptr;
+      std::size_t next_known = 0;  // after the last one found written the same way
       const std::size_t start = s.here();
-      s.array([&] { list.push_back(outline_relation(s)); });
+      s.array([&] {
+        // The relation `like` has next, or the one after (one dropped here).
+        for (std::size_t i = next_known; known && i < known->size() && i < next_known + 2; ++i) {
+          if (s.skip_written((*known)[i].text)) {
+            list.push_back((*known)[i]);  // its text is `like`'s: the same bytes, found equal by address
+            next_known = i + 1;
+            return;
+          }
+        }
+        list.push_back(outline_relation(s));
+      });
       outline.members.emplace(std::string(member), s.since(start));
     } else if (member == "dependencies") {
       has_dependencies = true;
       const std::size_t start = s.here();
-      s.array([&] {
-        OutlinedEdge edge;
-        int parts = 0;
+      if (like && s.skip_written(like->dependencies_text)) {
+        outline.dependencies = like->dependencies;
+        outline.dependencies_text = like->dependencies_text;
+      } else {
+        auto edges = std::make_shared<std::deque<OutlinedEdge>>();
         s.array([&] {
-          if (++parts > 2) return s.fail();
-          (parts == 1 ? edge.dependent : edge.referenced) = outlined_key(s);
+          OutlinedEdge edge;
+          int parts = 0;
+          s.array([&] {
+            if (++parts > 2) return s.fail();
+            (parts == 1 ? edge.dependent : edge.referenced) = outlined_key(s);
+          });
+          if (parts != 2) s.fail();
+          edges->push_back(std::move(edge));
         });
-        if (parts != 2) s.fail();
-        outline.dependencies.push_back(std::move(edge));
-      });
-      outline.dependencies_text = s.since(start);
+        outline.dependencies = std::move(edges);
+        outline.dependencies_text = s.since(start);
+      }
     } else {
       outline.members.emplace(std::string(member), s.value());
     }

@@ -80,11 +80,11 @@ class Subset {
   // False when an edge names a key this cannot place.
   bool read_edges() {
     for (auto [side, other, edges] : {std::tuple{&from_, &to_, &from_edges_}, std::tuple{&to_, &from_, &to_edges_}}) {
-      edges->reserve(side->outline.dependencies.size());
-      for (const OutlinedEdge& e : side->outline.dependencies) {
+      edges->reserve(side->outline.dependencies->size());
+      for (const OutlinedEdge& e : *side->outline.dependencies) {
         const auto dependent = owner(e.dependent, *side, *other), referenced = owner(e.referenced, *side, *other);
         if (!dependent || !referenced) return false;
-        edges->push_back(Edge{&e, e.dependent.key, e.referenced.key, *dependent, *referenced});
+        edges->push_back(Edge{&e, e.dependent.key(), e.referenced.key(), *dependent, *referenced});
       }
     }
     add_implicit_links(from_);
@@ -199,7 +199,7 @@ class Subset {
   void keep_differing_relations() {
     for (const auto& [id, relation] : from_.relations) {
       auto it = to_.relations.find(id);
-      if (it == to_.relations.end() || it->second->text != relation->text) kept_.insert(id);
+      if (it == to_.relations.end() || !same_text(it->second->text, relation->text)) kept_.insert(id);
     }
     for (const auto& [id, relation] : to_.relations)
       if (!from_.relations.count(id)) kept_.insert(id);
@@ -207,7 +207,7 @@ class Subset {
 
   void keep_differing_edges() {
     // The same list, written the same way, has the same edges.
-    if (from_.outline.dependencies_text == to_.outline.dependencies_text) return;
+    if (same_text(from_.outline.dependencies_text, to_.outline.dependencies_text)) return;
     auto texts = [](const std::vector<Edge>& edges) {
       std::unordered_set<EdgeKeys, EdgeKeysHash> out;
       out.reserve(edges.size());
@@ -285,8 +285,11 @@ class Subset {
 }  // namespace
 
 std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text) {
-  std::optional<ModelOutline> from_outline = outline_model(from_text), to_outline = outline_model(to_text);
-  if (!from_outline || !to_outline) return std::nullopt;
+  std::optional<ModelOutline> from_outline = outline_model(from_text);
+  if (!from_outline) return std::nullopt;
+  // What `to` writes as `from` does is not read twice.
+  std::optional<ModelOutline> to_outline = outline_model(to_text, &*from_outline);
+  if (!to_outline) return std::nullopt;
   Side from{std::move(*from_outline), {}, {}}, to{std::move(*to_outline), {}, {}};
   if (!from.index() || !to.index()) return std::nullopt;
   Subset subset(from, to);
