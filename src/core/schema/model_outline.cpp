@@ -261,24 +261,20 @@ bool canonical_token(std::string_view token) {
 // prints the decoded parts.
 OutlinedKey outlined_key(Scanner& s) {
   OutlinedKey out;
-  out.text = s.value();
-  if (!s.ok()) return out;
-  Scanner key(out.text);
-  bool clean = true;             // no token needs escaping
-  std::size_t joined_size = 2;   // of "[" tokens joined by "," "]"
-  key.array([&] {
-    const std::string_view token = key.string_token();
+  const std::size_t start = s.here();
+  bool clean = true;            // no token needs escaping
+  std::size_t joined_size = 2;  // of "[" tokens joined by "," "]"
+  s.array([&] {
+    const std::string_view token = s.string_token();
     std::string storage;
-    const std::string_view part = key.decode(token, storage);
-    if (!key.ok()) return;
+    const std::string_view part = s.decode(token, storage);
+    if (!s.ok()) return;
     if (out.parts < 3) (out.parts == 0 ? out.kind : out.parts == 1 ? out.schema : out.name) = part;
     joined_size += token.size() + (out.parts++ > 0 ? 1 : 0);
     clean = clean && canonical_token(token);
   });
-  if (!key.ok() || !key.at_end()) {
-    s.fail();
-    return out;
-  }
+  if (!s.ok()) return out;
+  out.text = s.since(start);
   if (clean && joined_size == out.text.size()) return out;  // written canonically
   if (clean) {
     // Spaces between the tokens: join them.
