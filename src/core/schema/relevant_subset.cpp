@@ -61,6 +61,7 @@ struct Edge {
   // Keys: in the outline's edges, or in Subset::implicit_keys_.
   std::string_view dependent, referenced;
   Owner dependent_owner, referenced_owner;
+  std::size_t dependent_hash = 0, referenced_hash = 0;  // of the keys (Subset::hash_edges)
 };
 
 // An edge as a pair of keys; canonical keys hold no newline, so this pair
@@ -80,9 +81,19 @@ class Subset {
   // False when an edge names a key this cannot place.
   bool read_edges() {
     for (auto [side, other, edges] : {std::tuple{&from_, &to_, &from_edges_}, std::tuple{&to_, &from_, &to_edges_}}) {
+      // Both sides often have one list (outline_model shares it): the
+      // owners found for `from`'s edges hold for `to`'s, but for indexes,
+      // which each side looks up among its own relations first.
+      const bool same_list = side == &to_ && to_.outline.dependencies == from_.outline.dependencies;
+      auto place = [&, side = side, other = other](const OutlinedKey& key, Owner found) -> std::optional<Owner> {
+        if (found && key.kind != "index") return found;
+        return owner(key, *side, *other);
+      };
       edges->reserve(side->outline.dependencies->size());
       for (const OutlinedEdge& e : *side->outline.dependencies) {
-        const auto dependent = owner(e.dependent, *side, *other), referenced = owner(e.referenced, *side, *other);
+        const Edge* from_edge = same_list ? &from_edges_[edges->size()] : nullptr;
+        const auto dependent = place(e.dependent, from_edge ? from_edge->dependent_owner : nullptr),
+                   referenced = place(e.referenced, from_edge ? from_edge->referenced_owner : nullptr);
         if (!dependent || !referenced) return false;
         edges->push_back(Edge{&e, e.dependent.key(), e.referenced.key(), *dependent, *referenced});
       }
@@ -110,6 +121,7 @@ class Subset {
   void add_implicit_links(const Side& side) {
     for (const OutlinedRelation& r : side.outline.tables) {
       const RelationId id = relation_id("table", r.schema, r.name);
+      const Owner self = r.foreign_keys.empty() ? nullptr : intern(id);
       for (const auto& [schema, name] : r.parents) {
         const RelationId parent = relation_id("table", schema, name);
         family_[id].insert(parent);
@@ -118,8 +130,7 @@ class Subset {
       for (const OutlinedForeignKey& fk : r.foreign_keys) {
         const Key& dependent = implicit_keys_.emplace_back(key_of({"constraint", r.schema, r.name, fk.name}));
         const Key& referenced = implicit_keys_.emplace_back(relation_key(Kind::Table, fk.schema, fk.table));
-        implicit_edges_.push_back(
-            Edge{nullptr, dependent, referenced, intern(id), intern(relation_id("table", fk.schema, fk.table))});
+        implicit_edges_.push_back(Edge{nullptr, dependent, referenced, self, intern("table", fk.schema, fk.table)});
       }
     }
   }
@@ -178,15 +189,16 @@ class Subset {
     return owner->first.empty() || !owner->second || kept_.count(owner->first);
   }
 
-  // Edges by their keys, for keep_around_changes: built the first time an
-  // object changes (identical models never need it).
-  void index_edges() {
-    if (edges_indexed_) return;
-    edges_indexed_ = true;
-    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
-      for (const Edge& e : *edges) {
-        by_referenced_[e.referenced].push_back(&e);
-        by_dependent_[e.dependent].push_back(&e);
+  // The hashes of the edges' keys, for keep_around_changes: computed the
+  // first time an object changes (identical models never need them).
+  void hash_edges() {
+    if (edges_hashed_) return;
+    edges_hashed_ = true;
+    const std::hash<std::string_view> hash;
+    for (std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
+      for (Edge& e : *edges) {
+        e.dependent_hash = hash(e.dependent);
+        e.referenced_hash = hash(e.referenced);
       }
   }
 
@@ -237,15 +249,25 @@ class Subset {
 
   // Whatever depends on a changing object may have to be rebuilt with it,
   // and what it depends on may be looked up while planning it.
+  // One pass over the edges, comparing the hashes of their keys with the
+  // changed keys' ones (an index of the edges by key cost more to build
+  // than the few changes of a comparison need).
   void keep_around_changes(const Changes& changes) {
+    const std::hash<std::string_view> hash;
+    std::unordered_set<std::string_view> changed;
+    std::unordered_set<std::size_t> changed_hashes;
     for (const auto& [key, change] : changes) {
       if (change.action == Action::Keep) continue;
-      index_edges();
-      if (auto it = by_referenced_.find(key); it != by_referenced_.end())
-        for (const Edge* e : it->second) keep(e->dependent_owner);
-      if (auto it = by_dependent_.find(key); it != by_dependent_.end())
-        for (const Edge* e : it->second) keep(e->referenced_owner);
+      changed.insert(key);
+      changed_hashes.insert(hash(key));
     }
+    if (changed.empty()) return;
+    hash_edges();
+    for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
+      for (const Edge& e : *edges) {
+        if (changed_hashes.count(e.referenced_hash) && changed.count(e.referenced)) keep(e.dependent_owner);
+        if (changed_hashes.count(e.dependent_hash) && changed.count(e.dependent)) keep(e.referenced_owner);
+      }
   }
 
   nlohmann::json model(const Side& side, const std::vector<Edge>& edges) const {
@@ -276,8 +298,7 @@ class Subset {
   std::deque<Key> implicit_keys_;     // their keys (a deque does not move them)
   std::unordered_map<RelationId, bool> owners_;  // interned Owners
   RelationId scratch_id_;
-  bool edges_indexed_ = false;
-  std::unordered_map<std::string_view, std::vector<const Edge*>> by_referenced_, by_dependent_;
+  bool edges_hashed_ = false;
   std::map<RelationId, std::set<RelationId>> family_;
   std::set<RelationId> kept_;
 };
