@@ -254,13 +254,12 @@ bool canonical_token(std::string_view token) {
   return true;
 }
 
-// A key array. Its canonical text is the written tokens joined when none
+// A key array, read into `out` (a new one). Its canonical text is the written tokens joined when none
 // needs escaping, which spares decoding each part and printing it again;
 // and that is the text as written when nothing stands between them
 // (snapshots' keys): then it is not copied either. Otherwise key_of
 // prints the decoded parts.
-OutlinedKey outlined_key(Scanner& s) {
-  OutlinedKey out;
+void read_key(Scanner& s, OutlinedKey& out) {
   const std::size_t start = s.here();
   bool clean = true;            // no token needs escaping
   std::size_t joined_size = 2;  // of "[" tokens joined by "," "]"
@@ -273,9 +272,9 @@ OutlinedKey outlined_key(Scanner& s) {
     joined_size += token.size() + (out.parts++ > 0 ? 1 : 0);
     clean = clean && canonical_token(token);
   });
-  if (!s.ok()) return out;
+  if (!s.ok()) return;
   out.text = s.since(start);
-  if (clean && joined_size == out.text.size()) return out;  // written canonically
+  if (clean && joined_size == out.text.size()) return;  // written canonically
   if (clean) {
     // Spaces between the tokens: join them.
     Scanner tokens(out.text);
@@ -289,7 +288,6 @@ OutlinedKey outlined_key(Scanner& s) {
   } else {
     out.rewritten = key_of(key_parts_of(out.text));
   }
-  return out;
 }
 
 }  // namespace
@@ -327,14 +325,13 @@ std::optional<ModelOutline> outline_model(std::string_view text, const ModelOutl
       } else {
         auto edges = std::make_shared<std::deque<OutlinedEdge>>();
         s.array([&] {
-          OutlinedEdge edge;
+          OutlinedEdge& edge = edges->emplace_back();  // read in place, not moved
           int parts = 0;
           s.array([&] {
             if (++parts > 2) return s.fail();
-            (parts == 1 ? edge.dependent : edge.referenced) = outlined_key(s);
+            read_key(s, parts == 1 ? edge.dependent : edge.referenced);
           });
           if (parts != 2) s.fail();
-          edges->push_back(std::move(edge));
         });
         outline.dependencies = std::move(edges);
         outline.dependencies_text = s.since(start);

@@ -25,19 +25,29 @@ RelationId relation_id(const char* section, const std::string& schema, const std
 
 bool is_table(const RelationId& id) { return id.compare(0, 6, "table\x01") == 0; }
 
+// (schema, index name) as one string, unambiguous whatever the names hold.
+void write_index_name(std::string& out, std::string_view schema, std::string_view index) {
+  out.assign(std::to_string(schema.size())).append(1, ':').append(schema).append(index);
+}
+
 struct Side {
   ModelOutline outline;
-  std::map<RelationId, const OutlinedRelation*> relations;
-  std::map<std::pair<std::string, std::string>, RelationId> index_owner;  // (schema, index) -> relation
+  // Looked up, never walked in order: hashed.
+  std::unordered_map<RelationId, const OutlinedRelation*> relations;
+  std::unordered_map<std::string, RelationId> index_owner;  // write_index_name(schema, index) -> relation
 
   // False on a duplicate name, which build_catalog reports.
   bool index() {
+    relations.reserve(outline.tables.size() + outline.views.size());
+    std::string index_name;
     for (const char* section : {"table", "view"}) {
       for (const OutlinedRelation& r : section[0] == 't' ? outline.tables : outline.views) {
         const RelationId id = relation_id(section, r.schema, r.name);
         if (!relations.emplace(id, &r).second) return false;
-        for (const std::string& index : r.indexes)
-          if (!index_owner.emplace(std::make_pair(r.schema, index), id).second) return false;
+        for (const std::string& index : r.indexes) {
+          write_index_name(index_name, r.schema, index);
+          if (!index_owner.emplace(index_name, id).second) return false;
+        }
       }
     }
     return true;
@@ -116,17 +126,27 @@ class Subset {
   }
 
   // The links build_catalog adds from the objects themselves, which a
-  // model without dependency edges (a stored state) has alone: a foreign
-  // key depends on the table it references, a table on its parents.
+  // model without dependency edges (a stored state) has alone: a table
+  // depends on its parents (here) and a foreign key on the table it
+  // references (add_foreign_key_links).
   void add_implicit_links(const Side& side) {
     for (const OutlinedRelation& r : side.outline.tables) {
+      if (r.parents.empty()) continue;
       const RelationId id = relation_id("table", r.schema, r.name);
-      const Owner self = r.foreign_keys.empty() ? nullptr : intern(id);
       for (const auto& [schema, name] : r.parents) {
         const RelationId parent = relation_id("table", schema, name);
         family_[id].insert(parent);
         family_[parent].insert(id);
       }
+    }
+  }
+
+  // Only keep_around_changes reads these edges: they are made the first
+  // time an object changes (identical models never need them).
+  void add_foreign_key_links(const Side& side) {
+    for (const OutlinedRelation& r : side.outline.tables) {
+      if (r.foreign_keys.empty()) continue;
+      const Owner self = intern(relation_id("table", r.schema, r.name));
       for (const OutlinedForeignKey& fk : r.foreign_keys) {
         const Key& dependent = implicit_keys_.emplace_back(key_of({"constraint", r.schema, r.name, fk.name}));
         const Key& referenced = implicit_keys_.emplace_back(relation_key(Kind::Table, fk.schema, fk.table));
@@ -173,10 +193,11 @@ class Subset {
     if (one_of(kind, {"table", "column", "default", "constraint", "trigger", "policy"}))
       return intern("table", key.schema, key.name);
     if (kind == "view" || kind == "materialized view") return intern("view", key.schema, key.name);
-    if (kind == "index")
+    if (kind == "index") {
+      write_index_name(scratch_id_, key.schema, key.name);
       for (const Side* side : {&own, &other})
-        if (auto it = side->index_owner.find({key.schema, key.name}); it != side->index_owner.end())
-          return intern(it->second);
+        if (auto it = side->index_owner.find(scratch_id_); it != side->index_owner.end()) return intern(it->second);
+    }
     return std::nullopt;
   }
 
@@ -194,6 +215,8 @@ class Subset {
   void hash_edges() {
     if (edges_hashed_) return;
     edges_hashed_ = true;
+    add_foreign_key_links(from_);
+    add_foreign_key_links(to_);
     const std::hash<std::string_view> hash;
     for (std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
       for (Edge& e : *edges) {
@@ -277,7 +300,7 @@ class Subset {
         const bool tables = member == "tables";
         nlohmann::json& list = out[member] = nlohmann::json::array();
         for (const OutlinedRelation& r : tables ? side.outline.tables : side.outline.views)
-          if (kept_.count(relation_id(tables ? "table" : "view", r.schema, r.name)))
+          if (!kept_.empty() && kept_.count(relation_id(tables ? "table" : "view", r.schema, r.name)))
             list.push_back(nlohmann::json::parse(r.text));
       } else {
         out[member] = nlohmann::json::parse(text);
