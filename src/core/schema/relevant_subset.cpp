@@ -1,5 +1,6 @@
 #include "core/schema/relevant_subset.hpp"
 
+#include <cstring>
 #include <deque>
 #include <map>
 #include <set>
@@ -177,9 +178,16 @@ class Subset {
     return &*it;
   }
   Owner intern(const char* section, const std::string& schema, const std::string& name) {
+    // Edges come sorted by their dependent key: a table's follow each
+    // other, and most keys name the relation the one before named.
+    if (last_interned_ && std::strcmp(section, last_section_) == 0 && name == last_interned_name_ && schema == last_interned_schema_)
+      return last_interned_;
     // Built in one reused buffer: most keys name a relation already seen.
     scratch_id_.assign(section).append(1, '\x01').append(schema).append(1, '\x01').append(name);
-    return intern(scratch_id_);
+    last_section_ = section;
+    last_interned_schema_ = schema;
+    last_interned_name_ = name;
+    return last_interned_ = intern(scratch_id_);
   }
 
   // The relation whose text holds the object of `key` (its own side's
@@ -278,18 +286,21 @@ class Subset {
   void keep_around_changes(const Changes& changes) {
     const std::hash<std::string_view> hash;
     std::unordered_set<std::string_view> changed;
-    std::unordered_set<std::size_t> changed_hashes;
+    // A few bits of the changed keys' hashes: most edges fail here, before
+    // any lookup.
+    std::vector<bool> may_have_changed(4096);
+    auto may_be_changed = [&](std::size_t key_hash) { return may_have_changed[key_hash % may_have_changed.size()]; };
     for (const auto& [key, change] : changes) {
       if (change.action == Action::Keep) continue;
       changed.insert(key);
-      changed_hashes.insert(hash(key));
+      may_have_changed[hash(key) % may_have_changed.size()] = true;
     }
     if (changed.empty()) return;
     hash_edges();
     for (const std::vector<Edge>* edges : {&from_edges_, &to_edges_, &implicit_edges_})
       for (const Edge& e : *edges) {
-        if (changed_hashes.count(e.referenced_hash) && changed.count(e.referenced)) keep(e.dependent_owner);
-        if (changed_hashes.count(e.dependent_hash) && changed.count(e.dependent)) keep(e.referenced_owner);
+        if (may_be_changed(e.referenced_hash) && changed.count(e.referenced)) keep(e.dependent_owner);
+        if (may_be_changed(e.dependent_hash) && changed.count(e.dependent)) keep(e.referenced_owner);
       }
   }
 
@@ -321,6 +332,10 @@ class Subset {
   std::deque<Key> implicit_keys_;     // their keys (a deque does not move them)
   std::unordered_map<RelationId, bool> owners_;  // interned Owners
   RelationId scratch_id_;
+  // The last relation intern(section, schema, name) gave, by its parts.
+  Owner last_interned_ = nullptr;
+  const char* last_section_ = nullptr;
+  std::string last_interned_schema_, last_interned_name_;
   bool edges_hashed_ = false;
   std::map<RelationId, std::set<RelationId>> family_;
   std::set<RelationId> kept_;
