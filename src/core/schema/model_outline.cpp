@@ -1,5 +1,6 @@
 #include "core/schema/model_outline.hpp"
 
+#include <array>
 #include <cstring>
 #include <optional>
 
@@ -87,9 +88,12 @@ class Scanner {
       int depth = 0;
       while (at_ < text_.size()) {
         const char c = text_[at_];
+        if (!kBracketOrQuote[static_cast<unsigned char>(c)]) {
+          ++at_;  // most bytes: one lookup
+          continue;
+        }
         if (c == '"') {
-          string_token();
-          if (!ok_) return {};
+          if (!close_string(at_)) return {};
           continue;
         }
         ++at_;
@@ -151,26 +155,40 @@ class Scanner {
       fail();
       return {};
     }
-    // The closing quote is the first one after an even run of backslashes
-    // (memchr: most strings of a model are skipped, not read).
+    if (!close_string(start)) return {};
+    return since(start);
+  }
+
+ private:
+  static constexpr std::array<bool, 256> kBracketOrQuote = [] {
+    std::array<bool, 256> table{};
+    for (const unsigned char c : {'"', '{', '}', '[', ']'}) table[c] = true;
+    return table;
+  }();
+
+  // Moves past the string that opens at `start` (a quote); false (and
+  // failed) when it does not close.
+  bool close_string(std::size_t start) {
     const char* const begin = text_.data();
     const char* const end = begin + text_.size();
-    for (const char* from = begin + start + 1;;) {
-      const char* quote = static_cast<const char*>(std::memchr(from, '"', end - from));
+    // The closing quote is the first one after an even run of backslashes
+    // (memchr: most strings of a model are skipped, not read).
+    const char* p = begin + start + 1;
+    while (p < end) {
+      const char* quote = static_cast<const char*>(std::memchr(p, '"', end - p));
       if (quote == nullptr) break;
       std::size_t backslashes = 0;
       while (quote[-1 - static_cast<std::ptrdiff_t>(backslashes)] == '\\') ++backslashes;
       if (backslashes % 2 == 0) {
         at_ = quote + 1 - begin;
-        return since(start);
+        return true;
       }
-      from = quote + 1;
+      p = quote + 1;
     }
     fail();
-    return {};
+    return false;
   }
 
- private:
   std::string_view text_;
   std::size_t at_ = 0;
   bool ok_ = true;
@@ -265,12 +283,15 @@ void read_key(Scanner& s, OutlinedKey& out) {
   std::size_t joined_size = 2;  // of "[" tokens joined by "," "]"
   s.array([&] {
     const std::string_view token = s.string_token();
+    if (!s.ok()) return;
+    const bool clean_token = canonical_token(token);
     std::string storage;
-    const std::string_view part = s.decode(token, storage);
+    // A clean token holds no escape: its value is what lies between its quotes.
+    const std::string_view part = clean_token ? token.substr(1, token.size() - 2) : s.decode(token, storage);
     if (!s.ok()) return;
     if (out.parts < 3) (out.parts == 0 ? out.kind : out.parts == 1 ? out.schema : out.name) = part;
     joined_size += token.size() + (out.parts++ > 0 ? 1 : 0);
-    clean = clean && canonical_token(token);
+    clean = clean && clean_token;
   });
   if (!s.ok()) return;
   out.text = s.since(start);
