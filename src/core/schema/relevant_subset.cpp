@@ -1,5 +1,6 @@
 #include "core/schema/relevant_subset.hpp"
 
+#include <array>
 #include <cstring>
 #include <deque>
 #include <map>
@@ -203,15 +204,19 @@ class Subset {
   }
   Owner intern(const char* section, const std::string& schema, const std::string& name) {
     // Edges come sorted by their dependent key: a table's follow each
-    // other, and most keys name the relation the one before named.
-    if (last_interned_ && std::strcmp(section, last_section_) == 0 && name == last_interned_name_ && schema == last_interned_schema_)
-      return last_interned_;
+    // other, and most of their keys name that table or the one it refers
+    // to, which the last two lookups found.
+    for (const RecentOwner& recent : recent_owners_)
+      if (recent.owner && std::strcmp(section, recent.section) == 0 && name == recent.name && schema == recent.schema)
+        return recent.owner;
     // Built in one reused buffer: most keys name a relation already seen.
     scratch_id_.assign(section).append(1, '\x01').append(schema).append(1, '\x01').append(name);
-    last_section_ = section;
-    last_interned_schema_ = schema;
-    last_interned_name_ = name;
-    return last_interned_ = intern(scratch_id_);
+    RecentOwner& oldest = recent_owners_[next_recent_owner_];
+    next_recent_owner_ = (next_recent_owner_ + 1) % recent_owners_.size();
+    oldest.section = section;
+    oldest.schema = schema;
+    oldest.name = name;
+    return oldest.owner = intern(scratch_id_);
   }
 
   // The relation whose text holds the object of `key` (its own side's
@@ -356,10 +361,14 @@ class Subset {
   std::deque<Key> implicit_keys_;     // their keys (a deque does not move them)
   std::unordered_map<RelationId, bool> owners_;  // interned Owners
   RelationId scratch_id_;
-  // The last relation intern(section, schema, name) gave, by its parts.
-  Owner last_interned_ = nullptr;
-  const char* last_section_ = nullptr;
-  std::string last_interned_schema_, last_interned_name_;
+  // The last relations intern(section, schema, name) gave, by their parts.
+  struct RecentOwner {
+    Owner owner = nullptr;
+    const char* section = nullptr;
+    std::string schema, name;
+  };
+  std::array<RecentOwner, 2> recent_owners_;
+  std::size_t next_recent_owner_ = 0;
   bool edges_hashed_ = false;
   std::map<RelationId, std::set<RelationId>> family_;
   std::set<RelationId> kept_;
