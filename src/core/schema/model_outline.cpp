@@ -31,6 +31,10 @@ class Scanner {
   bool at_end() { return here() == text_.size(); }
 
   bool take(char c) {
+    if (at_ < text_.size() && text_[at_] == c) {  // compact text: no space to skip first
+      ++at_;
+      return true;
+    }
     if (here() < text_.size() && text_[at_] == c) {
       ++at_;
       return true;
