@@ -306,9 +306,13 @@ TEST(RelevantSubset, ModelsWrittenOtherwiseDiffAsTheWholeModels) {
       text.replace(at, name.size(), written);
     return text;
   };
-  const std::vector<std::pair<std::string, std::string>> pairs = {
-      {a, pretty(a)},          {a, pretty(b)},          {pretty(a), pretty(b)},    {escaped(a), escaped(b)},
-      {escaped(a), escaped(a)}, {pretty(escaped(a)), escaped(b)}, {a, a.substr(0, a.size() - 1) + " }"}};
+  const std::vector<std::pair<std::string, std::string>> pairs = {{a, pretty(a)},
+                                                                  {a, pretty(b)},
+                                                                  {pretty(a), pretty(b)},
+                                                                  {escaped(a), escaped(b)},
+                                                                  {escaped(a), escaped(a)},
+                                                                  {pretty(escaped(a)), escaped(b)},
+                                                                  {a, a.substr(0, a.size() - 1) + " }"}};
   for (const auto& [from, to] : pairs) {
     ASSERT_TRUE(relevant_subset(from, to).has_value());
     expect_same_as_whole(from, to, from.substr(0, 60) + " -> " + to.substr(0, 60));

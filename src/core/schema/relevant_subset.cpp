@@ -176,7 +176,8 @@ class Subset {
       for (const OutlinedForeignKey& fk : r.foreign_keys) {
         const Key& dependent = implicit_keys_.emplace_back(key_of_parts({"constraint", r.schema, r.name, fk.name}));
         // relation_key(Kind::Table, fk.schema, fk.table)
-        const Key& referenced = implicit_keys_.emplace_back(key_of_parts({kind_name(Kind::Table), fk.schema, fk.table}));
+        const Key& referenced =
+            implicit_keys_.emplace_back(key_of_parts({kind_name(Kind::Table), fk.schema, fk.table}));
         implicit_edges_.push_back(Edge{nullptr, dependent, referenced, self, intern("table", fk.schema, fk.table)});
       }
     }
@@ -244,9 +245,7 @@ class Subset {
   }
   // An edge stays in the subset unless it reaches a relation left out (one
   // that neither model has is not left out).
-  bool in_subset(Owner owner) const {
-    return owner->first.empty() || !owner->second || kept_.count(owner->first);
-  }
+  bool in_subset(Owner owner) const { return owner->first.empty() || !owner->second || kept_.count(owner->first); }
 
   // The hashes of the edges' keys, for keep_around_changes: computed the
   // first time an object changes (identical models never need them).
@@ -358,8 +357,8 @@ class Subset {
   Side& from_;
   Side& to_;
   std::vector<Edge> from_edges_, to_edges_;
-  std::vector<Edge> implicit_edges_;  // not in the models' dependency lists (source is null)
-  std::deque<Key> implicit_keys_;     // their keys (a deque does not move them)
+  std::vector<Edge> implicit_edges_;             // not in the models' dependency lists (source is null)
+  std::deque<Key> implicit_keys_;                // their keys (a deque does not move them)
   std::unordered_map<RelationId, bool> owners_;  // interned Owners
   RelationId scratch_id_;
   // The last relations intern(section, schema, name) gave, by their parts.
