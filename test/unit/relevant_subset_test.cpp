@@ -288,6 +288,39 @@ TEST(RelevantSubset, ADroppedKeyAndAViewOverAChangedColumnAreReached) {
   EXPECT_EQ(kept(a, b), 4u);  // t00050, the view, t00150 and t00151
 }
 
+// The outline takes a key's written text as its canonical one, and what
+// one side writes as the other does from the other's outline: keys with
+// spaces or escapes, and sides written differently, read the same.
+TEST(RelevantSubset, ModelsWrittenOtherwiseDiffAsTheWholeModels) {
+  Chain before, after;
+  after.amount_at = Chain::table(100);
+  after.id_type_at = Chain::table(5);
+  after.id_type = "integer";
+  const std::string a = before.text(), b = after.text();
+  auto pretty = [](const std::string& text) { return json::parse(text).dump(1); };
+  // t00005 (inside strings only) becomes t"é00005, written with escapes
+  // that key_of writes otherwise.
+  auto escaped = [](std::string text) {
+    const std::string name = "t00005", written = "t\\\"\\u00e900005";
+    for (std::size_t at = 0; (at = text.find(name, at)) != std::string::npos; at += written.size())
+      text.replace(at, name.size(), written);
+    return text;
+  };
+  const std::vector<std::pair<std::string, std::string>> pairs = {{a, pretty(a)},
+                                                                  {a, pretty(b)},
+                                                                  {pretty(a), pretty(b)},
+                                                                  {escaped(a), escaped(b)},
+                                                                  {escaped(a), escaped(a)},
+                                                                  {pretty(escaped(a)), escaped(b)},
+                                                                  {a, a.substr(0, a.size() - 1) + " }"}};
+  for (const auto& [from, to] : pairs) {
+    ASSERT_TRUE(relevant_subset(from, to).has_value());
+    expect_same_as_whole(from, to, from.substr(0, 60) + " -> " + to.substr(0, 60));
+    expect_same_as_whole(to, from, to.substr(0, 60) + " -> " + from.substr(0, 60));
+  }
+  EXPECT_EQ(kept(escaped(a), escaped(b)), 3u);  // t00005, t00006 (its foreign key) and t00100
+}
+
 TEST(RelevantSubset, AnEdgeThatDiffersAloneKeepsBothEnds) {
   Chain before, after;
   after.extra_edge = true;
