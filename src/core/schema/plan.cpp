@@ -236,8 +236,7 @@ class Planner {
       }
     }
     for (int id = 0; id < n; ++id)
-      if (change_at(id).action == Action::Attached)
-        attached_to_create_[id_of(change_at(id).attached_to)].push_back(id);
+      if (change_at(id).action == Action::Attached) attached_to_create_[id_of(change_at(id).attached_to)].push_back(id);
     for (int id = 0; id < n; ++id) {
       const Change& change = change_at(id);
       switch (change.action) {
@@ -326,8 +325,8 @@ class Planner {
     }
     if (node.kind == Kind::Column) {
       const int default_id = id_of(key_of({"default", node.schema, node.relation, node.name}));
-      return add_column(node, default_id != kNone && create_home_[default_id] != kNone ? change_at(default_id).to
-                                                                                        : nullptr);
+      return add_column(node,
+                        default_id != kNone && create_home_[default_id] != kNone ? change_at(default_id).to : nullptr);
     }
     if (node.kind == Kind::Index || node.kind == Kind::Constraint) {
       // Partitions' own indexes or keys it takes over: named (or made keys)

@@ -16,11 +16,17 @@ namespace {
 
 using nlohmann::json;
 
-// The tables themselves, after the relation sets' WITH clause (which
-// defines `tab`), in oid order. Small nested values (parents, options, a
-// child's own settings on inherited columns) come as JSON text.
+// The model's tables, after the relation sets' WITH clause (which defines
+// `tab`): their oids as one text[] literal, in order.
+constexpr const char* kTableOidsSql = "\nSELECT pg_catalog.array_agg(oid ORDER BY oid)::pg_catalog.text FROM tab";
+
+// The scans below take the tables' oids as $1 and return rows in table
+// oid order, the table's oid first.
+
+// The tables themselves. Small nested values (parents, options, a child's
+// own settings on inherited columns) come as JSON text.
 constexpr const char* kTablesSql = R"SQL(
-SELECT c.oid, r.nspname, r.relname, c.relkind, c.relpersistence = 'u',
+SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
        CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END,
        c.relispartition,
        (SELECT pg_catalog.json_build_object('schema', pn.nspname, 'name', pc.relname)
@@ -57,15 +63,13 @@ SELECT c.oid, r.nspname, r.relname, c.relkind, c.relpersistence = 'u',
                                WHERE h.inhrelid = a.attrelid ORDER BY h.inhseqno LIMIT 1) parent
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal AND a.attgenerated = ''
            AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression)) END
-  FROM tab r JOIN pg_catalog.pg_class c ON c.oid = r.oid
+  FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
+  JOIN pg_catalog.pg_class c ON c.oid = tables.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   -- Only children have parents to read, so the rest skip those subqueries.
   LEFT JOIN (SELECT DISTINCT inhrelid FROM pg_catalog.pg_inherits) child ON child.inhrelid = c.oid
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
                                         AND ds.objsubid = 0
  ORDER BY c.oid)SQL";
-
-// The scans below take the tables' oids as $1 and return rows in table
-// oid order, the table's oid first.
 
 // A table's columns, in attnum order: the inherited ones only by name (the
 // constraints' column lists use them), the table's own ones in full.
@@ -319,31 +323,23 @@ json table(const Row& row) {
   return item;
 }
 
-std::string oid_array(const Rows& tables) {
-  std::string out = "{";
-  for (const Row& row : tables) {
-    if (out.size() > 1) out += ',';
-    out += required(row, 0);
-  }
-  return out + "}";
-}
-
 }  // namespace
 
 void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std::vector<Value>& params,
                 schema::ModelWriter& writer) {
-  // A few hundred bytes a table, held so that the scans below can be given
-  // their oids.
-  Rows tables = spi.query(relation_sets_sql + kTablesSql, params);
-  const std::string oids = oid_array(tables);
+  const Rows oid_rows = spi.query(relation_sets_sql + kTableOidsSql, params);
+  if (oid_rows.size() != 1 || oid_rows[0].size() != 1) throw Error(sqlstate::kInternal, "snapshot found no table set");
+  if (!oid_rows[0][0]) return;  // no table
+  const std::string& oids = *oid_rows[0][0];
+  SpiCursor tables(kTablesSql, {oids}, kBatch);
   TableScan columns(with_collation(kColumnsSql), oids);
   TableScan constraints(kConstraintsSql, oids);
   TableScan indexes(kIndexesSql, oids);
   TableScan triggers(kTriggersSql, oids);
   TableScan policies(kPoliciesSql, oids);
-  for (Row& row : tables) {
-    const unsigned long oid = oid_of(row);
-    json item = table(row);
+  for (Row* row = tables.row(); row != nullptr; tables.advance(), row = tables.row()) {
+    const unsigned long oid = oid_of(*row);
+    json item = table(*row);
     json& column_list = item["columns"] = json::array();
     ColumnNames names;
     columns.each(oid, [&](const Row& column_row) {
@@ -360,7 +356,6 @@ void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std
     json& policy_list = item["policies"] = nullptr;  // absent unless the table has some
     policies.take(oid, policy_list, policy);
     writer.add("tables", std::move(item));
-    row.clear();
   }
 }
 

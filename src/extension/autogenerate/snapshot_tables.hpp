@@ -20,7 +20,7 @@ extern const char* const kCollationNameSql;
 
 // Adds every table of the model to the writer. `relation_sets_sql` is the
 // WITH clause (taking the text parameters `params`) that defines `tab`:
-// the model's tables (oid, nspname, relname).
+// the model's tables (oid).
 void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std::vector<Value>& params,
                 schema::ModelWriter& writer);
 

@@ -100,19 +100,22 @@ std::string quote_ident(const std::string& name);
 // quote_literal_cstr(): a string constant for SQL we compose.
 std::string quote_literal(const std::string& text);
 std::string qualified_name(const std::string& schema, const std::string& name);
+// Appends `item`, quoted, to the text[] literal being built in `literal`
+// (which starts as "{" and is closed with "}").
+inline void append_text_array_element(std::string& literal, const std::string& item) {
+  if (literal.size() > 1) literal += ',';
+  literal += '"';
+  for (char ch : item) {
+    if (ch == '"' || ch == '\\') literal += '\\';
+    literal += ch;
+  }
+  literal += '"';
+}
 // {"a","b"}: a text[] parameter's literal, every element quoted.
 template <typename Strings>
 std::string text_array_literal(const Strings& items) {
   std::string out = "{";
-  for (const std::string& item : items) {
-    if (out.size() > 1) out += ',';
-    out += '"';
-    for (char ch : item) {
-      if (ch == '"' || ch == '\\') out += '\\';
-      out += ch;
-    }
-    out += '"';
-  }
+  for (const std::string& item : items) append_text_array_element(out, item);
   return out + "}";
 }
 

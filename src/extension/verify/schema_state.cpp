@@ -35,8 +35,9 @@ class StoredObjects {
     batch_sections_.push_back(section);
     batch_names_.push_back(name);
     batch_texts_.push_back(std::move(text));
-    seen_sections_.push_back(section);
-    seen_names_.push_back(name);
+    append_text_array_element(seen_sections_, section);
+    append_text_array_element(seen_names_, name);
+    ++objects_;
     if (batch_texts_.size() == kStoredBatch) flush();
   }
 
@@ -50,15 +51,18 @@ class StoredObjects {
         "SELECT 1 FROM ROWS FROM (pg_catalog.unnest($2::pg_catalog.text[]), pg_catalog.unnest($3::pg_catalog.text[])) "
         "AS seen(section, name) "
         "WHERE seen.section = o.section AND seen.name = o.name)",
-        {provider_, text_array_literal(seen_sections_), text_array_literal(seen_names_)});
-    return static_cast<long>(seen_names_.size());
+        {provider_, seen_sections_ + "}", seen_names_ + "}"});
+    return objects_;
   }
 
  private:
   ProviderCatalog& catalog_;
   const std::string provider_;
   std::vector<std::string> batch_sections_, batch_names_, batch_texts_;
-  std::vector<std::string> seen_sections_, seen_names_;
+  // Every object's section and name, as the text[] literals (still open)
+  // that the final DELETE takes.
+  std::string seen_sections_ = "{", seen_names_ = "{";
+  long objects_ = 0;
 
   void flush() {
     if (batch_texts_.empty()) return;
