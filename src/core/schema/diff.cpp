@@ -77,9 +77,8 @@ ParsedCatalogs parse_models(const std::string& from_json, const std::string& to_
 
 std::string compare_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
   std::vector<std::string> differences;
-  const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, [&](const json& from, const json& to) {
-    differences = model_differences(from, to);
-  });
+  const ParsedCatalogs catalogs = parse_models(
+      from_json, to_json, scope, [&](const json& from, const json& to) { differences = model_differences(from, to); });
   return json{{"diff", diff_catalogs(catalogs.from, catalogs.to)}, {"differences", differences}}.dump();
 }
 
