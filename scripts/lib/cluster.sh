@@ -15,6 +15,11 @@ as_server_user() {
   fi
 }
 
+# The server's settings, for cluster_start and for suites that restart it.
+# The lock table holds 40,960 locks: test/resources creates 5,000 tables in
+# one transaction.
+MM_CLUSTER_SETTINGS="-c listen_addresses='' -c fsync=off -c max_connections=40 -c max_locks_per_transaction=1024"
+
 cluster_start() {
   MM_CLUSTER_DIR="$(mktemp -d /tmp/metamigrate-pg.XXXXXX)"
   chmod 755 "$MM_CLUSTER_DIR"
@@ -26,7 +31,7 @@ cluster_start() {
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     port=$(( 20000 + (RANDOM % 30000) ))
     if as_server_user "$PG_BINDIR/pg_ctl" -D "$MM_CLUSTER_DIR/data" -l "$MM_CLUSTER_DIR/server.log" -w -t 60 \
-        -o "-p $port -k $MM_CLUSTER_DIR -c listen_addresses='' -c fsync=off -c max_connections=40" \
+        -o "-p $port -k $MM_CLUSTER_DIR $MM_CLUSTER_SETTINGS" \
         start >/dev/null 2>&1; then
       export PGHOST="$MM_CLUSTER_DIR" PGPORT="$port" PGUSER=postgres PGDATABASE=postgres
       echo "throwaway cluster on port $port (socket $MM_CLUSTER_DIR)" >&2

@@ -47,7 +47,7 @@ check_eq() { if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', expect
 source "$repo/scripts/lib/cluster.sh"
 cluster_start || { echo "0 passed, 1 failed"; exit 1; }
 trap 'stop_psql; cluster_stop; rm -rf "$WORK"' EXIT
-SERVER_OPTS="-p $PGPORT -k $MM_CLUSTER_DIR -c listen_addresses='' -c fsync=off -c max_connections=40"
+SERVER_OPTS="-p $PGPORT -k $MM_CLUSTER_DIR $MM_CLUSTER_SETTINGS"
 restart_server() {
   as_server_user "$PG_BINDIR/pg_ctl" -D "$MM_CLUSTER_DIR/data" -l "$MM_CLUSTER_DIR/server.log" -w -t 60 \
     -o "$SERVER_OPTS" start >/dev/null 2>&1
