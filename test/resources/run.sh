@@ -175,7 +175,7 @@ fi
 # a table). What metamigrate adds beyond the floor must grow by less than
 # 8 kB per extra table: storing the whole model as one jsonb added about
 # 85 kB (checked), sorting each catalog scan of all tables at once about
-# 5 kB; with the scans in chunks it measures 2.3 to 4.0 kB (the peak
+# 5 kB; with the scans in chunks it measures 2.1 to 4.0 kB (the peak
 # varies by about 1 kB from run to run, so the bound is 8 kB, above issue
 # 17's target of 4 kB). Without a capture it is 0.3 kB.
 LIMIT_PER_TABLE=8192
