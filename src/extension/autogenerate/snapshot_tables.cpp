@@ -193,11 +193,6 @@ SELECT po.polrelid, po.polname,
 
 // Rows fetched at a time per scan.
 constexpr std::size_t kBatch = 256;
-// Tables read by one set of scans. Each scan sorts its rows by table oid,
-// and a sort holds all of them (up to work_mem, then on disk), so chunks
-// keep what a snapshot holds from growing with the number of tables; a
-// chunk costs planning six queries.
-constexpr std::size_t kTablesPerScan = 512;
 
 // A row's cell as a JSON value: text, null, or (for the JSON columns)
 // parsed JSON, and booleans from 't'/'f'.
@@ -328,31 +323,14 @@ json table(const Row& row) {
   return item;
 }
 
-// "{1,2,3,4,5}" as literals of at most `size` oids each: "{1,2}", "{3,4}", "{5}".
-std::vector<std::string> oid_chunks(const std::string& oids, std::size_t size) {
-  std::vector<std::string> chunks;
-  std::string chunk = "{";
-  std::size_t in_chunk = 0, start = 1;
-  while (start < oids.size()) {
-    std::size_t end = oids.find_first_of(",}", start);
-    if (end == std::string::npos) throw Error(sqlstate::kInternal, "snapshot read a bad oid list");
-    if (end > start) {
-      if (in_chunk) chunk += ',';
-      chunk.append(oids, start, end - start);
-      if (++in_chunk == size) {
-        chunks.push_back(chunk + "}");
-        chunk = "{";
-        in_chunk = 0;
-      }
-    }
-    start = end + 1;
-  }
-  if (in_chunk) chunks.push_back(chunk + "}");
-  return chunks;
-}
+}  // namespace
 
-// The tables `oids` (one chunk), each scan merged by table oid.
-void add_tables_of(const std::string& oids, schema::ModelWriter& writer) {
+void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std::vector<Value>& params,
+                schema::ModelWriter& writer) {
+  const Rows oid_rows = spi.query(relation_sets_sql + kTableOidsSql, params);
+  if (oid_rows.size() != 1 || oid_rows[0].size() != 1) throw Error(sqlstate::kInternal, "snapshot found no table set");
+  if (!oid_rows[0][0]) return;  // no table
+  const std::string& oids = *oid_rows[0][0];
   SpiCursor tables(kTablesSql, {oids}, kBatch);
   TableScan columns(with_collation(kColumnsSql), oids);
   TableScan constraints(kConstraintsSql, oids);
@@ -379,16 +357,6 @@ void add_tables_of(const std::string& oids, schema::ModelWriter& writer) {
     policies.take(oid, policy_list, policy);
     writer.add("tables", std::move(item));
   }
-}
-
-}  // namespace
-
-void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std::vector<Value>& params,
-                schema::ModelWriter& writer) {
-  const Rows oid_rows = spi.query(relation_sets_sql + kTableOidsSql, params);
-  if (oid_rows.size() != 1 || oid_rows[0].size() != 1) throw Error(sqlstate::kInternal, "snapshot found no table set");
-  if (!oid_rows[0][0]) return;  // no table
-  for (const std::string& oids : oid_chunks(*oid_rows[0][0], kTablesPerScan)) add_tables_of(oids, writer);
 }
 
 }  // namespace mm::pg
