@@ -51,10 +51,7 @@ struct ModelKey {
   std::string first;  // k1: an extension key's extension name
 };
 
-const std::string& cell(const Row& row, std::size_t column) {
-  if (column >= row.size() || !row[column]) throw Error(sqlstate::kInternal, "snapshot scan returned a bad row");
-  return *row[column];
-}
+const std::string& cell(const Row& row, std::size_t column) { return required_cell(row, column, "snapshot scan"); }
 
 ObjectAddress address(const Row& row, std::size_t first) {
   return {std::strtoul(cell(row, first).c_str(), nullptr, 10), std::strtoul(cell(row, first + 1).c_str(), nullptr, 10),

@@ -200,10 +200,7 @@ json text(const Value& cell) { return cell ? json(*cell) : json(nullptr); }
 json parsed(const Value& cell) { return cell ? json::parse(*cell) : json(nullptr); }
 bool boolean(const Value& cell) { return cell && *cell == "t"; }
 
-const std::string& required(const Row& row, std::size_t column) {
-  if (column >= row.size() || !row[column]) throw Error(sqlstate::kInternal, "snapshot scan returned a bad row");
-  return *row[column];
-}
+const std::string& required(const Row& row, std::size_t column) { return required_cell(row, column, "snapshot scan"); }
 
 unsigned long oid_of(const Row& row) { return std::strtoul(required(row, 0).c_str(), nullptr, 10); }
 

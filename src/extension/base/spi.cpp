@@ -140,6 +140,12 @@ Rows SpiSession::query_saved(const std::string& sql, const std::vector<Value>& p
   return rows_of(raw);
 }
 
+const std::string& required_cell(const Row& row, std::size_t column, const char* query) {
+  if (column >= row.size() || !row[column])
+    throw Error(sqlstate::kInternal, std::string(query) + " returned a bad row");
+  return *row[column];
+}
+
 Rows rows_of(RawResult raw) {
   Rows rows;
   rows.reserve(raw.rows);

@@ -67,6 +67,9 @@ class SpiSession {
 
 // The rows of a RawResult as C++ values; frees the cells.
 Rows rows_of(RawResult raw);
+// A row's cell that our own catalog query never leaves null; throws an
+// internal error naming `query` when it is missing.
+const std::string& required_cell(const Row& row, std::size_t column, const char* query);
 
 // A query read through a cursor, `batch` rows at a time, one row after
 // another on demand: several cursors of one SpiSession can be read side by
