@@ -147,6 +147,11 @@ std::string constraint_body(std::string definition, bool deferrable, bool deferr
   return definition;
 }
 
+void normalize_inherited_columns(nlohmann::json& columns) {
+  sort_by_name(columns);
+  for (auto& column : columns) erase_if_null(column, "default_source");
+}
+
 void normalize_model_item(const std::string& section, nlohmann::json& item) {
   if (section == "types") {
     if (item.contains("constraints")) sort_by_name(item["constraints"]);
@@ -161,10 +166,7 @@ void normalize_model_item(const std::string& section, nlohmann::json& item) {
     // child's own settings on the columns it inherits.
     for (const char* field : {"row_security", "force_row_security", "policies", "inherited_columns"})
       erase_if_null(item, field);
-    if (auto it = item.find("inherited_columns"); it != item.end()) {
-      sort_by_name(*it);
-      for (auto& column : *it) erase_if_null(column, "default_source");
-    }
+    if (auto it = item.find("inherited_columns"); it != item.end()) normalize_inherited_columns(*it);
     normalize_relation_children(item);
   } else if (section == "views") {
     item["definition"] = trim_definition(item.value("definition", std::string()));
@@ -208,7 +210,12 @@ void ModelWriter::add(const std::string& section_name, nlohmann::json item) {
 }
 
 void ModelWriter::add_printed(const std::string& section_name, std::string sort_name, std::string text) {
-  section(section_name).emplace_back(std::move(sort_name), std::move(text));
+  auto& items = section(section_name);
+  if (sink_) {
+    sink_(section_name, sort_name, std::move(text));
+  } else {
+    items.emplace_back(std::move(sort_name), std::move(text));
+  }
 }
 
 void ModelWriter::add_dependency(const nlohmann::json& edge) { dependencies_.push_back(edge.dump()); }

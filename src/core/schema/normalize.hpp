@@ -28,6 +28,10 @@ std::string constraint_body(std::string definition, bool deferrable, bool deferr
 // {"schemas": [object...], ..., "dependencies": [[key, key]...]}.
 nlohmann::json normalize_snapshot(nlohmann::json raw);
 
+// A table's "inherited_columns" (a child's own settings on the columns it
+// inherits) normalized in place.
+void normalize_inherited_columns(nlohmann::json& columns);
+
 // One object of a section ("tables", ...) normalized in place.
 void normalize_model_item(const std::string& section, nlohmann::json& item);
 
@@ -52,8 +56,9 @@ class ModelWriter {
 
   // Throws mm::Error (internal) on a section that is not one of kSections.
   void add(const std::string& section, nlohmann::json item);
-  // An object already normalized and printed, as an ObjectSink was given
-  // it (to put a model stored object by object together again).
+  // An object already normalized and printed (by table_text, or as an
+  // ObjectSink was given it, to put a model stored object by object
+  // together again); a streaming writer hands it to its sink.
   void add_printed(const std::string& section, std::string sort_name, std::string text);
   void add_dependency(const nlohmann::json& edge);  // [dependent key, referenced key]
   // The same edge already printed as JSON text, as add_dependency prints it.
