@@ -66,20 +66,18 @@ rel AS (
                         AND d.objid = c.oid AND d.deptype = 'i')),
 tab AS (SELECT * FROM rel WHERE relkind IN ('r', 'p')))SQL";
 
-// After the relation sets: every catalog object the model knows, with its
-// model key (`objs`), for the dependency edges (snapshot_dependencies.cpp).
+// After the relation sets: the catalog objects the model knows, with their
+// model keys (`objs`), for the dependency edges (snapshot_dependencies.cpp),
+// but for the tables and their objects (columns, defaults, constraints,
+// indexes, row types, triggers, policies), whose keys add_tables registers.
 constexpr const char* kObjectKeysSql = R"SQL(,
 idx AS (
   SELECT i.indexrelid AS oid, ic.relname, r.oid AS relid, r.nspname, r.relname AS relation
-    FROM pg_catalog.pg_index i JOIN rel r ON r.oid = i.indrelid AND r.relkind IN ('r', 'p', 'm')
+    FROM pg_catalog.pg_index i JOIN rel r ON r.oid = i.indrelid AND r.relkind = 'm'
     JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
    WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint co WHERE co.conindid = i.indexrelid
                         AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x'))
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_inherits h WHERE h.inhrelid = i.indexrelid)),
-con AS (
-  SELECT co.oid, co.conname, co.contype, co.conindid, r.oid AS relid, r.nspname, r.relname AS relation
-    FROM pg_catalog.pg_constraint co JOIN tab r ON r.oid = co.conrelid
-   WHERE co.contype IN ('p', 'u', 'c', 'x', 'f') AND co.conislocal AND co.conparentid = 0),
 typ AS (
   SELECT t.oid, t.typname, n.nspname, t.typtype, t.typrelid, t.typarray FROM pg_catalog.pg_type t
     JOIN nsp n ON n.oid = t.typnamespace
@@ -90,37 +88,17 @@ fn AS (
     FROM pg_catalog.pg_proc p JOIN nsp n ON n.oid = p.pronamespace
    WHERE p.prokind IN ('f', 'p')
      AND NOT EXISTS (SELECT 1 FROM member m WHERE m.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND m.objid = p.oid)),
-trg AS (
-  SELECT tg.oid, tg.tgname, r.oid AS relid, r.nspname, r.relname AS relation
-    FROM pg_catalog.pg_trigger tg JOIN tab r ON r.oid = tg.tgrelid
-   WHERE NOT tg.tgisinternal AND tg.tgparentid = 0),
-pol AS (
-  SELECT po.oid, po.polname, r.nspname, r.relname AS relation
-    FROM pg_catalog.pg_policy po JOIN tab r ON r.oid = po.polrelid),
 relkey AS (
   SELECT oid, CASE relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
            WHEN 'S' THEN 'sequence' WHEN 'c' THEN 'type' ELSE 'table' END AS kind,
          nspname::pg_catalog.text AS k1, relname::pg_catalog.text AS k2
-    FROM rel),
+    FROM rel WHERE relkind NOT IN ('r', 'p')),
 objs (classid, objid, objsubid, kind, k1, k2, k3, k4) AS (
   SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, oid, 0, kind, k1, k2, NULL::pg_catalog.text, NULL::pg_catalog.text FROM relkey
   UNION ALL
-  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, a.attrelid, a.attnum,
-         CASE WHEN r.relkind IN ('r', 'p') AND a.attislocal THEN 'column' ELSE k.kind END, k.k1, k.k2,
-         CASE WHEN r.relkind IN ('r', 'p') AND a.attislocal THEN a.attname::pg_catalog.text END, NULL
-    FROM pg_catalog.pg_attribute a JOIN rel r ON r.oid = a.attrelid JOIN relkey k ON k.oid = r.oid
+  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, a.attrelid, a.attnum, k.kind, k.k1, k.k2, NULL, NULL
+    FROM pg_catalog.pg_attribute a JOIN relkey k ON k.oid = a.attrelid
    WHERE a.attnum > 0 AND NOT a.attisdropped
-  UNION ALL
-  SELECT 'pg_catalog.pg_attrdef'::pg_catalog.regclass::pg_catalog.oid, ad.oid, 0,
-         CASE WHEN a.attgenerated = '' THEN 'default' ELSE 'column' END, r.nspname, r.relname, a.attname, NULL
-    FROM pg_catalog.pg_attrdef ad JOIN tab r ON r.oid = ad.adrelid
-    JOIN pg_catalog.pg_attribute a ON a.attrelid = ad.adrelid AND a.attnum = ad.adnum
-   WHERE a.attislocal
-  UNION ALL
-  SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'constraint', nspname, relation, conname, NULL FROM con
-  UNION ALL
-  SELECT 'pg_catalog.pg_class'::pg_catalog.regclass::pg_catalog.oid, conindid, 0, 'constraint', nspname, relation, conname, NULL
-    FROM con WHERE contype IN ('p', 'u', 'x')
   UNION ALL
   SELECT 'pg_catalog.pg_constraint'::pg_catalog.regclass::pg_catalog.oid, co.oid, 0, 'type', t.nspname, t.typname, NULL, NULL
     FROM pg_catalog.pg_constraint co JOIN typ t ON t.oid = co.contypid
@@ -131,15 +109,11 @@ objs (classid, objid, objsubid, kind, k1, k2, k3, k4) AS (
     FROM typ t CROSS JOIN LATERAL (VALUES (t.oid), (t.typarray)) AS x(oid) WHERE t.typtype <> 'c'
   UNION ALL
   SELECT 'pg_catalog.pg_type'::pg_catalog.regclass::pg_catalog.oid, x.oid, 0, k.kind, k.k1, k.k2, NULL, NULL   -- row types of relations and their arrays
-    FROM rel r JOIN relkey k ON k.oid = r.oid JOIN pg_catalog.pg_class rc ON rc.oid = r.oid
+    FROM relkey k JOIN pg_catalog.pg_class rc ON rc.oid = k.oid
     JOIN pg_catalog.pg_type t ON t.oid = rc.reltype
     CROSS JOIN LATERAL (VALUES (t.oid), (t.typarray)) AS x(oid) WHERE x.oid <> 0
   UNION ALL
   SELECT 'pg_catalog.pg_proc'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'function', nspname, proname, identity, NULL FROM fn
-  UNION ALL
-  SELECT 'pg_catalog.pg_trigger'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'trigger', nspname, relation, tgname, NULL FROM trg
-  UNION ALL
-  SELECT 'pg_catalog.pg_policy'::pg_catalog.regclass::pg_catalog.oid, oid, 0, 'policy', nspname, relation, polname, NULL FROM pol
   UNION ALL
   SELECT 'pg_catalog.pg_rewrite'::pg_catalog.regclass::pg_catalog.oid, rw.oid, 0, k.kind, k.k1, k.k2, NULL, NULL
     FROM pg_catalog.pg_rewrite rw JOIN rel r ON r.oid = rw.ev_class AND r.relkind IN ('v', 'm') JOIN relkey k ON k.oid = r.oid
@@ -355,14 +329,16 @@ void snapshot_into(const std::vector<std::string>& schemas, SnapshotKind kind, s
   SpiSession spi;
   const int level = enter_fixed_settings();  // deparsing happens as rows are fetched
   const std::vector<Value> params = {text_array_literal(schemas)};
-  add_tables(spi, kRelationSetsSql, params, writer);
+  ObjectKeys keys;
+  add_tables(spi, kRelationSetsSql, params, writer, kind == SnapshotKind::Full ? &keys : nullptr);
   spi.for_each_row(sections_sql(), params, kSnapshotBatch, [&](Row& row) {
     if (row.size() != 2 || !row[0] || !row[1]) throw Error(sqlstate::kInternal, "snapshot query returned a bad row");
     writer.add(*row[0], nlohmann::json::parse(*row[1]));
   });
   // The state stored after a migration leaves the edges out, and with them
   // the extensions found only through them.
-  if (kind == SnapshotKind::Full) add_dependencies(spi, std::string(kRelationSetsSql) + kObjectKeysSql, params, writer);
+  if (kind == SnapshotKind::Full)
+    add_dependencies(spi, std::string(kRelationSetsSql) + kObjectKeysSql, params, keys, writer);
   leave_fixed_settings(level);
   spi.finish();
 }

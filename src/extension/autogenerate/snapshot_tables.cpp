@@ -2,8 +2,12 @@
 
 #include <cstdlib>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "core/error.hpp"
+#include "core/schema/table_text.hpp"
+#include "extension/autogenerate/snapshot_dependencies.hpp"
 
 namespace mm::pg {
 
@@ -14,14 +18,13 @@ const char* const kCollationNameSql =
 
 namespace {
 
-using nlohmann::json;
-
 // The model's tables, after the relation sets' WITH clause (which defines
 // `tab`): their oids as one text[] literal, in order.
 constexpr const char* kTableOidsSql = "\nSELECT pg_catalog.array_agg(oid ORDER BY oid)::pg_catalog.text FROM tab";
 
 // The scans below take the tables' oids as $1 and return rows in table
-// oid order, the table's oid first.
+// oid order, the table's oid first; the catalog oids they end with are
+// for the dependency edges' keys (ObjectKeys).
 
 // The tables themselves. Small nested values (parents, options, a child's
 // own settings on inherited columns) come as JSON text.
@@ -62,9 +65,11 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
                                 LEFT JOIN pg_catalog.pg_attrdef pd ON pd.adrelid = pa.attrelid AND pd.adnum = pa.attnum
                                WHERE h.inhrelid = a.attrelid ORDER BY h.inhseqno LIMIT 1) parent
          WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped AND NOT a.attislocal AND a.attgenerated = ''
-           AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression)) END
+           AND (a.attnotnull <> parent.attnotnull OR own.expression IS DISTINCT FROM parent.expression)) END,
+       rt.oid, rt.typarray
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_class c ON c.oid = tables.oid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+  LEFT JOIN pg_catalog.pg_type rt ON rt.oid = c.reltype
   -- Only children have parents to read, so the rest skip those subqueries.
   LEFT JOIN (SELECT DISTINCT inhrelid FROM pg_catalog.pg_inherits) child ON child.inhrelid = c.oid
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = c.oid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
@@ -90,7 +95,7 @@ SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a
        CASE WHEN a.attcollation <> at.typcollation THEN
          (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
            WHERE co.oid = a.attcollation) END,
-       ds.description, a.attnum, a.attislocal
+       ds.description, a.attnum, a.attislocal, ad.oid, a.attgenerated <> ''
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_attribute a ON a.attrelid = tables.oid
   JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
@@ -119,7 +124,7 @@ SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.o
               FROM pg_catalog.pg_constraint ch JOIN pg_catalog.pg_class pc ON pc.oid = ch.conrelid
               JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
              WHERE ch.conparentid = co.oid) END,
-       ds.description
+       ds.description, co.oid, co.conindid
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_constraint co ON co.conrelid = tables.oid
   JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
@@ -148,7 +153,7 @@ SELECT ix.indrelid, i.relname, pg_catalog.pg_get_indexdef(i.oid), ix.indisunique
           JOIN pg_catalog.pg_index cx ON cx.indexrelid = ci.oid JOIN pg_catalog.pg_class pc ON pc.oid = cx.indrelid
           JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
          WHERE h.inhparent = i.oid) END,
-       ds.description
+       ds.description, i.oid
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_index ix ON ix.indrelid = tables.oid
   JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
@@ -163,7 +168,7 @@ SELECT ix.indrelid, i.relname, pg_catalog.pg_get_indexdef(i.oid), ix.indisunique
 // A table's own triggers (not the internal ones of foreign keys, nor
 // clones of a partitioned parent's).
 constexpr const char* kTriggersSql = R"SQL(
-SELECT tg.tgrelid, tg.tgname, pg_catalog.pg_get_triggerdef(tg.oid), ds.description
+SELECT tg.tgrelid, tg.tgname, pg_catalog.pg_get_triggerdef(tg.oid), ds.description, tg.oid
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_trigger tg ON tg.tgrelid = tables.oid
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = tg.oid AND ds.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass
@@ -184,7 +189,7 @@ SELECT po.polrelid, po.polname,
           FROM pg_catalog.unnest(po.polroles) AS ro(r)),
        pg_catalog.pg_get_expr(po.polqual, po.polrelid),
        pg_catalog.pg_get_expr(po.polwithcheck, po.polrelid),
-       ds.description
+       ds.description, po.oid
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_policy po ON po.polrelid = tables.oid
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = po.oid AND ds.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass
@@ -194,10 +199,6 @@ SELECT po.polrelid, po.polname,
 // Rows fetched at a time per scan.
 constexpr std::size_t kBatch = 256;
 
-// A row's cell as a JSON value: text, null, or (for the JSON columns)
-// parsed JSON, and booleans from 't'/'f'.
-json text(const Value& cell) { return cell ? json(*cell) : json(nullptr); }
-json parsed(const Value& cell) { return cell ? json::parse(*cell) : json(nullptr); }
 bool boolean(const Value& cell) { return cell && *cell == "t"; }
 
 const std::string& required(const Row& row, std::size_t column) { return required_cell(row, column, "snapshot scan"); }
@@ -228,23 +229,29 @@ class TableScan {
     }
   }
 
-  // Appends `to_json(row)` for every row of table `oid` to `list`.
-  template <typename ToJson>
-  void take(unsigned long oid, json& list, ToJson to_json) {
-    each(oid, [&](const Row& row) {
-      if (list.is_null()) list = json::array();
-      list.push_back(to_json(row));
-    });
+  // Appends `convert(row)` for every row of table `oid` to `list`.
+  template <typename List, typename Convert>
+  void take(unsigned long oid, List& list, Convert convert) {
+    each(oid, [&](Row& row) { list.push_back(convert(row)); });
   }
 
  private:
   SpiCursor cursor_;
 };
 
-json column(const Row& row) {
-  return {{"name", required(row, 1)},   {"type", required(row, 2)},       {"not_null", boolean(row[3])},
-          {"default", text(row[4])},    {"default_source", text(row[5])}, {"generated", text(row[6])},
-          {"identity", parsed(row[7])}, {"collation", text(row[8])},      {"comment", text(row[9])}};
+// The cells are moved out of the rows: each row is read once.
+schema::ColumnRow column(Row& row) {
+  schema::ColumnRow out;
+  out.name = required(row, 1);
+  out.type = required(row, 2);
+  out.not_null = boolean(row[3]);
+  out.default_value = std::move(row[4]);
+  out.default_source = std::move(row[5]);
+  out.generated = std::move(row[6]);
+  out.identity = std::move(row[7]);
+  out.collation = std::move(row[8]);
+  out.comment = std::move(row[9]);
+  return out;
 }
 
 const char* constraint_type(const std::string& contype) {
@@ -258,8 +265,8 @@ const char* constraint_type(const std::string& contype) {
 using ColumnNames = std::unordered_map<std::string, std::string>;  // attnum -> name
 
 // "2,1" (a conkey) as the names of those columns.
-json column_names(const Value& attnums, const ColumnNames& names) {
-  json out = json::array();
+std::vector<std::string> column_names(const Value& attnums, const ColumnNames& names) {
+  std::vector<std::string> out;
   if (!attnums) return out;
   std::size_t start = 0;
   while (start <= attnums->size()) {
@@ -271,59 +278,136 @@ json column_names(const Value& attnums, const ColumnNames& names) {
   return out;
 }
 
-json constraint(const Row& row, const ColumnNames& names) {
-  return {{"name", required(row, 1)},       {"type", constraint_type(required(row, 2))},
-          {"definition", required(row, 3)}, {"columns", column_names(row[4], names)},
-          {"references", parsed(row[5])},   {"deferrable", boolean(row[6])},
-          {"deferred", boolean(row[7])},    {"validated", boolean(row[8])},
-          {"partitions", parsed(row[9])},   {"comment", text(row[10])}};
+schema::ConstraintRow constraint(Row& row, const ColumnNames& names) {
+  schema::ConstraintRow out;
+  out.name = required(row, 1);
+  out.type = constraint_type(required(row, 2));
+  out.definition = required(row, 3);
+  out.columns = column_names(row[4], names);
+  out.references = std::move(row[5]);
+  out.deferrable = boolean(row[6]);
+  out.deferred = boolean(row[7]);
+  out.validated = boolean(row[8]);
+  out.partitions = std::move(row[9]);
+  out.comment = std::move(row[10]);
+  return out;
 }
 
-json index(const Row& row) {
-  return {{"name", required(row, 1)},
-          {"definition", required(row, 2)},
-          {"unique", boolean(row[3])},
-          {"method", required(row, 4)},
-          {"include", parsed(row[5])},
-          {"predicate", text(row[6])},
-          {"nulls_not_distinct", boolean(row[7])},
-          {"options", parsed(row[8])},
-          {"partitions", parsed(row[9])},
-          {"comment", text(row[10])}};
+schema::IndexRow index(Row& row) {
+  schema::IndexRow out;
+  out.name = required(row, 1);
+  out.definition = required(row, 2);
+  out.unique = boolean(row[3]);
+  out.method = required(row, 4);
+  out.include = std::move(row[5]);
+  out.predicate = std::move(row[6]);
+  out.nulls_not_distinct = boolean(row[7]);
+  out.options = std::move(row[8]);
+  out.partitions = std::move(row[9]);
+  out.comment = std::move(row[10]);
+  return out;
 }
 
-json trigger(const Row& row) {
-  return {{"name", required(row, 1)}, {"definition", required(row, 2)}, {"comment", text(row[3])}};
-}
+schema::TriggerRow trigger(Row& row) { return {required(row, 1), required(row, 2), std::move(row[3])}; }
 
-json policy(const Row& row) {
-  return {{"name", required(row, 1)}, {"command", required(row, 2)}, {"permissive", boolean(row[3])},
-          {"roles", parsed(row[4])},  {"using", text(row[5])},       {"with_check", text(row[6])},
-          {"comment", text(row[7])}};
+schema::PolicyRow policy(Row& row) {
+  schema::PolicyRow out;
+  out.name = required(row, 1);
+  out.command = required(row, 2);
+  out.permissive = boolean(row[3]);
+  out.roles = std::move(row[4]);
+  out.using_expression = std::move(row[5]);
+  out.with_check = std::move(row[6]);
+  out.comment = std::move(row[7]);
+  return out;
 }
 
 // The table's own fields, from a row of kTablesSql.
-json table(const Row& row) {
-  json item = {{"schema", required(row, 1)},
-               {"name", required(row, 2)},
-               {"kind", required(row, 3) == "p" ? "partitioned table" : "table"},
-               {"unlogged", boolean(row[4])},
-               {"partition_by", text(row[5])},
-               {"partition_of", parsed(row[7])},
-               {"partition_bound", text(row[8])},
-               {"inherits", parsed(row[9])},
-               {"options", parsed(row[10])},
-               {"comment", text(row[11])},
-               {"row_security", boolean(row[12]) ? json(true) : json(nullptr)},
-               {"force_row_security", boolean(row[13]) ? json(true) : json(nullptr)},
-               {"inherited_columns", parsed(row[14])}};
-  return item;
+schema::TableRow table(Row& row) {
+  schema::TableRow out;
+  out.schema = required(row, 1);
+  out.name = required(row, 2);
+  out.kind = required(row, 3) == "p" ? "partitioned table" : "table";
+  out.unlogged = boolean(row[4]);
+  out.partition_by = std::move(row[5]);
+  out.partition_of = std::move(row[7]);
+  out.partition_bound = std::move(row[8]);
+  out.inherits = std::move(row[9]);
+  out.options = std::move(row[10]);
+  out.comment = std::move(row[11]);
+  out.row_security = boolean(row[12]);
+  out.force_row_security = boolean(row[13]);
+  out.inherited_columns = std::move(row[14]);
+  return out;
 }
+
+// The keys of one table's objects, registered for the dependency edges as
+// the scans read them (when the snapshot has edges: `keys` is not null).
+class TableKeys {
+ public:
+  TableKeys(ObjectKeys* keys, unsigned long oid, const std::string& schema, const std::string& name)
+      : keys_(keys), oid_(oid), schema_(schema), name_(name) {
+    if (keys_) keys_->add(RelationRelationId, oid_, 0, "table", {&schema_, &name_});
+  }
+
+  // The table's row type and its array type, from kTablesSql's cells.
+  void add_row_types(const Row& row, std::size_t first) {
+    if (!keys_ || !row.at(first)) return;  // a table without a row type
+    for (std::size_t column = first; column < first + 2; ++column) {
+      const unsigned long type = std::strtoul(required(row, column).c_str(), nullptr, 10);
+      if (type != 0) keys_->add(TypeRelationId, type, 0, "table", {&schema_, &name_});
+    }
+  }
+
+  // A column (its own, or inherited: then it counts as the table) and its
+  // default or generation expression, from a row of kColumnsSql.
+  void add_column(const Row& row) {
+    if (!keys_) return;
+    const std::string& column = required(row, 1);
+    const bool own = boolean(row.at(11));
+    keys_->add(RelationRelationId, oid_, std::strtol(required(row, 10).c_str(), nullptr, 10), own ? "column" : "table",
+               {&schema_, &name_, own ? &column : nullptr});
+    if (row.at(12)) {  // only own columns' defaults are read
+      keys_->add(AttrDefaultRelationId, std::strtoul(row[12]->c_str(), nullptr, 10), 0,
+                 boolean(row.at(13)) ? "column" : "default", {&schema_, &name_, &column});
+    }
+  }
+
+  // A constraint, and the index of a key or exclusion constraint (which
+  // counts as the constraint), from a row of kConstraintsSql.
+  void add_constraint(const Row& row) {
+    if (!keys_) return;
+    add_child(ConstraintRelationId, row, 11, "constraint");
+    const std::string& type = required(row, 2);
+    if (type == "p" || type == "u" || type == "x") add_child(RelationRelationId, row, 12, "constraint");
+  }
+
+  // An object of the table named by the row's second cell, its oid in
+  // cell `oid_column`: [kind, schema, table, name].
+  void add_child(Oid classid, const Row& row, std::size_t oid_column, const char* kind) {
+    if (!keys_) return;
+    keys_->add(classid, std::strtoul(required(row, oid_column).c_str(), nullptr, 10), 0, kind,
+               {&schema_, &name_, &required(row, 1)});
+  }
+
+  // An index, from a row of kIndexesSql: [index, schema, index name].
+  void add_index(const Row& row) {
+    if (!keys_) return;
+    keys_->add(RelationRelationId, std::strtoul(required(row, 11).c_str(), nullptr, 10), 0, "index",
+               {&schema_, &required(row, 1)});
+  }
+
+ private:
+  ObjectKeys* keys_;
+  unsigned long oid_;
+  const std::string& schema_;
+  const std::string& name_;
+};
 
 }  // namespace
 
 void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std::vector<Value>& params,
-                schema::ModelWriter& writer) {
+                schema::ModelWriter& writer, ObjectKeys* keys) {
   const Rows oid_rows = spi.query(relation_sets_sql + kTableOidsSql, params);
   if (oid_rows.size() != 1 || oid_rows[0].size() != 1) throw Error(sqlstate::kInternal, "snapshot found no table set");
   if (!oid_rows[0][0]) return;  // no table
@@ -336,23 +420,32 @@ void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std
   TableScan policies(kPoliciesSql, oids);
   for (Row* row = tables.row(); row != nullptr; tables.advance(), row = tables.row()) {
     const unsigned long oid = oid_of(*row);
-    json item = table(*row);
-    json& column_list = item["columns"] = json::array();
+    schema::TableRow item = table(*row);
+    TableKeys table_keys(keys, oid, item.schema, item.name);
+    table_keys.add_row_types(*row, 15);
     ColumnNames names;
-    columns.each(oid, [&](const Row& column_row) {
+    columns.each(oid, [&](Row& column_row) {
+      table_keys.add_column(column_row);
       names.emplace(required(column_row, 10), required(column_row, 1));
-      if (boolean(column_row[11])) column_list.push_back(column(column_row));
+      if (boolean(column_row[11])) item.columns.push_back(column(column_row));
     });
-    json& constraint_list = item["constraints"] = json::array();
-    constraints.take(oid, constraint_list,
-                     [&](const Row& constraint_row) { return constraint(constraint_row, names); });
-    json& index_list = item["indexes"] = json::array();
-    indexes.take(oid, index_list, index);
-    json& trigger_list = item["triggers"] = json::array();
-    triggers.take(oid, trigger_list, trigger);
-    json& policy_list = item["policies"] = nullptr;  // absent unless the table has some
-    policies.take(oid, policy_list, policy);
-    writer.add("tables", std::move(item));
+    constraints.take(oid, item.constraints, [&](Row& constraint_row) {
+      table_keys.add_constraint(constraint_row);
+      return constraint(constraint_row, names);
+    });
+    indexes.take(oid, item.indexes, [&](Row& index_row) {
+      table_keys.add_index(index_row);
+      return index(index_row);
+    });
+    triggers.take(oid, item.triggers, [&](Row& trigger_row) {
+      table_keys.add_child(TriggerRelationId, trigger_row, 4, "trigger");
+      return trigger(trigger_row);
+    });
+    policies.take(oid, item.policies, [&](Row& policy_row) {
+      table_keys.add_child(PolicyRelationId, policy_row, 8, "policy");
+      return policy(policy_row);
+    });
+    writer.add_printed("tables", schema::table_sort_name(item), schema::table_text(item));
   }
 }
 

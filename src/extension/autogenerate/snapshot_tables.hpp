@@ -18,10 +18,13 @@ namespace mm::pg {
 // pg_catalog), for a query that joins pg_collation co and its namespace cn.
 extern const char* const kCollationNameSql;
 
-// Adds every table of the model to the writer. `relation_sets_sql` is the
-// WITH clause (taking the text parameters `params`) that defines `tab`:
-// the model's tables (oid).
+class ObjectKeys;
+
+// Adds every table of the model to the writer, and the keys of the
+// tables' objects to `keys` unless it is null (a snapshot without
+// dependency edges). `relation_sets_sql` is the WITH clause (taking the
+// text parameters `params`) that defines `tab`: the model's tables (oid).
 void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std::vector<Value>& params,
-                schema::ModelWriter& writer);
+                schema::ModelWriter& writer, ObjectKeys* keys);
 
 }  // namespace mm::pg
