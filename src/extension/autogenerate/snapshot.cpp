@@ -245,12 +245,17 @@ const std::string& sections_sql() {
 }
 
 // Settings that change how PostgreSQL deparses names and prints constants,
-// and no JIT: the planner costs the one large catalog query of a big schema
-// above jit_above_cost, and compiling it with LLVM took a quarter of the
-// snapshot of 2,000 tables. They hold for the snapshot only (a GUC nest
-// level, undone at the end and by transaction or subtransaction abort).
+// no JIT (the planner costs the catalog queries of a big schema above
+// jit_above_cost, and compiling them with LLVM took a quarter of the
+// snapshot of 2,000 tables), and a small work_mem: the table scans sort
+// all their rows by table, and up to work_mem each held them in memory,
+// which grew with the tables (test/resources: about 5.2 kB per extra table
+// beyond the floor with the default 4 MB, 2.5-2.7 kB with 256 kB, for about
+// 2% more time). They hold for the snapshot only (a GUC nest level, undone
+// at the end and by transaction or subtransaction abort).
 constexpr const char* kSettings[][2] = {
     {"jit", "off"},
+    {"work_mem", "256kB"},
     {"search_path", "pg_catalog, pg_temp"},
     {"quote_all_identifiers", "off"},
     {"standard_conforming_strings", "on"},
