@@ -168,9 +168,10 @@ check "names the manifest line and the pattern" \
   err_matches "metamigrate\.json:$(line_in '"schema_files"' "$AP/metamigrate.json"): \"schema_files\" pattern \"nothing/\*\.sql\" matches no file"
 cp "$WORK/ag_manifest" "$AP/metamigrate.json"
 am_expect 2 "--dev-url without --autogenerate" revision -m x --dev-url "dbname=$ADEV"
-run --dsn "dbname=$BARE" --provider "$AP" check
+run --dsn "dbname=$BARE" --provider "$AP" -v check
 check "a target without the extension: exit 1" test "$rc" -eq 1
 check "says what is missing" err_has "has no metamigrate extension"
+check "before it builds the desired schema" bash -c "! grep -q 'created scratch database' '$WORK/err'"
 
 # Interrupt: a schema file that keeps the scratch database busy.
 echo "SELECT pg_sleep(600);" >"$AP/schema/90_slow.sql"

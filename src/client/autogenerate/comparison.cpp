@@ -18,6 +18,12 @@ using nlohmann::json;
 
 bool lacks_extension(const ServerError& e) { return e.sqlstate() == "3F000" || e.sqlstate() == "42883"; }
 
+OperationError no_extension(const std::string& what, const Connection& conn) {
+  return OperationError(what + " (" + conn.describe() + ") has no metamigrate extension, which takes the snapshot",
+                        "Run the setup SQL that 'metamigrate scaffold' prints there (CREATE EXTENSION metamigrate), "
+                        "or compare with the local revisions: --from-revisions.");
+}
+
 // Where a replay in a scratch database runs the statements of
 // non-transactional revisions: never the user's own login (a superuser's,
 // who created the scratch database), but a temporary migration login the
@@ -188,9 +194,7 @@ std::string SchemaComparison::receive_snapshot(const Connection& conn, const std
     return conn.receive_result().text(0, 0);
   } catch (const ServerError& e) {
     if (!lacks_extension(e)) throw;
-    throw OperationError(what + " (" + conn.describe() + ") has no metamigrate extension, which takes the snapshot",
-                         "Run the setup SQL that 'metamigrate scaffold' prints there (CREATE EXTENSION metamigrate), "
-                         "or compare with the local revisions: --from-revisions.");
+    throw no_extension(what, conn);
   }
 }
 
@@ -201,6 +205,10 @@ void SchemaComparison::baseline_from_database(const CommandLine& cl, const Compa
   database_heads_ = read_version_table(*target_, provider_.manifest(), &exists);
   if (options.require_database_at) require_heads(*database_heads_, *options.require_database_at);
   baseline_description_ = target_->describe();
+  // Said before the desired schema is built, not after (the snapshot's
+  // own error comes only when it is received).
+  if (target_->query("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'metamigrate'").rows() == 0)
+    throw no_extension("the target database", *target_);
   // Taken by the target's server while the desired schema is built on
   // another connection (received after it).
   out_.detail("server: snapshot of the target database (while the desired schema is built)");
