@@ -191,7 +191,14 @@ class Subset {
     keep_differing_edges();
     for (;;) {
       keep_families();
-      ModelSubset subset{model(from_, from_edges_), model(to_, to_edges_), {}, {}, relation_count(), kept_.size()};
+      // The reader is given the dependency lists as text: the models leave them out.
+      const bool with_dependencies = !read_models;
+      ModelSubset subset{model(from_, from_edges_, with_dependencies),
+                         model(to_, to_edges_, with_dependencies),
+                         {},
+                         {},
+                         relation_count(),
+                         kept_.size()};
       if (subset.kept == subset.relations) {
         // Nothing is left out that could join: this round is the last, and
         // once read its models can go into the catalogs whole.
@@ -200,7 +207,7 @@ class Subset {
           subset.to_catalog = catalog(subset.to, to_edges_);
           return subset;
         }
-        (*read_models)(subset.from, subset.to);
+        (*read_models)(subset.from, subset.to, edge_texts(from_edges_), edge_texts(to_edges_));
         subset.from_catalog = catalog(std::exchange(subset.from, nullptr), from_edges_);
         subset.to_catalog = catalog(std::exchange(subset.to, nullptr), to_edges_);
         return subset;
@@ -211,7 +218,7 @@ class Subset {
       keep_around_changes(compute_changes(subset.to_catalog, subset.from_catalog));
       if (kept_.size() == subset.kept) {
         if (read_models) {
-          (*read_models)(subset.from, subset.to);
+          (*read_models)(subset.from, subset.to, edge_texts(from_edges_), edge_texts(to_edges_));
           subset.from = subset.to = nullptr;
         }
         return subset;
@@ -354,7 +361,7 @@ class Subset {
       }
   }
 
-  nlohmann::json model(const Side& side, const std::vector<Edge>& edges) const {
+  nlohmann::json model(const Side& side, const std::vector<Edge>& edges, bool with_dependencies) const {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [member, text] : side.outline.members) {
       if (member == "tables" || member == "views") {
@@ -367,11 +374,38 @@ class Subset {
         out[member] = nlohmann::json::parse(text);
       }
     }
+    if (!with_dependencies) return out;
     nlohmann::json& dependencies = out["dependencies"] = nlohmann::json::array();
     for (const Edge& e : edges)
-      if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
-        dependencies.push_back(
-            nlohmann::json::array({key_parts_of(e.source->dependent.text), key_parts_of(e.source->referenced.text)}));
+      if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner)) dependencies.push_back(edge_json(e));
+    return out;
+  }
+
+  static nlohmann::json edge_json(const Edge& e) {
+    return nlohmann::json::array({key_parts_of(e.source->dependent.text), key_parts_of(e.source->referenced.text)});
+  }
+
+  // The subset model's dependency list as model_differences reads it:
+  // each edge's text is its canonical keys joined, which is what dump()
+  // writes for it when both are ASCII (dump() checks other text is UTF-8).
+  EdgeTexts edge_texts(const std::vector<Edge>& edges) const {
+    auto ascii = [](std::string_view key) {
+      for (const char c : key)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+      return true;
+    };
+    EdgeTexts out;
+    out.reserve(edges.size());
+    for (const Edge& e : edges) {
+      if (!in_subset(e.dependent_owner) || !in_subset(e.referenced_owner)) continue;
+      if (!ascii(e.dependent) || !ascii(e.referenced)) {
+        out.push_back(edge_json(e).dump());
+        continue;
+      }
+      std::string& text = out.emplace_back();
+      text.reserve(e.dependent.size() + e.referenced.size() + 3);
+      text.append(1, '[').append(e.dependent).append(1, ',').append(e.referenced).append(1, ']');
+    }
     return out;
   }
 
