@@ -140,7 +140,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
         continue;
       }
       if (!c.to) continue;
-      const bool still_uses = to.dependencies(dependent_key).count(key) > 0;
+      const bool still_uses = to.dependencies(dependent_key).contains(key);
       if (cause.action == Action::Replace && dependent.kind == Kind::Column && !type_change) {
         if (still_uses && !c.retype && !changes_column_type(*c.from, *c.to)) {
           c.retype = true;

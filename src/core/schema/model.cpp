@@ -281,38 +281,70 @@ int kind_rank(Kind kind) {
   return 99;
 }
 
+bool KeyRefs::contains(const Key& key) const {
+  const Key* const* it = std::lower_bound(begin_, end_, &key, [](const Key* a, const Key* b) { return *a < *b; });
+  return it != end_ && **it == key;
+}
+
 const Node* Catalog::find(const Key& key) const {
-  auto it = nodes_.find(key);
-  return it == nodes_.end() ? nullptr : &it->second;
+  auto it = links_.find(key);
+  return it == links_.end() ? nullptr : it->second.node;
 }
 
-const std::set<Key>& Catalog::dependencies(const Key& key) const {
-  static const std::set<Key> none;
-  auto it = deps_.find(key);
-  return it == deps_.end() ? none : it->second;
+KeyRefs Catalog::dependencies(const Key& key) const {
+  auto it = links_.find(key);
+  return it == links_.end() ? KeyRefs() : KeyRefs(it->second.dependencies);
 }
 
-const std::set<Key>& Catalog::dependents(const Key& key) const {
-  static const std::set<Key> none;
-  auto it = dependents_.find(key);
-  return it == dependents_.end() ? none : it->second;
+KeyRefs Catalog::dependents(const Key& key) const {
+  auto it = links_.find(key);
+  return it == links_.end() ? KeyRefs() : KeyRefs(it->second.dependents);
 }
 
 void Catalog::add(Node node) {
   if (node.kind == Kind::Schema) schemas_.insert(node.name);
   Key key = node.key;
-  if (!nodes_.emplace(key, std::move(node)).second) malformed("duplicate object " + key);
+  const auto [it, added] = nodes_.emplace(std::move(key), std::move(node));
+  if (!added) malformed("duplicate object " + it->first);
+  Links& links = links_[it->first];
+  links.key = &it->first;
+  links.node = &it->second;
 }
 
-void Catalog::add_dependency(const Key& from, const Key& to) {
-  if (from != to) deps_[from].insert(to);
+void Catalog::add_dependency(Key from, Key to) {
+  if (from != to) edges_.emplace_back(std::move(from), std::move(to));
+}
+
+Catalog::Links& Catalog::links_of(const Key& key) {
+  auto it = links_.find(key);
+  if (it == links_.end()) {
+    const Key& loose = loose_keys_.emplace_back(key);
+    it = links_.emplace(loose, Links()).first;
+    it->second.key = &loose;
+  }
+  return it->second;
 }
 
 void Catalog::seal() {
-  for (auto& [from, targets] : deps_) {
-    for (auto it = targets.begin(); it != targets.end();) it = nodes_.count(*it) ? std::next(it) : targets.erase(it);
-    for (const Key& to : targets) dependents_[to].insert(from);
+  // Every key of an edge points at its one copy here: a node's key, or
+  // the dependent's own in loose_keys_.
+  for (const auto& [from, to] : edges_) {
+    auto target = links_.find(to);
+    if (target == links_.end() || !target->second.node) continue;
+    const Key* referenced = target->second.key;
+    Links& dependent = links_of(from);
+    dependent.dependencies.push_back(referenced);
+    target->second.dependents.push_back(dependent.key);
   }
+  edges_.clear();
+  edges_.shrink_to_fit();
+  auto by_key = [](const Key* a, const Key* b) { return *a < *b; };
+  auto same_key = [](const Key* a, const Key* b) { return *a == *b; };
+  for (auto& [key, links] : links_)
+    for (std::vector<const Key*>* keys : {&links.dependencies, &links.dependents}) {
+      std::sort(keys->begin(), keys->end(), by_key);
+      keys->erase(std::unique(keys->begin(), keys->end(), same_key), keys->end());
+    }
 }
 
 namespace {
@@ -396,9 +428,10 @@ Catalog build_catalog(json model) {
   return catalog;
 }
 
-Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies) {
+Catalog build_catalog(json model, std::vector<std::pair<Key, Key>> dependencies) {
   Catalog catalog = flatten(model);
-  for (const auto& [dependent, referenced] : dependencies) catalog.add_dependency(dependent, referenced);
+  for (auto& [dependent, referenced] : dependencies)
+    catalog.add_dependency(std::move(dependent), std::move(referenced));
   catalog.seal();
   return catalog;
 }

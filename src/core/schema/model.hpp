@@ -4,10 +4,12 @@
 // dropped on its own, each with a stable key and the keys it depends on.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -77,27 +79,73 @@ struct Node {
   std::string written;
 };
 
+// The keys at the other end of one node's edges, in key order.
+class KeyRefs {
+ public:
+  class iterator {
+   public:
+    explicit iterator(const Key* const* at) : at_(at) {}
+    const Key& operator*() const { return **at_; }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return at_ != other.at_; }
+
+   private:
+    const Key* const* at_;
+  };
+
+  KeyRefs() = default;
+  explicit KeyRefs(const std::vector<const Key*>& keys) : begin_(keys.data()), end_(keys.data() + keys.size()) {}
+  iterator begin() const { return iterator(begin_); }
+  iterator end() const { return iterator(end_); }
+  bool empty() const { return begin_ == end_; }
+  bool contains(const Key& key) const;
+
+ private:
+  const Key* const* begin_ = nullptr;
+  const Key* const* end_ = nullptr;
+};
+
 class Catalog {
  public:
+  Catalog() = default;
+  // Its index points into its own nodes and keys: moved, never copied.
+  Catalog(Catalog&&) = default;
+  Catalog& operator=(Catalog&&) = default;
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
   const std::map<Key, Node>& nodes() const { return nodes_; }
   const Node* find(const Key& key) const;
   // Keys this node depends on (model dependencies plus containment), only
   // keys that exist in this catalog.
-  const std::set<Key>& dependencies(const Key& key) const;
-  const std::set<Key>& dependents(const Key& key) const;
+  KeyRefs dependencies(const Key& key) const;
+  KeyRefs dependents(const Key& key) const;
   // Schema names present in the model.
   const std::set<std::string>& schemas() const { return schemas_; }
 
   void add(Node node);
-  void add_dependency(const Key& from, const Key& to);
+  void add_dependency(Key from, Key to);
   // Drops edges to keys that are not in the catalog (objects outside the
   // compared schemas) and fills the reverse index.
   void seal();
 
  private:
+  // Per key (a node's, or an edge's dependent that is no node), hashed:
+  // lookups by key were most of the planner's string comparisons.
+  struct Links {
+    const Key* key = nullptr;                          // the one copy every edge points at
+    const Node* node = nullptr;                        // null for a loose dependent
+    std::vector<const Key*> dependencies, dependents;  // sorted by key, once sealed
+  };
+  Links& links_of(const Key& key);
+
   std::map<Key, Node> nodes_;
-  std::map<Key, std::set<Key>> deps_;
-  std::map<Key, std::set<Key>> dependents_;
+  std::unordered_map<std::string_view, Links> links_;  // views of nodes_' keys and loose_keys_
+  std::deque<Key> loose_keys_;                         // dependents that are no node (a deque does not move them)
+  std::vector<std::pair<Key, Key>> edges_;             // added until seal()
   std::set<std::string> schemas_;
 };
 
@@ -107,7 +155,7 @@ Catalog build_catalog(json model);
 // The same, with more dependency edges given as keys (each what make_key
 // gives for its key array): relevant_subset has them as keys already, and
 // copying its model's dependency list as JSON cost as much as its tables.
-Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies);
+Catalog build_catalog(json model, std::vector<std::pair<Key, Key>> dependencies);
 
 // Keys of the objects the diff addresses, shared by snapshot and diff.
 Key schema_key(const std::string& schema);

@@ -427,7 +427,7 @@ class Subset {
     for (const Edge& e : edges)
       if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
         dependencies.emplace_back(e.dependent, e.referenced);
-    return build_catalog(std::move(objects), dependencies);
+    return build_catalog(std::move(objects), std::move(dependencies));
   }
 
   Side& from_;
