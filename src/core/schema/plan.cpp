@@ -35,8 +35,9 @@ struct Op {
 std::map<Key, std::vector<const Node*>> columns_by_table(const Catalog& catalog) {
   std::map<Key, std::vector<const Node*>> out;
   for (const auto& [key, node] : catalog.nodes())
-    if (node.kind == Kind::Column && catalog.find(node.parent) && catalog.find(node.parent)->kind == Kind::Table)
-      out[node.parent].push_back(&node);
+    if (node.kind == Kind::Column)
+      if (const Node* parent = catalog.find(node.parent); parent && parent->kind == Kind::Table)
+        out[node.parent].push_back(&node);
   for (auto& [table, columns] : out)
     std::stable_sort(columns.begin(), columns.end(),
                      [](const Node* a, const Node* b) { return a->position < b->position; });
@@ -100,8 +101,11 @@ class Planner {
   }
 
   std::vector<ColumnOrderNote> column_order_notes() const {
-    std::map<Key, std::vector<const Node*>> before = columns_by_table(from_), after = columns_by_table(to_);
     std::vector<ColumnOrderNote> notes;
+    // Only tables on both sides get a note.
+    const std::map<Key, std::vector<const Node*>> before = columns_by_table(from_);
+    if (before.empty()) return notes;
+    const std::map<Key, std::vector<const Node*>> after = columns_by_table(to_);
     for (const auto& [table, declared] : after) {
       const auto old = before.find(table);
       // A table this plan creates gets the declared order.
@@ -161,11 +165,24 @@ class Planner {
     return op_by_object[id];
   }
 
-  // The key whose DROP statement also removes `key` (itself when none does).
-  Key drop_home(const Key& key) const {
-    const Node* n = from_.find(key);
-    if (!n) return key;
-    auto folded_into = [&](const Key& container) { return removes(action(container)) ? drop_home(container) : key; };
+  // The nodes of `id`'s key in each catalog: the change's own, but for a
+  // rename, whose `from` is the old node under another key.
+  const Node* from_node(int id) const {
+    const Change& change = change_at(id);
+    return change.action == Action::Rename ? nullptr : change.from;
+  }
+  const Node* to_node(int id) const { return change_at(id).to; }
+
+  bool removes_object(int id) const { return id != kNone && removes(change_at(id).action); }
+
+  // The object whose DROP statement also removes `id` (itself when none does).
+  int drop_home(int id) const {
+    const Node* n = from_node(id);
+    if (!n) return id;
+    auto folded_into = [&](const Key& container) {
+      const int container_id = id_of(container);
+      return removes_object(container_id) ? drop_home(container_id) : id;
+    };
     switch (n->kind) {
       case Kind::Column:
       case Kind::Default:  // DROP COLUMN drops its default
@@ -176,44 +193,48 @@ class Planner {
       case Kind::Constraint:
         // Foreign keys are always dropped on their own, so tables that
         // reference each other can be dropped in any order.
-        return n->spec.value("type", std::string()) == "foreign key" ? key : folded_into(n->parent);
+        return n->spec.value("type", std::string()) == "foreign key" ? id : folded_into(n->parent);
       case Kind::Sequence: {
         // DROP TABLE / DROP COLUMN also drop the sequences the column owns.
-        const Node* owner = from_.find(key_of({"sequence owner", n->schema, n->name}));
-        if (!owner) return key;
-        const Key column = column_key(render::text(owner->spec, "schema"), render::text(owner->spec, "table"),
-                                      render::text(owner->spec, "column"));
-        return from_.find(column) && removes(action(column)) ? drop_home(column) : key;
+        const int owner_id = id_of(key_of({"sequence owner", n->schema, n->name}));
+        const Node* owner = owner_id == kNone ? nullptr : from_node(owner_id);
+        if (!owner) return id;
+        const int column = id_of(column_key(render::text(owner->spec, "schema"), render::text(owner->spec, "table"),
+                                            render::text(owner->spec, "column")));
+        return column != kNone && from_node(column) && removes_object(column) ? drop_home(column) : id;
       }
       case Kind::SequenceOwner:
-        return removes(action(n->parent)) ? drop_home(n->parent) : key;
+        return folded_into(n->parent);
       default:
-        return key;
+        return id;
     }
   }
 
-  // The key whose CREATE statement also creates `key`.
-  Key create_home(const Key& key) const {
-    const Node* n = to_.find(key);
-    if (!n) return key;
-    auto created = [&](const Key& container) {
-      const Action a = action(container);
+  // The object whose CREATE statement also creates `id`.
+  int create_home(int id) const {
+    const Node* n = to_node(id);
+    if (!n) return id;
+    auto created = [&](int container) {
+      if (container == kNone) return false;
+      const Action a = change_at(container).action;
       return a == Action::Create || a == Action::Recreate;
     };
     switch (n->kind) {
       case Kind::Column:
-        return created(n->parent) ? create_home(n->parent) : key;
-      case Kind::Default:
-        return created(n->parent) ? create_home(n->parent) : key;
+      case Kind::Default: {
+        const int container = id_of(n->parent);
+        return created(container) ? create_home(container) : id;
+      }
       case Kind::Constraint: {
-        const Node* table = to_.find(n->parent);
+        const int container = id_of(n->parent);
+        const Node* table = container == kNone ? nullptr : to_node(container);
         const bool inline_ok = table && table->kind == Kind::Table && !render::present(table->spec, "partition_of") &&
                                n->spec.value("type", std::string()) != "foreign key" &&
                                render::flag(n->spec, "validated");
-        return inline_ok && created(n->parent) ? create_home(n->parent) : key;
+        return inline_ok && created(container) ? create_home(container) : id;
       }
       default:
-        return key;
+        return id;
     }
   }
 
@@ -227,11 +248,10 @@ class Planner {
     // Homes first: folded children point at their container's operation.
     // Objects go in key order, so each container's folded list is too.
     for (int id = 0; id < n; ++id) {
-      const Key& key = key_at(id);
       const Action a = change_at(id).action;
-      if (removes(a)) drop_home_[id] = id_of(drop_home(key));
+      if (removes(a)) drop_home_[id] = drop_home(id);
       if (creates(a)) {
-        create_home_[id] = id_of(create_home(key));
+        create_home_[id] = create_home(id);
         if (create_home_[id] != id) folded_into_create_[create_home_[id]].push_back(id);
       }
     }
@@ -284,14 +304,18 @@ class Planner {
       repair_op_[{repair.table, repair.column}] = static_cast<int>(ops_.size()) - 1;
     }
     // Name slots of everything each operation removes or creates, folded
-    // children included.
+    // children included: the nodes now, their slots in build_edges (only
+    // when one operation frees some and another takes some).
     for (int id = 0; id < n; ++id) {
       if (drop_home_[id] != kNone)
-        for (auto& s : name_slots(*change_at(id).from))
-          ops_[required_op(drop_op_, drop_home_[id])].frees.push_back(std::move(s));
-      if (create_home_[id] != kNone)
-        for (auto& s : name_slots(*change_at(id).to))
-          ops_[required_op(create_op_, create_home_[id])].takes.push_back(std::move(s));
+        frees_of_nodes_.emplace_back(required_op(drop_op_, drop_home_[id]), change_at(id).from);
+      if (create_home_[id] != kNone) {
+        const Node& node = *change_at(id).to;
+        // What name_slots reads of it that may throw, read here as before
+        // (drop_home has read it of every removed constraint).
+        if (node.kind == Kind::Constraint) (void)node.spec.value("type", std::string());
+        takes_of_nodes_.emplace_back(required_op(create_op_, create_home_[id]), &node);
+      }
     }
     // An attached partition index or key changes its name in its parent's create.
     for (int id = 0; id < n; ++id) {
@@ -389,7 +413,7 @@ class Planner {
     for (int id = 0; id < n; ++id) {
       if (!changed(id)) continue;
       const Key& key = key_at(id);
-      if (from_.find(key))
+      if (from_node(id))
         for (const Key& dep_key : from_.dependencies(key)) {
           const int dep = id_of(dep_key);
           if (dep == kNone || !changed(dep)) continue;
@@ -400,7 +424,7 @@ class Planner {
           // the old dependent goes before the old type it uses.
           if (drop_old_op_[id] != kNone) before(drop_old_op_[id], drop_old_id(dep));
         }
-      if (to_.find(key))
+      if (to_node(id))
         for (const Key& dep_key : to_.dependencies(key)) {
           const int dep = id_of(dep_key);
           if (dep == kNone || !changed(dep)) continue;
@@ -415,6 +439,22 @@ class Planner {
       if (change_at(id).action == Action::Replace) before(create_id(id), required_op(drop_old_op_, id));
     }
     inherited_column_edges();
+    name_slot_edges();
+  }
+
+  // A name freed by one operation and taken by another: the one that
+  // frees it first.
+  void name_slot_edges() {
+    auto any = [&](std::vector<std::string> Op::*slots, const std::vector<std::pair<int, const Node*>>& of_nodes) {
+      return !of_nodes.empty() ||
+             std::any_of(ops_.begin(), ops_.end(), [&](const Op& op) { return !(op.*slots).empty(); });
+    };
+    // Nothing to pair in a plan that only creates or only drops.
+    if (!any(&Op::frees, frees_of_nodes_) || !any(&Op::takes, takes_of_nodes_)) return;
+    for (const auto& [op, node] : frees_of_nodes_)
+      for (auto& s : name_slots(*node)) ops_[op].frees.push_back(std::move(s));
+    for (const auto& [op, node] : takes_of_nodes_)
+      for (auto& s : name_slots(*node)) ops_[op].takes.push_back(std::move(s));
     std::unordered_map<std::string, std::vector<int>> freed_by;
     for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
       for (const auto& s : ops_[i].frees) freed_by[s].push_back(i);
@@ -583,6 +623,9 @@ class Planner {
   std::vector<int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
   // Per (child table, column), the operation that sets its own settings again.
   std::map<std::pair<Key, std::string>, int> repair_op_;
+  // (operation, node) for each node whose name slots the operation frees
+  // or takes, besides its own frees and takes.
+  std::vector<std::pair<int, const Node*>> frees_of_nodes_, takes_of_nodes_;
   // Per operation, those that must run after it (repeats until ordered).
   std::vector<std::vector<int>> edges_;
 };
