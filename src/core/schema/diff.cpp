@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/schema/compare.hpp"
+#include "core/schema/json_text.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/plan.hpp"
 #include "core/schema/relevant_subset.hpp"
@@ -29,7 +30,7 @@ json notes_json(const std::vector<ColumnOrderNote>& notes) {
 
 json parse(const std::string& text, const char* which) {
   try {
-    return json::parse(text);
+    return parse_json_text(text);
   } catch (const json::exception& e) {
     throw Error(sqlstate::kInvalidParameter, std::string("malformed schema model (") + which + "): " + e.what());
   }

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/schema/changes.hpp"
+#include "core/schema/json_text.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/model_outline.hpp"
 
@@ -369,9 +370,9 @@ class Subset {
         nlohmann::json& list = out[member] = nlohmann::json::array();
         for (const OutlinedRelation& r : tables ? side.outline.tables : side.outline.views)
           if (!kept_.empty() && kept_.count(relation_id(tables ? "table" : "view", r.schema, r.name)))
-            list.push_back(nlohmann::json::parse(r.text));
+            list.push_back(parse_json_text(r.text));
       } else {
-        out[member] = nlohmann::json::parse(text);
+        out[member] = parse_json_text(text);
       }
     }
     if (!with_dependencies) return out;
