@@ -2,6 +2,9 @@
 
 #include <deque>
 #include <map>
+#include <stdexcept>
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -116,27 +119,45 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
 
   // Propagate: whatever depends on an object that goes away (or on a column
   // whose type changes) must go away first and come back afterwards.
-  std::deque<Key> work;
-  for (const auto& [key, c] : changes)
-    if (goes_away(c.action) || (c.action == Action::Alter && changes_column_type(*c.from, *c.to))) work.push_back(key);
+  // The work holds entries of `changes` (a map's entries stay put), which
+  // are found by key through a hash: in a plan that drops everything,
+  // every object's dependents are looked up.
+  using Entry = Changes::value_type;
+  std::deque<Entry*> work;
+  for (Entry& entry : changes) {
+    const Change& c = entry.second;
+    if (goes_away(c.action) || (c.action == Action::Alter && changes_column_type(*c.from, *c.to)))
+      work.push_back(&entry);
+  }
+  std::unordered_map<std::string_view, Entry*> entry_of;
+  if (!work.empty()) {
+    entry_of.reserve(changes.size());
+    for (Entry& entry : changes) entry_of.emplace(entry.first, &entry);
+  }
+  auto change_of = [&](const Key& key) -> Entry& {
+    const auto it = entry_of.find(key);
+    if (it == entry_of.end()) throw std::out_of_range("map::at");  // in neither catalog: as changes.at(key) threw
+    return *it->second;
+  };
   while (!work.empty()) {
-    const Key key = work.front();
+    const Key& key = work.front()->first;
+    const Change& cause = work.front()->second;
     work.pop_front();
-    const Change& cause = changes.at(key);
     const bool type_change = !goes_away(cause.action);  // an altered or retyped column
     for (const Key& dependent_key : from.dependents(key)) {
-      Change& c = changes.at(dependent_key);
+      Entry& dependent_entry = change_of(dependent_key);
+      Change& c = dependent_entry.second;
       if (goes_away(c.action)) continue;
       const Node& dependent = *c.from;
       if (type_change && !rebuilt_around_type_change(dependent)) continue;
       if (c.action == Action::RenamedAway) {
         // The renamed object must be rebuilt anyway: plain drop and create.
-        Change& created = changes.at(c.renamed_to);
+        Change& created = change_of(c.renamed_to).second;
         created.action = Action::Create;
         created.from = nullptr;
         c.action = Action::Drop;
         c.renamed_to.clear();
-        work.push_back(dependent_key);
+        work.push_back(&dependent_entry);
         continue;
       }
       if (!c.to) continue;
@@ -145,7 +166,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
         if (still_uses && !c.retype && !changes_column_type(*c.from, *c.to)) {
           c.retype = true;
           c.action = Action::Alter;
-          work.push_back(dependent_key);
+          work.push_back(&dependent_entry);
         }
         continue;
       }
@@ -154,7 +175,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
       } else {
         c.action = Action::Recreate;
       }
-      work.push_back(dependent_key);
+      work.push_back(&dependent_entry);
     }
   }
   detect_attachments(from, changes);

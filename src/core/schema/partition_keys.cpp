@@ -69,6 +69,7 @@ void detect_attachments(const Catalog& from, Changes& changes) {
   for (const auto& [key, c] : changes)
     if (c.action == Action::Drop && (c.from->kind == Kind::Index || is_key(*c.from)))
       dropped_on[c.from->parent].push_back(key);
+  if (dropped_on.empty()) return;  // nothing a created parent could take over
   for (auto& [parent_key, created] : changes) {
     if (created.action != Action::Create) continue;
     const Node& parent = *created.to;
