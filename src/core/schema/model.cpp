@@ -282,69 +282,103 @@ int kind_rank(Kind kind) {
 }
 
 bool KeyRefs::contains(const Key& key) const {
-  const Key* const* it = std::lower_bound(begin_, end_, &key, [](const Key* a, const Key* b) { return *a < *b; });
-  return it != end_ && **it == key;
+  const int* it = std::lower_bound(numbers_.begin(), numbers_.end(), key,
+                                   [&](int number, const Key& wanted) { return *keys_[number] < wanted; });
+  return it != numbers_.end() && *keys_[*it] == key;
 }
 
 const Node* Catalog::find(const Key& key) const {
-  auto it = links_.find(key);
-  return it == links_.end() ? nullptr : it->second.node;
+  auto it = number_of_.find(key);
+  return it == number_of_.end() ? nullptr : nodes_by_number_[it->second];
+}
+
+Numbers Catalog::Adjacency::of(int number) const {
+  if (static_cast<std::size_t>(number) + 1 >= start.size()) return {};  // not sealed, or added since
+  return {numbers.data() + start[number], numbers.data() + start[number + 1]};
 }
 
 KeyRefs Catalog::dependencies(const Key& key) const {
-  auto it = links_.find(key);
-  return it == links_.end() ? KeyRefs() : KeyRefs(it->second.dependencies);
+  auto it = number_of_.find(key);
+  return it == number_of_.end() ? KeyRefs() : KeyRefs(dependencies_.of(it->second), keys_.data());
 }
 
 KeyRefs Catalog::dependents(const Key& key) const {
-  auto it = links_.find(key);
-  return it == links_.end() ? KeyRefs() : KeyRefs(it->second.dependents);
+  auto it = number_of_.find(key);
+  return it == number_of_.end() ? KeyRefs() : KeyRefs(dependents_.of(it->second), keys_.data());
 }
+
+Numbers Catalog::dependency_numbers(int number) const { return dependencies_.of(number); }
 
 void Catalog::add(Node node) {
   if (node.kind == Kind::Schema) schemas_.insert(node.name);
   Key key = node.key;
   const auto [it, added] = nodes_.emplace(std::move(key), std::move(node));
   if (!added) malformed("duplicate object " + it->first);
-  Links& links = links_[it->first];
-  links.key = &it->first;
-  links.node = &it->second;
+  number_of_.emplace(it->first, static_cast<int>(keys_.size()));  // numbered in key order when sealed
+  keys_.push_back(&it->first);
+  nodes_by_number_.push_back(&it->second);
 }
 
 void Catalog::add_dependency(Key from, Key to) {
   if (from != to) edges_.emplace_back(std::move(from), std::move(to));
 }
 
-Catalog::Links& Catalog::links_of(const Key& key) {
-  auto it = links_.find(key);
-  if (it == links_.end()) {
-    const Key& loose = loose_keys_.emplace_back(key);
-    it = links_.emplace(loose, Links()).first;
-    it->second.key = &loose;
-  }
-  return it->second;
-}
-
 void Catalog::seal() {
-  // Every key of an edge points at its one copy here: a node's key, or
-  // the dependent's own in loose_keys_.
+  // The nodes in key order: numbers 0 to nodes_.size() - 1.
+  keys_.clear();
+  nodes_by_number_.clear();
+  for (const auto& [key, node] : nodes_) {
+    number_of_[key] = static_cast<int>(keys_.size());
+    keys_.push_back(&key);
+    nodes_by_number_.push_back(&node);
+  }
+  // Each edge as numbers, its dependent given one when it is no node.
+  std::vector<std::pair<int, int>> edges;  // (dependent, referenced)
+  edges.reserve(edges_.size());
   for (const auto& [from, to] : edges_) {
-    auto target = links_.find(to);
-    if (target == links_.end() || !target->second.node) continue;
-    const Key* referenced = target->second.key;
-    Links& dependent = links_of(from);
-    dependent.dependencies.push_back(referenced);
-    target->second.dependents.push_back(dependent.key);
+    const auto referenced = number_of_.find(to);
+    if (referenced == number_of_.end() || !nodes_by_number_[referenced->second]) continue;
+    auto dependent = number_of_.find(from);
+    if (dependent == number_of_.end()) {
+      const Key& loose = loose_keys_.emplace_back(from);
+      dependent = number_of_.emplace(loose, static_cast<int>(keys_.size())).first;
+      keys_.push_back(&loose);
+      nodes_by_number_.push_back(nullptr);
+    }
+    edges.emplace_back(dependent->second, referenced->second);
   }
   edges_.clear();
   edges_.shrink_to_fit();
-  auto by_key = [](const Key* a, const Key* b) { return *a < *b; };
-  auto same_key = [](const Key* a, const Key* b) { return *a == *b; };
-  for (auto& [key, links] : links_)
-    for (std::vector<const Key*>* keys : {&links.dependencies, &links.dependents}) {
-      std::sort(keys->begin(), keys->end(), by_key);
-      keys->erase(std::unique(keys->begin(), keys->end(), same_key), keys->end());
-    }
+  build(dependencies_, edges);
+  for (auto& [dependent, referenced] : edges) std::swap(dependent, referenced);
+  build(dependents_, edges);
+}
+
+void Catalog::build(Adjacency& adjacency, std::vector<std::pair<int, int>>& edges) {
+  const std::size_t count = keys_.size();
+  adjacency.start.assign(count + 1, 0);
+  for (const auto& [owner, other] : edges) ++adjacency.start[owner + 1];
+  for (std::size_t i = 0; i < count; ++i) adjacency.start[i + 1] += adjacency.start[i];
+  adjacency.numbers.resize(edges.size());
+  std::vector<int> next(adjacency.start.begin(), adjacency.start.end() - 1);
+  for (const auto& [owner, other] : edges) adjacency.numbers[next[owner]++] = other;
+  // Each list by key (nodes' numbers are in key order; a loose key's is
+  // not), without repeats; the lists are then packed together again.
+  const int node_count = static_cast<int>(nodes_.size());
+  auto by_key = [&](int a, int b) { return a < node_count && b < node_count ? a < b : *keys_[a] < *keys_[b]; };
+  int packed = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto first = adjacency.numbers.begin() + adjacency.start[i];
+    const auto last = adjacency.numbers.begin() + adjacency.start[i + 1];
+    std::sort(first, last, by_key);
+    const auto unique_end = std::unique(first, last);
+    const auto destination = adjacency.numbers.begin() + packed;
+    if (destination != first) std::move(first, unique_end, destination);
+    adjacency.start[i] = packed;
+    packed += static_cast<int>(unique_end - first);
+  }
+  adjacency.start[count] = packed;
+  adjacency.numbers.resize(packed);
 }
 
 namespace {

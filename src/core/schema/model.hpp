@@ -79,13 +79,27 @@ struct Node {
   std::string written;
 };
 
+// Numbers of a catalog's nodes or keys (Catalog::dependency_numbers).
+class Numbers {
+ public:
+  Numbers() = default;
+  Numbers(const int* begin, const int* end) : begin_(begin), end_(end) {}
+  const int* begin() const { return begin_; }
+  const int* end() const { return end_; }
+  bool empty() const { return begin_ == end_; }
+
+ private:
+  const int* begin_ = nullptr;
+  const int* end_ = nullptr;
+};
+
 // The keys at the other end of one node's edges, in key order.
 class KeyRefs {
  public:
   class iterator {
    public:
-    explicit iterator(const Key* const* at) : at_(at) {}
-    const Key& operator*() const { return **at_; }
+    iterator(const int* at, const Key* const* keys) : at_(at), keys_(keys) {}
+    const Key& operator*() const { return *keys_[*at_]; }
     iterator& operator++() {
       ++at_;
       return *this;
@@ -93,19 +107,21 @@ class KeyRefs {
     bool operator!=(const iterator& other) const { return at_ != other.at_; }
 
    private:
-    const Key* const* at_;
+    const int* at_;
+    const Key* const* keys_;
   };
 
   KeyRefs() = default;
-  explicit KeyRefs(const std::vector<const Key*>& keys) : begin_(keys.data()), end_(keys.data() + keys.size()) {}
-  iterator begin() const { return iterator(begin_); }
-  iterator end() const { return iterator(end_); }
-  bool empty() const { return begin_ == end_; }
+  // The keys of `numbers`, each the key of that number in `keys`.
+  KeyRefs(Numbers numbers, const Key* const* keys) : numbers_(numbers), keys_(keys) {}
+  iterator begin() const { return iterator(numbers_.begin(), keys_); }
+  iterator end() const { return iterator(numbers_.end(), keys_); }
+  bool empty() const { return numbers_.empty(); }
   bool contains(const Key& key) const;
 
  private:
-  const Key* const* begin_ = nullptr;
-  const Key* const* end_ = nullptr;
+  Numbers numbers_;
+  const Key* const* keys_ = nullptr;
 };
 
 class Catalog {
@@ -123,6 +139,10 @@ class Catalog {
   // keys that exist in this catalog.
   KeyRefs dependencies(const Key& key) const;
   KeyRefs dependents(const Key& key) const;
+  // Once sealed, the nodes are numbered from 0 in key order (the order of
+  // nodes()); the numbers of the nodes the one numbered `number` depends
+  // on, in key order (what dependencies() gives, without a lookup).
+  Numbers dependency_numbers(int number) const;
   // Schema names present in the model.
   const std::set<std::string>& schemas() const { return schemas_; }
 
@@ -133,19 +153,26 @@ class Catalog {
   void seal();
 
  private:
-  // Per key (a node's, or an edge's dependent that is no node), hashed:
-  // lookups by key were most of the planner's string comparisons.
-  struct Links {
-    const Key* key = nullptr;                          // the one copy every edge points at
-    const Node* node = nullptr;                        // null for a loose dependent
-    std::vector<const Key*> dependencies, dependents;  // sorted by key, once sealed
+  // Per number, what dependencies() and dependents() give: the numbers of
+  // the keys at the other end, all in one array.
+  struct Adjacency {
+    std::vector<int> start;    // per number, where its list begins (and one more: the end)
+    std::vector<int> numbers;  // the lists, each sorted by key
+    Numbers of(int number) const;
   };
-  Links& links_of(const Key& key);
+  void build(Adjacency& adjacency, std::vector<std::pair<int, int>>& edges);
 
   std::map<Key, Node> nodes_;
-  std::unordered_map<std::string_view, Links> links_;  // views of nodes_' keys and loose_keys_
-  std::deque<Key> loose_keys_;                         // dependents that are no node (a deque does not move them)
-  std::vector<std::pair<Key, Key>> edges_;             // added until seal()
+  // Every key's number, hashed: lookups by key were most of the planner's
+  // string comparisons. Keys are nodes_' own or loose_keys_.
+  std::unordered_map<std::string_view, int> number_of_;
+  // By number: the nodes (in key order once sealed), then the dependents
+  // of edges that are no node (null there).
+  std::vector<const Key*> keys_;
+  std::vector<const Node*> nodes_by_number_;
+  std::deque<Key> loose_keys_;              // their keys (a deque does not move them)
+  std::vector<std::pair<Key, Key>> edges_;  // added until seal()
+  Adjacency dependencies_, dependents_;
   std::set<std::string> schemas_;
 };
 

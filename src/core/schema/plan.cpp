@@ -133,6 +133,20 @@ class Planner {
       objects_.push_back(&entry);
     }
     const std::size_t n = objects_.size();
+    // Both catalogs number their nodes in key order too: walk them along
+    // (every node of either has a change).
+    for (auto [catalog, ids, numbers] :
+         {std::tuple{&from_, &from_ids_, &from_number_}, std::tuple{&to_, &to_ids_, &to_number_}}) {
+      numbers->assign(n, kNone);
+      ids->reserve(catalog->nodes().size());
+      std::size_t id = 0;
+      for (const auto& entry : catalog->nodes()) {
+        while (id < n && key_at(static_cast<int>(id)) != entry.first) ++id;
+        if (id == n) throw std::out_of_range("schema plan: a node without a change");
+        (*numbers)[id] = static_cast<int>(ids->size());
+        ids->push_back(static_cast<int>(id));
+      }
+    }
     drop_home_.assign(n, kNone);
     create_home_.assign(n, kNone);
     folded_into_create_.assign(n, {});
@@ -412,11 +426,10 @@ class Planner {
     // order: by number, rather than every node of both catalogs.
     for (int id = 0; id < n; ++id) {
       if (!changed(id)) continue;
-      const Key& key = key_at(id);
-      if (from_node(id))
-        for (const Key& dep_key : from_.dependencies(key)) {
-          const int dep = id_of(dep_key);
-          if (dep == kNone || !changed(dep)) continue;
+      if (from_number_[id] != kNone)
+        for (const int dep_number : from_.dependency_numbers(from_number_[id])) {
+          const int dep = from_ids_[dep_number];
+          if (!changed(dep)) continue;
           before(drop_id(id), drop_id(dep));
           before(alter_id(id), drop_old_id(dep));
           before(drop_id(id), alter_id(dep));
@@ -424,10 +437,10 @@ class Planner {
           // the old dependent goes before the old type it uses.
           if (drop_old_op_[id] != kNone) before(drop_old_op_[id], drop_old_id(dep));
         }
-      if (to_node(id))
-        for (const Key& dep_key : to_.dependencies(key)) {
-          const int dep = id_of(dep_key);
-          if (dep == kNone || !changed(dep)) continue;
+      if (to_number_[id] != kNone)
+        for (const int dep_number : to_.dependency_numbers(to_number_[id])) {
+          const int dep = to_ids_[dep_number];
+          if (!changed(dep)) continue;
           before(create_id(dep), create_id(id));
           before(create_id(dep), alter_id(id));
           before(alter_id(dep), create_id(id));
@@ -608,6 +621,9 @@ class Planner {
   const Catalog& to_;
   Changes changes_;
   TypeFacts facts_;
+  // Per node number of each catalog, its object's number; per object, its
+  // node's number in each catalog (kNone where it has none).
+  std::vector<int> from_ids_, to_ids_, from_number_, to_number_;
   // changes_'s entries in key order, and each one's number.
   std::vector<const std::pair<const Key, Change>*> objects_;
   std::unordered_map<std::string_view, int> id_of_;
