@@ -1,5 +1,6 @@
 #include "core/schema/changes.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <stdexcept>
@@ -30,7 +31,13 @@ json without_name(const Node& node) {
 void detect_renames(const Catalog& from, const Catalog& to, Changes& changes) {
   // Created constraints and indexes by relation, in key order (the first
   // equal one is taken), so each dropped one looks at its relation's only.
-  std::map<Key, std::vector<std::pair<const Key, Change>*>> created_on;
+  // Only a dropped one can be renamed: most plans that create have none.
+  if (std::none_of(changes.begin(), changes.end(), [](const Changes::value_type& entry) {
+        const Change& c = entry.second;
+        return c.action == Action::Drop && (c.from->kind == Kind::Constraint || c.from->kind == Kind::Index);
+      }))
+    return;
+  std::map<std::string_view, std::vector<Changes::value_type*>> created_on;
   for (auto& entry : changes) {
     const Change& c = entry.second;
     if (c.action == Action::Create && (c.to->kind == Kind::Constraint || c.to->kind == Kind::Index))
@@ -45,7 +52,7 @@ void detect_renames(const Catalog& from, const Catalog& to, Changes& changes) {
     const auto candidates = created_on.find(old_node.parent);
     if (candidates == created_on.end()) continue;
     for (auto* created : candidates->second) {
-      const Key& new_key = created->first;
+      const std::string_view new_key = created->first;
       Change& new_change = created->second;
       if (new_change.action != Action::Create) continue;  // taken by an earlier rename
       const Node& new_node = *new_change.to;
@@ -140,7 +147,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
     return *it->second;
   };
   while (!work.empty()) {
-    const Key& key = work.front()->first;
+    const std::string_view key = work.front()->first;
     const Change& cause = work.front()->second;
     work.pop_front();
     const bool type_change = !goes_away(cause.action);  // an altered or retyped column

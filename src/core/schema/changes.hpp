@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <string_view>
 
 #include "core/schema/model.hpp"
 
@@ -32,7 +33,9 @@ struct Change {
   std::string attached_as;     // on Attached: its name in the target
 };
 
-using Changes = std::map<Key, Change>;
+// Keyed by views of the catalogs' own keys: valid while both catalogs are
+// (copying every key cost a tenth of a plan that creates every table).
+using Changes = std::map<std::string_view, Change>;
 
 Changes compute_changes(const Catalog& from, const Catalog& to);
 

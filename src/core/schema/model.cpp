@@ -281,13 +281,13 @@ int kind_rank(Kind kind) {
   return 99;
 }
 
-bool KeyRefs::contains(const Key& key) const {
+bool KeyRefs::contains(std::string_view key) const {
   const int* it = std::lower_bound(numbers_.begin(), numbers_.end(), key,
-                                   [&](int number, const Key& wanted) { return *keys_[number] < wanted; });
+                                   [&](int number, std::string_view wanted) { return *keys_[number] < wanted; });
   return it != numbers_.end() && *keys_[*it] == key;
 }
 
-const Node* Catalog::find(const Key& key) const {
+const Node* Catalog::find(std::string_view key) const {
   auto it = number_of_.find(key);
   return it == number_of_.end() ? nullptr : nodes_by_number_[it->second];
 }
@@ -297,12 +297,12 @@ Numbers Catalog::Adjacency::of(int number) const {
   return {numbers.data() + start[number], numbers.data() + start[number + 1]};
 }
 
-KeyRefs Catalog::dependencies(const Key& key) const {
+KeyRefs Catalog::dependencies(std::string_view key) const {
   auto it = number_of_.find(key);
   return it == number_of_.end() ? KeyRefs() : KeyRefs(dependencies_.of(it->second), keys_.data());
 }
 
-KeyRefs Catalog::dependents(const Key& key) const {
+KeyRefs Catalog::dependents(std::string_view key) const {
   auto it = number_of_.find(key);
   return it == number_of_.end() ? KeyRefs() : KeyRefs(dependents_.of(it->second), keys_.data());
 }

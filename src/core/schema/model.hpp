@@ -117,7 +117,7 @@ class KeyRefs {
   iterator begin() const { return iterator(numbers_.begin(), keys_); }
   iterator end() const { return iterator(numbers_.end(), keys_); }
   bool empty() const { return numbers_.empty(); }
-  bool contains(const Key& key) const;
+  bool contains(std::string_view key) const;
 
  private:
   Numbers numbers_;
@@ -134,11 +134,11 @@ class Catalog {
   Catalog& operator=(const Catalog&) = delete;
 
   const std::map<Key, Node>& nodes() const { return nodes_; }
-  const Node* find(const Key& key) const;
+  const Node* find(std::string_view key) const;
   // Keys this node depends on (model dependencies plus containment), only
   // keys that exist in this catalog.
-  KeyRefs dependencies(const Key& key) const;
-  KeyRefs dependents(const Key& key) const;
+  KeyRefs dependencies(std::string_view key) const;
+  KeyRefs dependents(std::string_view key) const;
   // Once sealed, the nodes are numbered from 0 in key order (the order of
   // nodes()); the numbers of the nodes the one numbered `number` depends
   // on, in key order (what dependencies() gives, without a lookup).

@@ -160,14 +160,14 @@ class Planner {
   static constexpr int kNone = -1;
 
   // The object's number, or kNone for a key in neither catalog.
-  int id_of(const Key& key) const {
+  int id_of(std::string_view key) const {
     auto it = id_of_.find(key);
     return it == id_of_.end() ? kNone : it->second;
   }
-  const Key& key_at(int id) const { return objects_[id]->first; }
+  std::string_view key_at(int id) const { return objects_[id]->first; }
   const Change& change_at(int id) const { return objects_[id]->second; }
 
-  Action action(const Key& key) const {
+  Action action(std::string_view key) const {
     const int id = id_of(key);
     return id == kNone ? Action::Keep : change_at(id).action;
   }
@@ -404,10 +404,10 @@ class Planner {
     return std::nullopt;
   }
   // The same, by key.
-  std::optional<int> drop_id(const Key& key) const { return drop_id(id_of(key)); }
-  std::optional<int> drop_old_id(const Key& key) const { return drop_old_id(id_of(key)); }
-  std::optional<int> create_id(const Key& key) const { return create_id(id_of(key)); }
-  std::optional<int> alter_id(const Key& key) const { return alter_id(id_of(key)); }
+  std::optional<int> drop_id(std::string_view key) const { return drop_id(id_of(key)); }
+  std::optional<int> drop_old_id(std::string_view key) const { return drop_old_id(id_of(key)); }
+  std::optional<int> create_id(std::string_view key) const { return create_id(id_of(key)); }
+  std::optional<int> alter_id(std::string_view key) const { return alter_id(id_of(key)); }
 
   // Repeated edges are dropped before ordering (ordered_statements).
   void before(std::optional<int> first, std::optional<int> then) {
@@ -416,7 +416,7 @@ class Planner {
 
   // Only changed objects have operations, and an edge needs one at both
   // ends: unchanged pairs (all of them when nothing changed) are skipped.
-  bool changed(const Key& key) const { return action(key) != Action::Keep; }
+  bool changed(std::string_view key) const { return action(key) != Action::Keep; }
   bool changed(int id) const { return change_at(id).action != Action::Keep; }
 
   void build_edges() {
@@ -478,7 +478,7 @@ class Planner {
   }
 
   // Every operation on the object `key` (its drop, alter, create).
-  std::vector<int> ops_of(const Key& key) const {
+  std::vector<int> ops_of(std::string_view key) const {
     std::vector<int> out;
     for (const std::optional<int>& id : {drop_id(key), drop_old_id(key), alter_id(key), create_id(key)})
       if (id) out.push_back(*id);
@@ -625,7 +625,7 @@ class Planner {
   // node's number in each catalog (kNone where it has none).
   std::vector<int> from_ids_, to_ids_, from_number_, to_number_;
   // changes_'s entries in key order, and each one's number.
-  std::vector<const std::pair<const Key, Change>*> objects_;
+  std::vector<const Changes::value_type*> objects_;
   std::unordered_map<std::string_view, int> id_of_;
   std::vector<Op> ops_;
   // Per object (by number; kNone where there is none): the object whose
