@@ -5,10 +5,10 @@
 #include <map>
 #include <stdexcept>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "core/schema/key_index.hpp"
 #include "core/schema/partition_keys.hpp"
 #include "core/schema/render.hpp"
 
@@ -136,15 +136,20 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
     if (goes_away(c.action) || (c.action == Action::Alter && changes_column_type(*c.from, *c.to)))
       work.push_back(&entry);
   }
-  std::unordered_map<std::string_view, Entry*> entry_of;
+  std::vector<Entry*> entries;
+  KeyIndex entry_of;  // numbers into `entries`
   if (!work.empty()) {
+    entries.reserve(changes.size());
     entry_of.reserve(changes.size());
-    for (Entry& entry : changes) entry_of.emplace(entry.first, &entry);
+    for (Entry& entry : changes) {
+      entry_of.emplace(entry.first, static_cast<int>(entries.size()));
+      entries.push_back(&entry);
+    }
   }
-  auto change_of = [&](const Key& key) -> Entry& {
-    const auto it = entry_of.find(key);
-    if (it == entry_of.end()) throw std::out_of_range("map::at");  // in neither catalog: as changes.at(key) threw
-    return *it->second;
+  auto change_of = [&](std::string_view key) -> Entry& {
+    const int number = entry_of.find(key);
+    if (number == KeyIndex::kNone) throw std::out_of_range("map::at");  // in neither catalog: as changes.at(key) threw
+    return *entries[number];
   };
   while (!work.empty()) {
     const std::string_view key = work.front()->first;

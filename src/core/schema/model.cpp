@@ -288,8 +288,8 @@ bool KeyRefs::contains(std::string_view key) const {
 }
 
 const Node* Catalog::find(std::string_view key) const {
-  auto it = number_of_.find(key);
-  return it == number_of_.end() ? nullptr : nodes_by_number_[it->second];
+  const int number = number_of_.find(key);
+  return number == KeyIndex::kNone ? nullptr : nodes_by_number_[number];
 }
 
 Numbers Catalog::Adjacency::of(int number) const {
@@ -298,13 +298,13 @@ Numbers Catalog::Adjacency::of(int number) const {
 }
 
 KeyRefs Catalog::dependencies(std::string_view key) const {
-  auto it = number_of_.find(key);
-  return it == number_of_.end() ? KeyRefs() : KeyRefs(dependencies_.of(it->second), keys_.data());
+  const int number = number_of_.find(key);
+  return number == KeyIndex::kNone ? KeyRefs() : KeyRefs(dependencies_.of(number), keys_.data());
 }
 
 KeyRefs Catalog::dependents(std::string_view key) const {
-  auto it = number_of_.find(key);
-  return it == number_of_.end() ? KeyRefs() : KeyRefs(dependents_.of(it->second), keys_.data());
+  const int number = number_of_.find(key);
+  return number == KeyIndex::kNone ? KeyRefs() : KeyRefs(dependents_.of(number), keys_.data());
 }
 
 Numbers Catalog::dependency_numbers(int number) const { return dependencies_.of(number); }
@@ -328,7 +328,7 @@ void Catalog::seal() {
   keys_.clear();
   nodes_by_number_.clear();
   for (const auto& [key, node] : nodes_) {
-    number_of_[key] = static_cast<int>(keys_.size());
+    number_of_.assign(key, static_cast<int>(keys_.size()));
     keys_.push_back(&key);
     nodes_by_number_.push_back(&node);
   }
@@ -336,16 +336,16 @@ void Catalog::seal() {
   std::vector<std::pair<int, int>> edges;  // (dependent, referenced)
   edges.reserve(edges_.size());
   for (const auto& [from, to] : edges_) {
-    const auto referenced = number_of_.find(to);
-    if (referenced == number_of_.end() || !nodes_by_number_[referenced->second]) continue;
-    auto dependent = number_of_.find(from);
-    if (dependent == number_of_.end()) {
+    const int referenced = number_of_.find(to);
+    if (referenced == KeyIndex::kNone || !nodes_by_number_[referenced]) continue;
+    int dependent = number_of_.find(from);
+    if (dependent == KeyIndex::kNone) {
       const Key& loose = loose_keys_.emplace_back(from);
-      dependent = number_of_.emplace(loose, static_cast<int>(keys_.size())).first;
+      dependent = number_of_.emplace(loose, static_cast<int>(keys_.size()));
       keys_.push_back(&loose);
       nodes_by_number_.push_back(nullptr);
     }
-    edges.emplace_back(dependent->second, referenced->second);
+    edges.emplace_back(dependent, referenced);
   }
   edges_.clear();
   edges_.shrink_to_fit();

@@ -9,11 +9,12 @@
 #include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/schema/key_index.hpp"
 
 namespace mm::schema {
 
@@ -165,7 +166,7 @@ class Catalog {
   std::map<Key, Node> nodes_;
   // Every key's number, hashed: lookups by key were most of the planner's
   // string comparisons. Keys are nodes_' own or loose_keys_.
-  std::unordered_map<std::string_view, int> number_of_;
+  KeyIndex number_of_;
   // By number: the nodes (in key order once sealed), then the dependents
   // of edges that are no node (null there).
   std::vector<const Key*> keys_;

@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/schema/changes.hpp"
 #include "core/schema/inherited_columns.hpp"
+#include "core/schema/key_index.hpp"
 #include "core/schema/partition_keys.hpp"
 #include "core/schema/render_util.hpp"
 #include "core/schema/sql.hpp"
@@ -157,13 +158,10 @@ class Planner {
     drop_old_op_.assign(n, kNone);
   }
 
-  static constexpr int kNone = -1;
+  static constexpr int kNone = KeyIndex::kNone;
 
   // The object's number, or kNone for a key in neither catalog.
-  int id_of(std::string_view key) const {
-    auto it = id_of_.find(key);
-    return it == id_of_.end() ? kNone : it->second;
-  }
+  int id_of(std::string_view key) const { return id_of_.find(key); }
   std::string_view key_at(int id) const { return objects_[id]->first; }
   const Change& change_at(int id) const { return objects_[id]->second; }
 
@@ -626,7 +624,7 @@ class Planner {
   std::vector<int> from_ids_, to_ids_, from_number_, to_number_;
   // changes_'s entries in key order, and each one's number.
   std::vector<const Changes::value_type*> objects_;
-  std::unordered_map<std::string_view, int> id_of_;
+  KeyIndex id_of_;
   std::vector<Op> ops_;
   // Per object (by number; kNone where there is none): the object whose
   // DROP / CREATE also drops / creates it.
