@@ -94,6 +94,8 @@ bool rebuilt_around_type_change(const Node& dependent) {
 
 Changes compute_changes(const Catalog& from, const Catalog& to) {
   Changes changes;
+  std::vector<Changes::value_type*> from_entries;  // by number in `from`: each node's entry
+  from_entries.reserve(from.nodes().size());
   // Both catalogs' nodes are in key order: walk them side by side, so each
   // key is compared once and appended at the end of the map rather than
   // looked up in the other catalog and inserted from the root.
@@ -118,7 +120,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
                  : needs_recreate(node, *target) || node.kind != target->kind ? Action::Recreate
                                                                               : Action::Alter;
     }
-    changes.emplace_hint(changes.end(), old_node->first, c);
+    from_entries.push_back(&*changes.emplace_hint(changes.end(), old_node->first, c));
     ++old_node;
     if (target) ++new_node;
   }
@@ -126,50 +128,51 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
 
   // Propagate: whatever depends on an object that goes away (or on a column
   // whose type changes) must go away first and come back afterwards.
-  // The work holds entries of `changes` (a map's entries stay put), which
-  // are found by key through a hash: in a plan that drops everything,
-  // every object's dependents are looked up.
+  // The work holds entries of `changes` (a map's entries stay put) with
+  // their numbers in `from`, by which their dependents are found: in a
+  // plan that drops everything, every object's dependents are visited.
   using Entry = Changes::value_type;
-  std::deque<Entry*> work;
-  for (Entry& entry : changes) {
-    const Change& c = entry.second;
+  struct Work {
+    Entry* entry;
+    int from_number;  // KeyIndex::kNone: not a node of `from`, looked up by key
+  };
+  std::deque<Work> work;
+  for (std::size_t number = 0; number < from_entries.size(); ++number) {
+    const Change& c = from_entries[number]->second;
     if (goes_away(c.action) || (c.action == Action::Alter && changes_column_type(*c.from, *c.to)))
-      work.push_back(&entry);
+      work.push_back(Work{from_entries[number], static_cast<int>(number)});
   }
-  std::vector<Entry*> entries;
-  KeyIndex entry_of;  // numbers into `entries`
-  if (!work.empty()) {
-    entries.reserve(changes.size());
-    entry_of.reserve(changes.size());
-    for (Entry& entry : changes) {
-      entry_of.emplace(entry.first, static_cast<int>(entries.size()));
-      entries.push_back(&entry);
-    }
-  }
-  auto change_of = [&](std::string_view key) -> Entry& {
-    const int number = entry_of.find(key);
-    if (number == KeyIndex::kNone) throw std::out_of_range("map::at");  // in neither catalog: as changes.at(key) threw
-    return *entries[number];
+  // changes.at(key), for the keys that are no node of `from`.
+  auto entry_at = [&](std::string_view key) -> Entry& {
+    const auto found = changes.find(key);
+    if (found == changes.end()) throw std::out_of_range("map::at");
+    return *found;
   };
   while (!work.empty()) {
-    const std::string_view key = work.front()->first;
-    const Change& cause = work.front()->second;
+    const Work cause_work = work.front();
     work.pop_front();
+    const std::string_view key = cause_work.entry->first;
+    const Change& cause = cause_work.entry->second;
     const bool type_change = !goes_away(cause.action);  // an altered or retyped column
-    for (const Key& dependent_key : from.dependents(key)) {
-      Entry& dependent_entry = change_of(dependent_key);
+    const KeyRefs dependents =
+        cause_work.from_number != KeyIndex::kNone ? from.dependents_of(cause_work.from_number) : from.dependents(key);
+    for (auto it = dependents.begin(); it != dependents.end(); ++it) {
+      const Key& dependent_key = *it;
+      const bool a_node = static_cast<std::size_t>(it.number()) < from_entries.size();
+      Entry& dependent_entry = a_node ? *from_entries[it.number()] : entry_at(dependent_key);
+      const Work next{&dependent_entry, a_node ? it.number() : KeyIndex::kNone};
       Change& c = dependent_entry.second;
       if (goes_away(c.action)) continue;
       const Node& dependent = *c.from;
       if (type_change && !rebuilt_around_type_change(dependent)) continue;
       if (c.action == Action::RenamedAway) {
         // The renamed object must be rebuilt anyway: plain drop and create.
-        Change& created = change_of(c.renamed_to).second;
+        Change& created = entry_at(c.renamed_to).second;
         created.action = Action::Create;
         created.from = nullptr;
         c.action = Action::Drop;
         c.renamed_to.clear();
-        work.push_back(&dependent_entry);
+        work.push_back(next);
         continue;
       }
       if (!c.to) continue;
@@ -178,7 +181,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
         if (still_uses && !c.retype && !changes_column_type(*c.from, *c.to)) {
           c.retype = true;
           c.action = Action::Alter;
-          work.push_back(&dependent_entry);
+          work.push_back(next);
         }
         continue;
       }
@@ -187,7 +190,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
       } else {
         c.action = Action::Recreate;
       }
-      work.push_back(&dependent_entry);
+      work.push_back(next);
     }
   }
   detect_attachments(from, changes);

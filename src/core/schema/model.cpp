@@ -72,17 +72,14 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
              json{{"expression", std::move(column.at("default"))}}};
       if (auto it = column.find("default_source"); it != column.end() && it->is_string())
         d.written = it->get<std::string>();
-      catalog.add_dependency(d.key, key);
       catalog.add(std::move(d));
     }
-    catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Column, relation.schema, name, relation.name, relation.key,
                      without(std::move(column), {"default", "default_source"}), position});
   }
   for (json& constraint : mutable_array_field(object, "constraints")) {
     const std::string name = text_field(constraint, "name");
     const Key key = key_of({"constraint", relation.schema, relation.name, name});
-    catalog.add_dependency(key, relation.key);
     if (constraint.contains("references") && constraint.at("references").is_object()) {
       const json& ref = constraint.at("references");
       catalog.add_dependency(key, relation_key(Kind::Table, text_field(ref, "schema"), text_field(ref, "table")));
@@ -92,20 +89,17 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
   for (json& index : mutable_array_field(object, "indexes")) {
     const std::string name = text_field(index, "name");
     const Key key = key_of({"index", relation.schema, name});
-    catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Index, relation.schema, name, relation.name, relation.key, std::move(index)});
   }
   for (json& trigger : mutable_array_field(object, "triggers")) {
     const std::string name = text_field(trigger, "name");
     const Key key = key_of({"trigger", relation.schema, relation.name, name});
-    catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Trigger, relation.schema, name, relation.name, relation.key, std::move(trigger)});
   }
   if (object.contains("policies"))  // tables only, and only where there are any
     for (json& policy : mutable_array_field(object, "policies")) {
       const std::string name = text_field(policy, "name");
       const Key key = key_of({"policy", relation.schema, relation.name, name});
-      catalog.add_dependency(key, relation.key);
       catalog.add(Node{key, Kind::Policy, relation.schema, name, relation.name, relation.key, std::move(policy)});
     }
 }
@@ -307,7 +301,13 @@ KeyRefs Catalog::dependents(std::string_view key) const {
   return number == KeyIndex::kNone ? KeyRefs() : KeyRefs(dependents_.of(number), keys_.data());
 }
 
-Numbers Catalog::dependency_numbers(int number) const { return dependencies_.of(number); }
+KeyRefs Catalog::dependencies_of(int number) const { return KeyRefs(dependencies_.of(number), keys_.data()); }
+
+KeyRefs Catalog::dependents_of(int number) const { return KeyRefs(dependents_.of(number), keys_.data()); }
+
+int Catalog::parent_number(int number) const {
+  return static_cast<std::size_t>(number) < parent_numbers_.size() ? parent_numbers_[number] : KeyIndex::kNone;
+}
 
 void Catalog::add(Node node) {
   if (node.kind == Kind::Schema) schemas_.insert(node.name);
@@ -332,9 +332,18 @@ void Catalog::seal() {
     keys_.push_back(&key);
     nodes_by_number_.push_back(&node);
   }
-  // Each edge as numbers, its dependent given one when it is no node.
+  // Each edge as numbers: first every node's on its parent (containment),
+  // then those added, their dependents given a number when they are no node.
   std::vector<std::pair<int, int>> edges;  // (dependent, referenced)
-  edges.reserve(edges_.size());
+  edges.reserve(edges_.size() + keys_.size());
+  parent_numbers_.assign(keys_.size(), KeyIndex::kNone);
+  for (std::size_t number = 0; number < keys_.size(); ++number) {
+    const Node& node = *nodes_by_number_[number];
+    if (node.parent.empty()) continue;
+    parent_numbers_[number] = number_of_.find(node.parent);
+    if (parent_numbers_[number] != KeyIndex::kNone && node.parent != node.key)
+      edges.emplace_back(static_cast<int>(number), parent_numbers_[number]);
+  }
   for (const auto& [from, to] : edges_) {
     const int referenced = number_of_.find(to);
     if (referenced == KeyIndex::kNone || !nodes_by_number_[referenced]) continue;
@@ -410,7 +419,6 @@ Catalog flatten(json& model) {
     if (s.contains("owned_by") && s.at("owned_by").is_object()) {
       json& owner = s.at("owned_by");
       Node o{key_of({"sequence owner", n.schema, n.name}), Kind::SequenceOwner, n.schema, n.name, "", n.key, json()};
-      catalog.add_dependency(o.key, n.key);
       catalog.add_dependency(
           o.key, column_key(text_field(owner, "schema"), text_field(owner, "table"), text_field(owner, "column")));
       o.spec = std::move(owner);

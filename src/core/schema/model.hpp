@@ -80,7 +80,7 @@ struct Node {
   std::string written;
 };
 
-// Numbers of a catalog's nodes or keys (Catalog::dependency_numbers).
+// Numbers of a catalog's nodes or keys (Catalog::dependencies_of).
 class Numbers {
  public:
   Numbers() = default;
@@ -101,6 +101,7 @@ class KeyRefs {
    public:
     iterator(const int* at, const Key* const* keys) : at_(at), keys_(keys) {}
     const Key& operator*() const { return *keys_[*at_]; }
+    int number() const { return *at_; }  // the key's number in its catalog
     iterator& operator++() {
       ++at_;
       return *this;
@@ -119,6 +120,7 @@ class KeyRefs {
   iterator end() const { return iterator(numbers_.end(), keys_); }
   bool empty() const { return numbers_.empty(); }
   bool contains(std::string_view key) const;
+  Numbers numbers() const { return numbers_; }
 
  private:
   Numbers numbers_;
@@ -141,15 +143,19 @@ class Catalog {
   KeyRefs dependencies(std::string_view key) const;
   KeyRefs dependents(std::string_view key) const;
   // Once sealed, the nodes are numbered from 0 in key order (the order of
-  // nodes()); the numbers of the nodes the one numbered `number` depends
-  // on, in key order (what dependencies() gives, without a lookup).
-  Numbers dependency_numbers(int number) const;
+  // nodes()), and the edges' dependents that are no node after them. By
+  // number, without a lookup: what dependencies() and dependents() give,
+  // and the node's parent (KeyIndex::kNone when it has none here).
+  KeyRefs dependencies_of(int number) const;
+  KeyRefs dependents_of(int number) const;
+  int parent_number(int number) const;
   // Schema names present in the model.
   const std::set<std::string>& schemas() const { return schemas_; }
 
   void add(Node node);
   void add_dependency(Key from, Key to);
-  // Drops edges to keys that are not in the catalog (objects outside the
+  // Adds the containment edges (each node depends on its parent), drops
+  // edges to keys that are not in the catalog (objects outside the
   // compared schemas) and fills the reverse index.
   void seal();
 
@@ -174,6 +180,7 @@ class Catalog {
   std::deque<Key> loose_keys_;              // their keys (a deque does not move them)
   std::vector<std::pair<Key, Key>> edges_;  // added until seal()
   Adjacency dependencies_, dependents_;
+  std::vector<int> parent_numbers_;  // per node number
   std::set<std::string> schemas_;
 };
 

@@ -125,14 +125,11 @@ class Planner {
  private:
   // Every object of either catalog has an entry in changes_; the planner
   // numbers them in key order and keeps its per-object state in vectors,
-  // so a key is hashed once instead of looked up in several maps.
+  // reached through the catalogs' numbers (id_of() finds the few looked up
+  // by key).
   void index_objects() {
     objects_.reserve(changes_.size());
-    id_of_.reserve(changes_.size());
-    for (const auto& entry : changes_) {
-      id_of_.emplace(entry.first, static_cast<int>(objects_.size()));
-      objects_.push_back(&entry);
-    }
+    for (const auto& entry : changes_) objects_.push_back(&entry);
     const std::size_t n = objects_.size();
     // Both catalogs number their nodes in key order too: walk them along
     // (every node of either has a change).
@@ -161,7 +158,13 @@ class Planner {
   static constexpr int kNone = KeyIndex::kNone;
 
   // The object's number, or kNone for a key in neither catalog.
-  int id_of(std::string_view key) const { return id_of_.find(key); }
+  int id_of(std::string_view key) const {
+    if (id_of_.size() != objects_.size()) {  // the first lookup by key: index them all
+      id_of_.reserve(objects_.size());
+      for (std::size_t id = 0; id < objects_.size(); ++id) id_of_.emplace(objects_[id]->first, static_cast<int>(id));
+    }
+    return id_of_.find(key);
+  }
   std::string_view key_at(int id) const { return objects_[id]->first; }
   const Change& change_at(int id) const { return objects_[id]->second; }
 
@@ -175,6 +178,13 @@ class Planner {
   static int required_op(const std::vector<int>& op_by_object, int id) {
     if (id == kNone || op_by_object[id] == kNone) throw std::out_of_range("schema plan: missing operation");
     return op_by_object[id];
+  }
+
+  // The object of the parent of the node numbered `number` in `catalog`
+  // (whose objects by node number are `ids`), or kNone.
+  static int parent_object(const Catalog& catalog, const std::vector<int>& ids, int number) {
+    const int parent = catalog.parent_number(number);
+    return parent == kNone ? kNone : ids[parent];
   }
 
   // The nodes of `id`'s key in each catalog: the change's own, but for a
@@ -191,21 +201,19 @@ class Planner {
   int drop_home(int id) const {
     const Node* n = from_node(id);
     if (!n) return id;
-    auto folded_into = [&](const Key& container) {
-      const int container_id = id_of(container);
-      return removes_object(container_id) ? drop_home(container_id) : id;
-    };
+    const int parent = parent_object(from_, from_ids_, from_number_[id]);
+    auto folded_into = [&](int container) { return removes_object(container) ? drop_home(container) : id; };
     switch (n->kind) {
       case Kind::Column:
       case Kind::Default:  // DROP COLUMN drops its default
       case Kind::Index:
       case Kind::Trigger:
       case Kind::Policy:  // DROP TABLE drops its policies
-        return folded_into(n->parent);
+        return folded_into(parent);
       case Kind::Constraint:
         // Foreign keys are always dropped on their own, so tables that
         // reference each other can be dropped in any order.
-        return n->spec.value("type", std::string()) == "foreign key" ? id : folded_into(n->parent);
+        return n->spec.value("type", std::string()) == "foreign key" ? id : folded_into(parent);
       case Kind::Sequence: {
         // DROP TABLE / DROP COLUMN also drop the sequences the column owns.
         const int owner_id = id_of(key_of({"sequence owner", n->schema, n->name}));
@@ -216,7 +224,7 @@ class Planner {
         return column != kNone && from_node(column) && removes_object(column) ? drop_home(column) : id;
       }
       case Kind::SequenceOwner:
-        return folded_into(n->parent);
+        return folded_into(parent);
       default:
         return id;
     }
@@ -234,11 +242,11 @@ class Planner {
     switch (n->kind) {
       case Kind::Column:
       case Kind::Default: {
-        const int container = id_of(n->parent);
+        const int container = parent_object(to_, to_ids_, to_number_[id]);
         return created(container) ? create_home(container) : id;
       }
       case Kind::Constraint: {
-        const int container = id_of(n->parent);
+        const int container = parent_object(to_, to_ids_, to_number_[id]);
         const Node* table = container == kNone ? nullptr : to_node(container);
         const bool inline_ok = table && table->kind == Kind::Table && !render::present(table->spec, "partition_of") &&
                                n->spec.value("type", std::string()) != "foreign key" &&
@@ -425,7 +433,7 @@ class Planner {
     for (int id = 0; id < n; ++id) {
       if (!changed(id)) continue;
       if (from_number_[id] != kNone)
-        for (const int dep_number : from_.dependency_numbers(from_number_[id])) {
+        for (const int dep_number : from_.dependencies_of(from_number_[id]).numbers()) {
           const int dep = from_ids_[dep_number];
           if (!changed(dep)) continue;
           before(drop_id(id), drop_id(dep));
@@ -436,7 +444,7 @@ class Planner {
           if (drop_old_op_[id] != kNone) before(drop_old_op_[id], drop_old_id(dep));
         }
       if (to_number_[id] != kNone)
-        for (const int dep_number : to_.dependency_numbers(to_number_[id])) {
+        for (const int dep_number : to_.dependencies_of(to_number_[id]).numbers()) {
           const int dep = to_ids_[dep_number];
           if (!changed(dep)) continue;
           before(create_id(dep), create_id(id));
@@ -624,7 +632,7 @@ class Planner {
   std::vector<int> from_ids_, to_ids_, from_number_, to_number_;
   // changes_'s entries in key order, and each one's number.
   std::vector<const Changes::value_type*> objects_;
-  KeyIndex id_of_;
+  mutable KeyIndex id_of_;  // built by the first id_of()
   std::vector<Op> ops_;
   // Per object (by number; kNone where there is none): the object whose
   // DROP / CREATE also drops / creates it.
