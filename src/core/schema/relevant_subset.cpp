@@ -274,7 +274,17 @@ class Subset {
   }
   // An edge stays in the subset unless it reaches a relation left out (one
   // that neither model has is not left out).
-  bool in_subset(Owner owner) const { return owner->first.empty() || !owner->second || kept_.count(owner->first); }
+  // Remembered per owner while kept_ does not grow: every edge asks twice,
+  // and a few thousand owners stand behind them.
+  bool in_subset(Owner owner) const {
+    if (in_subset_as_of_ != kept_.size()) {
+      in_subset_.clear();
+      in_subset_as_of_ = kept_.size();
+    }
+    const auto [it, added] = in_subset_.try_emplace(owner, false);
+    if (added) it->second = owner->first.empty() || !owner->second || kept_.count(owner->first);
+    return it->second;
+  }
 
   // The hashes of the edges' keys, for keep_around_changes: computed the
   // first time an object changes (identical models never need them).
@@ -448,7 +458,9 @@ class Subset {
   std::size_t next_recent_owner_ = 0;
   bool edges_hashed_ = false;
   std::map<RelationId, std::set<RelationId>> family_;
-  std::set<RelationId> kept_;
+  std::set<RelationId> kept_;  // only grows
+  mutable std::unordered_map<Owner, bool> in_subset_;
+  mutable std::size_t in_subset_as_of_ = 0;  // kept_'s size when in_subset_ was filled
 };
 
 }  // namespace
