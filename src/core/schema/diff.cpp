@@ -11,10 +11,10 @@ namespace mm::schema {
 
 namespace {
 
-void add_direction(json& out, const char* name, const char* loss_name, const Statements& statements) {
+void add_direction(json& out, const char* name, const char* loss_name, Statements&& statements) {
   json sql = json::array(), loss = json::array();
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    sql.push_back(statements[i].sql);
+    sql.push_back(std::move(statements[i].sql));
     if (statements[i].data_loss) loss.push_back(i);
   }
   out[name] = sql;
