@@ -40,10 +40,16 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
 // side only, in the order of their texts.
 void compare_edges(const EdgeTexts& a, const EdgeTexts& b, std::vector<std::string>& out, std::size_t limit,
                    const DifferenceWording& w) {
-  std::map<std::string_view, int> seen;
-  for (const std::string& e : a) seen[e] |= 1;
-  for (const std::string& e : b) seen[e] |= 2;
-  for (const auto& [edge, sides] : seen) {
+  // Every edge with its side (1: a, 2: b), sorted: repeats are adjacent.
+  std::vector<std::pair<std::string_view, int>> edges;
+  edges.reserve(a.size() + b.size());
+  for (const std::string& e : a) edges.emplace_back(e, 1);
+  for (const std::string& e : b) edges.emplace_back(e, 2);
+  std::sort(edges.begin(), edges.end());
+  for (std::size_t i = 0; i < edges.size();) {
+    const std::string_view edge = edges[i].first;
+    int sides = 0;
+    for (; i < edges.size() && edges[i].first == edge; ++i) sides |= edges[i].second;
     if (sides == 1) out.push_back("dependencies" + std::string(edge) + ": " + w.only_in_from);
     if (sides == 2) out.push_back("dependencies" + std::string(edge) + ": " + w.only_in_to);
     if (out.size() >= limit) return;
