@@ -13,9 +13,11 @@ namespace {
               "A model is the jsonb that metamigrate.snapshot() returns.");
 }
 
+// (Each looked up once: thousands of objects are read.)
 const json& field(const json& object, const char* name) {
-  if (!object.is_object() || !object.contains(name)) malformed(std::string("missing \"") + name + "\"");
-  return object.at(name);
+  const auto it = object.find(name);  // end() when not an object
+  if (it == object.end()) malformed(std::string("missing \"") + name + "\"");
+  return *it;
 }
 
 std::string text_field(const json& object, const char* name) {
@@ -26,8 +28,9 @@ std::string text_field(const json& object, const char* name) {
 
 const json& array_field(const json& object, const char* name) {
   static const json empty = json::array();
-  if (!object.contains(name) || object.at(name).is_null()) return empty;
-  const json& value = object.at(name);
+  const auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return empty;
+  const json& value = *it;
   if (!value.is_array()) malformed(std::string("\"") + name + "\" must be an array");
   return value;
 }
@@ -62,14 +65,14 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
     const int position = place != order.end() ? place->second : static_cast<int>(order.size()) + listed;
     ++listed;
     const Key key = column_key(relation.schema, relation.name, name);
-    if (column.contains("default") && !column.at("default").is_null()) {
+    if (const auto expression = column.find("default"); expression != column.end() && !expression->is_null()) {
       Node d{key_of({"default", relation.schema, relation.name, name}),
              Kind::Default,
              relation.schema,
              name,
              relation.name,
              key,
-             json{{"expression", std::move(column.at("default"))}}};
+             json{{"expression", std::move(*expression)}}};
       if (auto it = column.find("default_source"); it != column.end() && it->is_string())
         d.written = it->get<std::string>();
       catalog.add(std::move(d));
