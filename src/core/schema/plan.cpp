@@ -583,11 +583,16 @@ class Planner {
     }
     // Ready operations by (phase, kind order, key): drops as early as
     // possible and dependents-first, creates as late as possible.
-    using Priority = std::tuple<int, int, std::string, int>;
+    // (The key is a view: of the operation's own key, or of its column
+    // order key, kept in column_keys.)
+    using Priority = std::tuple<int, int, std::string_view, int>;
+    std::vector<std::string> column_keys(n);
     auto priority = [&](int i) {
       const Op& op = ops_[i];
       const int rank = op.phase == Phase::Drop ? -kind_rank(op.kind) : kind_rank(op.kind);
-      return Priority{static_cast<int>(op.phase), rank, order_key(op), i};
+      std::string_view key = op.key;
+      if (added_column(op)) key = column_keys[i] = column_order_key(op);
+      return Priority{static_cast<int>(op.phase), rank, key, i};
     };
     std::set<Priority> ready;
     for (int i = 0; i < n; ++i)
@@ -598,7 +603,7 @@ class Planner {
       const int i = std::get<3>(*ready.begin());
       ready.erase(ready.begin());
       ++done;
-      render::append(out, ops_[i].statements);
+      for (Statement& statement : ops_[i].statements) out.push_back(std::move(statement));  // each runs once
       for (int t : edges_[i])
         if (--waiting[t] == 0) ready.insert(priority(t));
     }
@@ -615,8 +620,8 @@ class Planner {
 
   // Added columns of one table follow their declared order; everything
   // else goes by key.
-  std::string order_key(const Op& op) const {
-    if (op.kind != Kind::Column || op.phase != Phase::Create) return op.key;
+  static bool added_column(const Op& op) { return op.kind == Kind::Column && op.phase == Phase::Create; }
+  std::string column_order_key(const Op& op) const {
     const Node& column = *to_.find(op.key);
     char position[16];
     std::snprintf(position, sizeof position, "%010d", column.position);
