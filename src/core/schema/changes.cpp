@@ -92,8 +92,30 @@ bool rebuilt_around_type_change(const Node& dependent) {
 
 }  // namespace
 
+Changes::iterator Changes::find(std::string_view key) {
+  const auto it =
+      std::lower_bound(entries_.begin(), entries_.end(), key,
+                       [](const value_type& entry, std::string_view wanted) { return entry.first < wanted; });
+  return it != entries_.end() && it->first == key ? it : entries_.end();
+}
+
+Changes::const_iterator Changes::find(std::string_view key) const { return const_cast<Changes&>(*this).find(key); }
+
+Change& Changes::at(std::string_view key) {
+  const auto it = find(key);
+  if (it == entries_.end()) throw std::out_of_range("map::at");
+  return it->second;
+}
+
+Changes::value_type& Changes::append(std::string_view key, const Change& change) {
+  if (!entries_.empty() && !(entries_.back().first < key)) throw std::logic_error("changes appended out of order");
+  if (entries_.size() == entries_.capacity()) throw std::logic_error("changes appended beyond their room");
+  return entries_.emplace_back(key, change);
+}
+
 Changes compute_changes(const Catalog& from, const Catalog& to) {
   Changes changes;
+  changes.reserve(from.nodes().size() + to.nodes().size());
   std::vector<Changes::value_type*> from_entries;  // by number in `from`: each node's entry
   from_entries.reserve(from.nodes().size());
   // Both catalogs' nodes are in key order: walk them side by side, so each
@@ -103,8 +125,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
   const auto old_end = from.nodes().end(), new_end = to.nodes().end();
   while (old_node != old_end || new_node != new_end) {
     if (old_node == old_end || (new_node != new_end && new_node->first < old_node->first)) {
-      changes.emplace_hint(changes.end(), new_node->first,
-                           Change{Action::Create, nullptr, &new_node->second, false, {}, {}, {}});
+      changes.append(new_node->first, Change{Action::Create, nullptr, &new_node->second, false, {}, {}, {}});
       ++new_node;
       continue;
     }
@@ -120,7 +141,7 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
                  : needs_recreate(node, *target) || node.kind != target->kind ? Action::Recreate
                                                                               : Action::Alter;
     }
-    from_entries.push_back(&*changes.emplace_hint(changes.end(), old_node->first, c));
+    from_entries.push_back(&changes.append(old_node->first, c));
     ++old_node;
     if (target) ++new_node;
   }
