@@ -317,9 +317,6 @@ void Catalog::add(Node node) {
   Key key = node.key;
   const auto [it, added] = nodes_.emplace(std::move(key), std::move(node));
   if (!added) malformed("duplicate object " + it->first);
-  number_of_.emplace(it->first, static_cast<int>(keys_.size()));  // numbered in key order when sealed
-  keys_.push_back(&it->first);
-  nodes_by_number_.push_back(&it->second);
 }
 
 void Catalog::add_dependency(Key from, Key to) {
@@ -330,8 +327,11 @@ void Catalog::seal() {
   // The nodes in key order: numbers 0 to nodes_.size() - 1.
   keys_.clear();
   nodes_by_number_.clear();
+  keys_.reserve(nodes_.size());
+  nodes_by_number_.reserve(nodes_.size());
+  number_of_.reserve(nodes_.size());
   for (const auto& [key, node] : nodes_) {
-    number_of_.assign(key, static_cast<int>(keys_.size()));
+    number_of_.emplace(key, static_cast<int>(keys_.size()));
     keys_.push_back(&key);
     nodes_by_number_.push_back(&node);
   }

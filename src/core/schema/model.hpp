@@ -137,6 +137,7 @@ class Catalog {
   Catalog& operator=(const Catalog&) = delete;
 
   const std::map<Key, Node>& nodes() const { return nodes_; }
+  // Lookups by key (find, dependencies, dependents) once sealed.
   const Node* find(std::string_view key) const;
   // Keys this node depends on (model dependencies plus containment), only
   // keys that exist in this catalog.
