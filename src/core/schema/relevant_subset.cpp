@@ -270,7 +270,9 @@ class Subset {
   }
 
   void keep(Owner owner) {
-    if (!owner->first.empty() && owner->second) kept_.insert(owner->first);
+    // Owners are interned: one kept before is found by address (most
+    // edges keep the owners of the edges before them).
+    if (!owner->first.empty() && owner->second && kept_owners_.insert(owner).second) kept_.insert(owner->first);
   }
   // An edge stays in the subset unless it reaches a relation left out (one
   // that neither model has is not left out).
@@ -458,7 +460,8 @@ class Subset {
   std::size_t next_recent_owner_ = 0;
   bool edges_hashed_ = false;
   std::map<RelationId, std::set<RelationId>> family_;
-  std::set<RelationId> kept_;  // only grows
+  std::set<RelationId> kept_;              // only grows
+  std::unordered_set<Owner> kept_owners_;  // those keep() added to kept_
   mutable std::unordered_map<Owner, bool> in_subset_;
   mutable std::size_t in_subset_as_of_ = 0;  // kept_'s size when in_subset_ was filled
 };
