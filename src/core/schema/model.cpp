@@ -320,7 +320,13 @@ void Catalog::add(Node node) {
 }
 
 void Catalog::add_dependency(Key from, Key to) {
-  if (from != to) edges_.emplace_back(std::move(from), std::move(to));
+  if (from == to) return;
+  const Key& dependent = added_keys_.emplace_back(std::move(from));
+  edges_.emplace_back(dependent, added_keys_.emplace_back(std::move(to)));
+}
+
+void Catalog::add_dependency_view(std::string_view from, std::string_view to) {
+  if (from != to) edges_.emplace_back(from, to);
 }
 
 void Catalog::seal() {
@@ -361,6 +367,7 @@ void Catalog::seal() {
   }
   edges_.clear();
   edges_.shrink_to_fit();
+  added_keys_.clear();
   build(dependencies_, edges);
   for (auto& [dependent, referenced] : edges) std::swap(dependent, referenced);
   build(dependents_, edges);
@@ -473,10 +480,9 @@ Catalog build_catalog(json model) {
   return catalog;
 }
 
-Catalog build_catalog(json model, std::vector<std::pair<Key, Key>> dependencies) {
+Catalog build_catalog(json model, const std::vector<std::pair<std::string_view, std::string_view>>& dependencies) {
   Catalog catalog = flatten(model);
-  for (auto& [dependent, referenced] : dependencies)
-    catalog.add_dependency(std::move(dependent), std::move(referenced));
+  for (const auto& [dependent, referenced] : dependencies) catalog.add_dependency_view(dependent, referenced);
   catalog.seal();
   return catalog;
 }

@@ -155,6 +155,8 @@ class Catalog {
 
   void add(Node node);
   void add_dependency(Key from, Key to);
+  // The same, for texts that live until seal() (no copy of them).
+  void add_dependency_view(std::string_view from, std::string_view to);
   // Adds the containment edges (each node depends on its parent), drops
   // edges to keys that are not in the catalog (objects outside the
   // compared schemas) and fills the reverse index.
@@ -178,8 +180,10 @@ class Catalog {
   // of edges that are no node (null there).
   std::vector<const Key*> keys_;
   std::vector<const Node*> nodes_by_number_;
-  std::deque<Key> loose_keys_;              // their keys (a deque does not move them)
-  std::vector<std::pair<Key, Key>> edges_;  // added until seal()
+  std::deque<Key> loose_keys_;  // their keys (a deque does not move them)
+  // Added until seal(): views of the callers' texts or of added_keys_.
+  std::vector<std::pair<std::string_view, std::string_view>> edges_;
+  std::deque<Key> added_keys_;
   Adjacency dependencies_, dependents_;
   std::vector<int> parent_numbers_;  // per node number
   std::set<std::string> schemas_;
@@ -191,7 +195,8 @@ Catalog build_catalog(json model);
 // The same, with more dependency edges given as keys (each what make_key
 // gives for its key array): relevant_subset has them as keys already, and
 // copying its model's dependency list as JSON cost as much as its tables.
-Catalog build_catalog(json model, std::vector<std::pair<Key, Key>> dependencies);
+// The keys are read before it returns (not copied unless needed).
+Catalog build_catalog(json model, const std::vector<std::pair<std::string_view, std::string_view>>& dependencies);
 
 // Keys of the objects the diff addresses, shared by snapshot and diff.
 Key schema_key(const std::string& schema);

@@ -435,12 +435,12 @@ class Subset {
   Catalog catalog(nlohmann::json&& subset_model, const std::vector<Edge>& edges) const {
     nlohmann::json objects = std::move(subset_model);
     objects.erase("dependencies");
-    std::vector<std::pair<Key, Key>> dependencies;
+    std::vector<std::pair<std::string_view, std::string_view>> dependencies;  // views of the edges' keys
     dependencies.reserve(edges.size());
     for (const Edge& e : edges)
       if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
         dependencies.emplace_back(e.dependent, e.referenced);
-    return build_catalog(std::move(objects), std::move(dependencies));
+    return build_catalog(std::move(objects), dependencies);
   }
 
   Side& from_;
