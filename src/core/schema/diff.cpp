@@ -2,7 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/schema/compare.hpp"
-#include "core/schema/json_text.hpp"
+#include "core/schema/json_reader.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/plan.hpp"
 #include "core/schema/relevant_subset.hpp"

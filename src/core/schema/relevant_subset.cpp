@@ -11,7 +11,7 @@
 #include <utility>
 
 #include "core/schema/changes.hpp"
-#include "core/schema/json_text.hpp"
+#include "core/schema/json_reader.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/model_outline.hpp"
 

@@ -7,7 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/schema/json_text.hpp"
+#include "core/schema/json_reader.hpp"
 
 namespace mm::schema {
 namespace {
@@ -25,7 +25,7 @@ void expect_identical(const json& a, const json& b, const std::string& text) {
     for (std::size_t i = 0; i < a.size(); ++i) expect_identical(a[i], b[i], text);
 }
 
-TEST(JsonText, ReadsAsNlohmannDoes) {
+TEST(JsonReader, ReadsAsNlohmannDoes) {
   const std::vector<std::string> texts = {
       R"({"a":1,"b":[true,false,null],"c":"x"})",
       " { \"b\" : 2 , \"a\" : { } , \"c\" : [ ] } \n",
@@ -47,7 +47,7 @@ TEST(JsonText, ReadsAsNlohmannDoes) {
   for (const std::string& text : texts) expect_identical(parse_json_text(text), json::parse(text), text);
 }
 
-TEST(JsonText, FailsAsNlohmannDoes) {
+TEST(JsonReader, FailsAsNlohmannDoes) {
   const std::vector<std::string> texts = {"",         "{",        "[1,]",        R"({"a" 1})", "01",
                                           "1.",       "-",        "tru",         "[1] x",      R"("a\x")",
                                           "\"\x01\"", "\"\xff\"", R"({"a":1,})", "[\"open]",   "{\"a\":nul}"};

@@ -1,4 +1,4 @@
-#include "core/schema/json_text.hpp"
+#include "core/schema/json_reader.hpp"
 
 #include <cstdint>
 #include <string>
