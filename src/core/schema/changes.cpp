@@ -119,18 +119,18 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
   std::vector<Changes::value_type*> from_entries;  // by number in `from`: each node's entry
   from_entries.reserve(from.nodes().size());
   // Both catalogs' nodes are in key order: walk them side by side, so each
-  // key is compared once and appended at the end of the map rather than
-  // looked up in the other catalog and inserted from the root.
-  auto old_node = from.nodes().begin(), new_node = to.nodes().begin();
-  const auto old_end = from.nodes().end(), new_end = to.nodes().end();
-  while (old_node != old_end || new_node != new_end) {
-    if (old_node == old_end || (new_node != new_end && new_node->first < old_node->first)) {
-      changes.append(new_node->first, Change{Action::Create, nullptr, &new_node->second, false, {}, {}, {}});
-      ++new_node;
+  // key is compared once and appended at the end of the array rather than
+  // looked up in the other catalog.
+  const std::vector<const Node*>&old_nodes = from.ordered_nodes(), &new_nodes = to.ordered_nodes();
+  std::size_t old_at = 0, new_at = 0;
+  while (old_at < old_nodes.size() || new_at < new_nodes.size()) {
+    if (old_at == old_nodes.size() || (new_at < new_nodes.size() && new_nodes[new_at]->key < old_nodes[old_at]->key)) {
+      const Node& created = *new_nodes[new_at++];
+      changes.append(created.key, Change{Action::Create, nullptr, &created, false, {}, {}, {}});
       continue;
     }
-    const Node& node = old_node->second;
-    const Node* target = new_node != new_end && new_node->first == old_node->first ? &new_node->second : nullptr;
+    const Node& node = *old_nodes[old_at++];
+    const Node* target = new_at < new_nodes.size() && new_nodes[new_at]->key == node.key ? new_nodes[new_at] : nullptr;
     Change c;
     c.from = &node;
     c.to = target;
@@ -141,9 +141,8 @@ Changes compute_changes(const Catalog& from, const Catalog& to) {
                  : needs_recreate(node, *target) || node.kind != target->kind ? Action::Recreate
                                                                               : Action::Alter;
     }
-    from_entries.push_back(&changes.append(old_node->first, c));
-    ++old_node;
-    if (target) ++new_node;
+    from_entries.push_back(&changes.append(node.key, c));
+    if (target) ++new_at;
   }
   detect_renames(from, to, changes);
 

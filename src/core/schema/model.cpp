@@ -286,7 +286,9 @@ bool KeyRefs::contains(std::string_view key) const {
 
 const Node* Catalog::find(std::string_view key) const {
   const int number = number_of_.find(key);
-  return number == KeyIndex::kNone ? nullptr : nodes_by_number_[number];
+  return number == KeyIndex::kNone || static_cast<std::size_t>(number) >= nodes_by_number_.size()
+             ? nullptr
+             : nodes_by_number_[number];
 }
 
 Numbers Catalog::Adjacency::of(int number) const {
@@ -355,13 +357,12 @@ void Catalog::seal() {
   }
   for (const auto& [from, to] : edges_) {
     const int referenced = number_of_.find(to);
-    if (referenced == KeyIndex::kNone || !nodes_by_number_[referenced]) continue;
+    if (referenced == KeyIndex::kNone || static_cast<std::size_t>(referenced) >= nodes_by_number_.size()) continue;
     int dependent = number_of_.find(from);
     if (dependent == KeyIndex::kNone) {
       const Key& loose = loose_keys_.emplace_back(from);
       dependent = number_of_.emplace(loose, static_cast<int>(keys_.size()));
       keys_.push_back(&loose);
-      nodes_by_number_.push_back(nullptr);
     }
     edges.emplace_back(dependent, referenced);
   }

@@ -137,6 +137,9 @@ class Catalog {
   Catalog& operator=(const Catalog&) = delete;
 
   const std::map<Key, Node>& nodes() const { return nodes_; }
+  // The same nodes in the same (key) order, once sealed: a walk over an
+  // array rather than the map's tree (node i is numbered i).
+  const std::vector<const Node*>& ordered_nodes() const { return nodes_by_number_; }
   // Lookups by key (find, dependencies, dependents) once sealed.
   const Node* find(std::string_view key) const;
   // Keys this node depends on (model dependencies plus containment), only
@@ -176,8 +179,8 @@ class Catalog {
   // Every key's number, hashed: lookups by key were most of the planner's
   // string comparisons. Keys are nodes_' own or loose_keys_.
   KeyIndex number_of_;
-  // By number: the nodes (in key order once sealed), then the dependents
-  // of edges that are no node (null there).
+  // By number: the keys of the nodes (in key order once sealed), then
+  // those of the edges' dependents that are no node; and the nodes.
   std::vector<const Key*> keys_;
   std::vector<const Node*> nodes_by_number_;
   std::deque<Key> loose_keys_;  // their keys (a deque does not move them)

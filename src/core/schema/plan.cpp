@@ -35,10 +35,10 @@ struct Op {
 // The columns of each table, in their order.
 std::map<Key, std::vector<const Node*>> columns_by_table(const Catalog& catalog) {
   std::map<Key, std::vector<const Node*>> out;
-  for (const auto& [key, node] : catalog.nodes())
-    if (node.kind == Kind::Column)
-      if (const Node* parent = catalog.find(node.parent); parent && parent->kind == Kind::Table)
-        out[node.parent].push_back(&node);
+  for (const Node* node : catalog.ordered_nodes())
+    if (node->kind == Kind::Column)
+      if (const Node* parent = catalog.find(node->parent); parent && parent->kind == Kind::Table)
+        out[node->parent].push_back(node);
   for (auto& [table, columns] : out)
     std::stable_sort(columns.begin(), columns.end(),
                      [](const Node* a, const Node* b) { return a->position < b->position; });
@@ -89,9 +89,9 @@ class Planner {
  public:
   Planner(const Catalog& from, const Catalog& to) : from_(from), to_(to), changes_(compute_changes(from, to)) {
     for (const Catalog* c : {&from_, &to_})
-      for (const auto& [key, node] : c->nodes())
-        if (node.kind == Kind::Type && render::text(node.spec, "kind") == "domain")
-          facts_.domain_base[qualify(node.schema, node.name)] = render::text(node.spec, "base_type");
+      for (const Node* node : c->ordered_nodes())
+        if (node->kind == Kind::Type && render::text(node->spec, "kind") == "domain")
+          facts_.domain_base[qualify(node->schema, node->name)] = render::text(node->spec, "base_type");
     index_objects();
   }
 
@@ -138,8 +138,8 @@ class Planner {
       numbers->assign(n, kNone);
       ids->reserve(catalog->nodes().size());
       std::size_t id = 0;
-      for (const auto& entry : catalog->nodes()) {
-        while (id < n && key_at(static_cast<int>(id)) != entry.first) ++id;
+      for (const Node* node : catalog->ordered_nodes()) {
+        while (id < n && key_at(static_cast<int>(id)) != node->key) ++id;
         if (id == n) throw std::out_of_range("schema plan: a node without a change");
         (*numbers)[id] = static_cast<int>(ids->size());
         ids->push_back(static_cast<int>(id));
@@ -530,9 +530,8 @@ class Planner {
     // the target (repairs are made for those only): without one, the
     // common case, there is nothing to add, and the per-column keys below
     // cost as much as the rest of the edges.
-    if (std::none_of(to_.nodes().begin(), to_.nodes().end(), [](const auto& entry) {
-          return entry.second.kind == Kind::Table && !parent_tables(entry.second).empty();
-        }))
+    if (std::none_of(to_.ordered_nodes().begin(), to_.ordered_nodes().end(),
+                     [](const Node* node) { return node->kind == Kind::Table && !parent_tables(*node).empty(); }))
       return;
     // Per table, the columns with changes of their own (column or default).
     std::map<Key, std::set<std::string>> changed_columns;
