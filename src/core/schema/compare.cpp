@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <functional>
 #include <map>
+#include <string_view>
 
 namespace mm::schema {
 
@@ -34,6 +35,26 @@ bool all_named(const json& list) {
 
 void compare(const json& a, const json& b, const std::string& path, std::vector<std::string>& out, std::size_t limit,
              const DifferenceWording& w);
+
+// Two dependency lists that differ: edges are a set, so the ones on one
+// side only, in the order of their texts.
+void compare_edges(const EdgeTexts& a, const EdgeTexts& b, std::vector<std::string>& out, std::size_t limit,
+                   const DifferenceWording& w) {
+  // Every edge with its side (1: a, 2: b), sorted: repeats are adjacent.
+  std::vector<std::pair<std::string_view, int>> edges;
+  edges.reserve(a.size() + b.size());
+  for (const std::string& e : a) edges.emplace_back(e, 1);
+  for (const std::string& e : b) edges.emplace_back(e, 2);
+  std::sort(edges.begin(), edges.end());
+  for (std::size_t i = 0; i < edges.size();) {
+    const std::string_view edge = edges[i].first;
+    int sides = 0;
+    for (; i < edges.size() && edges[i].first == edge; ++i) sides |= edges[i].second;
+    if (sides == 1) out.push_back("dependencies" + std::string(edge) + ": " + w.only_in_from);
+    if (sides == 2) out.push_back("dependencies" + std::string(edge) + ": " + w.only_in_to);
+    if (out.size() >= limit) return;
+  }
+}
 
 // A column order is worth reporting only when the same columns moved: added
 // or dropped columns are reported as such.
@@ -91,15 +112,13 @@ void compare(const json& a, const json& b, const std::string& path, std::vector<
     return;
   }
   if (a.is_array() && b.is_array() && path == "dependencies") {
-    // Edges are a set: report the ones on one side only.
-    std::map<std::string, int> seen;
-    for (const json& e : a) seen[e.dump()] |= 1;
-    for (const json& e : b) seen[e.dump()] |= 2;
-    for (const auto& [edge, sides] : seen) {
-      if (sides == 1) out.push_back("dependencies" + edge + ": " + w.only_in_from);
-      if (sides == 2) out.push_back("dependencies" + edge + ": " + w.only_in_to);
-      if (out.size() >= limit) return;
-    }
+    auto texts = [](const json& list) {
+      EdgeTexts out;
+      out.reserve(list.size());
+      for (const json& e : list) out.push_back(e.dump());
+      return out;
+    };
+    compare_edges(texts(a), texts(b), out, limit, w);
     return;
   }
   out.push_back(path + ": " + w.changed + short_value(a) + " -> " + short_value(b));
@@ -111,6 +130,38 @@ std::vector<std::string> model_differences(const json& from, const json& to, std
                                            const DifferenceWording& wording) {
   std::vector<std::string> out;
   compare(from, to, "", out, limit, wording);
+  return out;
+}
+
+std::vector<std::string> model_differences(const json& from, const json& to, const EdgeTexts& from_edges,
+                                           const EdgeTexts& to_edges, std::size_t limit,
+                                           const DifferenceWording& wording) {
+  // What compare() does with two objects, the dependency list being one
+  // more member on both sides.
+  std::vector<std::string> out;
+  if (limit == 0) return out;
+  Matched fields;
+  for (auto it = from.begin(); it != from.end(); ++it) fields[it.key()].first = &it.value();
+  for (auto it = to.begin(); it != to.end(); ++it) fields[it.key()].second = &it.value();
+  static const std::string kDependencies = "dependencies";
+  bool edges_compared = false;
+  auto compare_edge_lists = [&] {
+    edges_compared = true;
+    if (from_edges != to_edges) compare_edges(from_edges, to_edges, out, limit, wording);
+    return out.size() >= limit;
+  };
+  for (const auto& [key, values] : fields) {
+    if (!edges_compared && kDependencies < key && compare_edge_lists()) return out;
+    if (!values.first) {
+      out.push_back(key + ": " + wording.only_in_to);
+    } else if (!values.second) {
+      out.push_back(key + ": " + wording.only_in_from);
+    } else {
+      compare(*values.first, *values.second, key, out, limit, wording);
+    }
+    if (out.size() >= limit) return out;
+  }
+  if (!edges_compared) compare_edge_lists();
   return out;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/error.hpp"
 #include "core/schema/compare.hpp"
+#include "core/schema/json_reader.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/plan.hpp"
 #include "core/schema/relevant_subset.hpp"
@@ -10,10 +11,10 @@ namespace mm::schema {
 
 namespace {
 
-void add_direction(json& out, const char* name, const char* loss_name, const Statements& statements) {
+void add_direction(json& out, const char* name, const char* loss_name, Statements&& statements) {
   json sql = json::array(), loss = json::array();
   for (std::size_t i = 0; i < statements.size(); ++i) {
-    sql.push_back(statements[i].sql);
+    sql.push_back(std::move(statements[i].sql));
     if (statements[i].data_loss) loss.push_back(i);
   }
   out[name] = sql;
@@ -29,7 +30,7 @@ json notes_json(const std::vector<ColumnOrderNote>& notes) {
 
 json parse(const std::string& text, const char* which) {
   try {
-    return json::parse(text);
+    return parse_json_text(text);
   } catch (const json::exception& e) {
     throw Error(sqlstate::kInvalidParameter, std::string("malformed schema model (") + which + "): " + e.what());
   }
@@ -56,20 +57,26 @@ json diff_models(json&& from, json&& to) {
 namespace {
 
 // Both models flattened: only their relevant objects, or whole. The
-// models themselves are read by `read_models` first and then consumed by
+// models themselves are compared (model_differences) first and then consumed by
 // the catalogs (copying them cost about a tenth of a diff that creates
 // every table).
 struct ParsedCatalogs {
   Catalog from, to;
 };
 
+// With `differences`, also fills in model_differences of the two models.
 ParsedCatalogs parse_models(const std::string& from_json, const std::string& to_json, ModelScope scope,
-                            const SubsetModelReader& read_models) {
-  if (scope == ModelScope::Relevant)
+                            std::vector<std::string>* differences) {
+  if (scope == ModelScope::Relevant) {
+    const SubsetModelReader read_models = [&](const json& from, const json& to, const EdgeTexts& from_edges,
+                                              const EdgeTexts& to_edges) {
+      if (differences) *differences = model_differences(from, to, from_edges, to_edges);
+    };
     if (std::optional<ModelSubset> subset = relevant_subset(from_json, to_json, read_models))
       return {std::move(subset->from_catalog), std::move(subset->to_catalog)};
+  }
   json from = parse(from_json, "from"), to = parse(to_json, "to");
-  read_models(from, to);
+  if (differences) *differences = model_differences(from, to);
   return {build_catalog(std::move(from)), build_catalog(std::move(to))};
 }
 
@@ -77,13 +84,12 @@ ParsedCatalogs parse_models(const std::string& from_json, const std::string& to_
 
 std::string compare_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
   std::vector<std::string> differences;
-  const ParsedCatalogs catalogs = parse_models(
-      from_json, to_json, scope, [&](const json& from, const json& to) { differences = model_differences(from, to); });
+  const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, &differences);
   return json{{"diff", diff_catalogs(catalogs.from, catalogs.to)}, {"differences", differences}}.dump();
 }
 
 std::string diff_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
-  const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, [](const json&, const json&) {});
+  const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, nullptr);
   return diff_catalogs(catalogs.from, catalogs.to).dump();
 }
 

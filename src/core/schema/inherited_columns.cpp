@@ -86,10 +86,7 @@ bool creates(Action a) { return a == Action::Create || a == Action::Recreate; }
 
 class Repairer {
  public:
-  Repairer(const Catalog& from, const Catalog& to, const Changes& changes) : from_(from), to_(to), changes_(changes) {
-    for (const auto& [key, node] : to_.nodes())
-      if (node.kind == Kind::Column) columns_of_[node.parent].insert(node.name);
-  }
+  Repairer(const Catalog& from, const Catalog& to, const Changes& changes) : from_(from), to_(to), changes_(changes) {}
 
   std::vector<InheritedColumnRepair> run() {
     // Only a changed column, default or table can leave a child's column
@@ -102,8 +99,15 @@ class Repairer {
       if (relevant) break;
     }
     if (!relevant) return {};
-    for (const auto& [key, node] : to_.nodes()) {
+    for (const Node* table : to_.ordered_nodes()) {
+      const Node& node = *table;
+      const Key& key = node.key;
       if (node.kind != Kind::Table || parent_tables(node).empty()) continue;
+      if (!columns_read_) {  // the first child table: the tables' columns are read
+        columns_read_ = true;
+        for (const Node* column : to_.ordered_nodes())
+          if (column->kind == Kind::Column) columns_of_[column->parent].insert(column->name);
+      }
       for (const std::string& column : shared_columns(node)) repaired(key, column);
     }
     return std::move(out_);
@@ -239,7 +243,8 @@ class Repairer {
   const Catalog& from_;
   const Catalog& to_;
   const Changes& changes_;
-  std::map<Key, std::set<std::string>> columns_of_;
+  std::map<Key, std::set<std::string>> columns_of_;  // read by run() at the first table with parents
+  bool columns_read_ = false;
   std::map<std::pair<Key, std::string>, Sets> done_;
   std::vector<InheritedColumnRepair> out_;
 };

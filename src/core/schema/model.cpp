@@ -13,9 +13,11 @@ namespace {
               "A model is the jsonb that metamigrate.snapshot() returns.");
 }
 
+// (Each looked up once: thousands of objects are read.)
 const json& field(const json& object, const char* name) {
-  if (!object.is_object() || !object.contains(name)) malformed(std::string("missing \"") + name + "\"");
-  return object.at(name);
+  const auto it = object.find(name);  // end() when not an object
+  if (it == object.end()) malformed(std::string("missing \"") + name + "\"");
+  return *it;
 }
 
 std::string text_field(const json& object, const char* name) {
@@ -26,8 +28,9 @@ std::string text_field(const json& object, const char* name) {
 
 const json& array_field(const json& object, const char* name) {
   static const json empty = json::array();
-  if (!object.contains(name) || object.at(name).is_null()) return empty;
-  const json& value = object.at(name);
+  const auto it = object.find(name);
+  if (it == object.end() || it->is_null()) return empty;
+  const json& value = *it;
   if (!value.is_array()) malformed(std::string("\"") + name + "\" must be an array");
   return value;
 }
@@ -62,27 +65,24 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
     const int position = place != order.end() ? place->second : static_cast<int>(order.size()) + listed;
     ++listed;
     const Key key = column_key(relation.schema, relation.name, name);
-    if (column.contains("default") && !column.at("default").is_null()) {
+    if (const auto expression = column.find("default"); expression != column.end() && !expression->is_null()) {
       Node d{key_of({"default", relation.schema, relation.name, name}),
              Kind::Default,
              relation.schema,
              name,
              relation.name,
              key,
-             json{{"expression", std::move(column.at("default"))}}};
+             json{{"expression", std::move(*expression)}}};
       if (auto it = column.find("default_source"); it != column.end() && it->is_string())
         d.written = it->get<std::string>();
-      catalog.add_dependency(d.key, key);
       catalog.add(std::move(d));
     }
-    catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Column, relation.schema, name, relation.name, relation.key,
                      without(std::move(column), {"default", "default_source"}), position});
   }
   for (json& constraint : mutable_array_field(object, "constraints")) {
     const std::string name = text_field(constraint, "name");
     const Key key = key_of({"constraint", relation.schema, relation.name, name});
-    catalog.add_dependency(key, relation.key);
     if (constraint.contains("references") && constraint.at("references").is_object()) {
       const json& ref = constraint.at("references");
       catalog.add_dependency(key, relation_key(Kind::Table, text_field(ref, "schema"), text_field(ref, "table")));
@@ -92,20 +92,17 @@ void add_relation_children(Catalog& catalog, const Node& relation, json& object)
   for (json& index : mutable_array_field(object, "indexes")) {
     const std::string name = text_field(index, "name");
     const Key key = key_of({"index", relation.schema, name});
-    catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Index, relation.schema, name, relation.name, relation.key, std::move(index)});
   }
   for (json& trigger : mutable_array_field(object, "triggers")) {
     const std::string name = text_field(trigger, "name");
     const Key key = key_of({"trigger", relation.schema, relation.name, name});
-    catalog.add_dependency(key, relation.key);
     catalog.add(Node{key, Kind::Trigger, relation.schema, name, relation.name, relation.key, std::move(trigger)});
   }
   if (object.contains("policies"))  // tables only, and only where there are any
     for (json& policy : mutable_array_field(object, "policies")) {
       const std::string name = text_field(policy, "name");
       const Key key = key_of({"policy", relation.schema, relation.name, name});
-      catalog.add_dependency(key, relation.key);
       catalog.add(Node{key, Kind::Policy, relation.schema, name, relation.name, relation.key, std::move(policy)});
     }
 }
@@ -281,38 +278,127 @@ int kind_rank(Kind kind) {
   return 99;
 }
 
-const Node* Catalog::find(const Key& key) const {
-  auto it = nodes_.find(key);
-  return it == nodes_.end() ? nullptr : &it->second;
+bool KeyRefs::contains(std::string_view key) const {
+  const int* it = std::lower_bound(numbers_.begin(), numbers_.end(), key,
+                                   [&](int number, std::string_view wanted) { return *keys_[number] < wanted; });
+  return it != numbers_.end() && *keys_[*it] == key;
 }
 
-const std::set<Key>& Catalog::dependencies(const Key& key) const {
-  static const std::set<Key> none;
-  auto it = deps_.find(key);
-  return it == deps_.end() ? none : it->second;
+const Node* Catalog::find(std::string_view key) const {
+  const int number = number_of_.find(key);
+  return number == KeyIndex::kNone || static_cast<std::size_t>(number) >= nodes_by_number_.size()
+             ? nullptr
+             : nodes_by_number_[number];
 }
 
-const std::set<Key>& Catalog::dependents(const Key& key) const {
-  static const std::set<Key> none;
-  auto it = dependents_.find(key);
-  return it == dependents_.end() ? none : it->second;
+Numbers Catalog::Adjacency::of(int number) const {
+  if (static_cast<std::size_t>(number) + 1 >= start.size()) return {};  // not sealed, or added since
+  return {numbers.data() + start[number], numbers.data() + start[number + 1]};
+}
+
+KeyRefs Catalog::dependencies(std::string_view key) const {
+  const int number = number_of_.find(key);
+  return number == KeyIndex::kNone ? KeyRefs() : KeyRefs(dependencies_.of(number), keys_.data());
+}
+
+KeyRefs Catalog::dependents(std::string_view key) const {
+  const int number = number_of_.find(key);
+  return number == KeyIndex::kNone ? KeyRefs() : KeyRefs(dependents_.of(number), keys_.data());
+}
+
+KeyRefs Catalog::dependencies_of(int number) const { return KeyRefs(dependencies_.of(number), keys_.data()); }
+
+KeyRefs Catalog::dependents_of(int number) const { return KeyRefs(dependents_.of(number), keys_.data()); }
+
+int Catalog::parent_number(int number) const {
+  return static_cast<std::size_t>(number) < parent_numbers_.size() ? parent_numbers_[number] : KeyIndex::kNone;
 }
 
 void Catalog::add(Node node) {
   if (node.kind == Kind::Schema) schemas_.insert(node.name);
   Key key = node.key;
-  if (!nodes_.emplace(key, std::move(node)).second) malformed("duplicate object " + key);
+  const auto [it, added] = nodes_.emplace(std::move(key), std::move(node));
+  if (!added) malformed("duplicate object " + it->first);
 }
 
-void Catalog::add_dependency(const Key& from, const Key& to) {
-  if (from != to) deps_[from].insert(to);
+void Catalog::add_dependency(Key from, Key to) {
+  if (from == to) return;
+  const Key& dependent = added_keys_.emplace_back(std::move(from));
+  edges_.emplace_back(dependent, added_keys_.emplace_back(std::move(to)));
+}
+
+void Catalog::add_dependency_view(std::string_view from, std::string_view to) {
+  if (from != to) edges_.emplace_back(from, to);
 }
 
 void Catalog::seal() {
-  for (auto& [from, targets] : deps_) {
-    for (auto it = targets.begin(); it != targets.end();) it = nodes_.count(*it) ? std::next(it) : targets.erase(it);
-    for (const Key& to : targets) dependents_[to].insert(from);
+  // The nodes in key order: numbers 0 to nodes_.size() - 1.
+  keys_.clear();
+  nodes_by_number_.clear();
+  keys_.reserve(nodes_.size());
+  nodes_by_number_.reserve(nodes_.size());
+  number_of_.reserve(nodes_.size());
+  for (const auto& [key, node] : nodes_) {
+    number_of_.emplace(key, static_cast<int>(keys_.size()));
+    keys_.push_back(&key);
+    nodes_by_number_.push_back(&node);
   }
+  // Each edge as numbers: first every node's on its parent (containment),
+  // then those added, their dependents given a number when they are no node.
+  std::vector<std::pair<int, int>> edges;  // (dependent, referenced)
+  edges.reserve(edges_.size() + keys_.size());
+  parent_numbers_.assign(keys_.size(), KeyIndex::kNone);
+  for (std::size_t number = 0; number < keys_.size(); ++number) {
+    const Node& node = *nodes_by_number_[number];
+    if (node.parent.empty()) continue;
+    parent_numbers_[number] = number_of_.find(node.parent);
+    if (parent_numbers_[number] != KeyIndex::kNone && node.parent != node.key)
+      edges.emplace_back(static_cast<int>(number), parent_numbers_[number]);
+  }
+  for (const auto& [from, to] : edges_) {
+    const int referenced = number_of_.find(to);
+    if (referenced == KeyIndex::kNone || static_cast<std::size_t>(referenced) >= nodes_by_number_.size()) continue;
+    int dependent = number_of_.find(from);
+    if (dependent == KeyIndex::kNone) {
+      const Key& loose = loose_keys_.emplace_back(from);
+      dependent = number_of_.emplace(loose, static_cast<int>(keys_.size()));
+      keys_.push_back(&loose);
+    }
+    edges.emplace_back(dependent, referenced);
+  }
+  edges_.clear();
+  edges_.shrink_to_fit();
+  added_keys_.clear();
+  build(dependencies_, edges);
+  for (auto& [dependent, referenced] : edges) std::swap(dependent, referenced);
+  build(dependents_, edges);
+}
+
+void Catalog::build(Adjacency& adjacency, std::vector<std::pair<int, int>>& edges) {
+  const std::size_t count = keys_.size();
+  adjacency.start.assign(count + 1, 0);
+  for (const auto& [owner, other] : edges) ++adjacency.start[owner + 1];
+  for (std::size_t i = 0; i < count; ++i) adjacency.start[i + 1] += adjacency.start[i];
+  adjacency.numbers.resize(edges.size());
+  std::vector<int> next(adjacency.start.begin(), adjacency.start.end() - 1);
+  for (const auto& [owner, other] : edges) adjacency.numbers[next[owner]++] = other;
+  // Each list by key (nodes' numbers are in key order; a loose key's is
+  // not), without repeats; the lists are then packed together again.
+  const int node_count = static_cast<int>(nodes_.size());
+  auto by_key = [&](int a, int b) { return a < node_count && b < node_count ? a < b : *keys_[a] < *keys_[b]; };
+  int packed = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    const auto first = adjacency.numbers.begin() + adjacency.start[i];
+    const auto last = adjacency.numbers.begin() + adjacency.start[i + 1];
+    std::sort(first, last, by_key);
+    const auto unique_end = std::unique(first, last);
+    const auto destination = adjacency.numbers.begin() + packed;
+    if (destination != first) std::move(first, unique_end, destination);
+    adjacency.start[i] = packed;
+    packed += static_cast<int>(unique_end - first);
+  }
+  adjacency.start[count] = packed;
+  adjacency.numbers.resize(packed);
 }
 
 namespace {
@@ -344,7 +430,6 @@ Catalog flatten(json& model) {
     if (s.contains("owned_by") && s.at("owned_by").is_object()) {
       json& owner = s.at("owned_by");
       Node o{key_of({"sequence owner", n.schema, n.name}), Kind::SequenceOwner, n.schema, n.name, "", n.key, json()};
-      catalog.add_dependency(o.key, n.key);
       catalog.add_dependency(
           o.key, column_key(text_field(owner, "schema"), text_field(owner, "table"), text_field(owner, "column")));
       o.spec = std::move(owner);
@@ -396,9 +481,9 @@ Catalog build_catalog(json model) {
   return catalog;
 }
 
-Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies) {
+Catalog build_catalog(json model, const std::vector<std::pair<std::string_view, std::string_view>>& dependencies) {
   Catalog catalog = flatten(model);
-  for (const auto& [dependent, referenced] : dependencies) catalog.add_dependency(dependent, referenced);
+  for (const auto& [dependent, referenced] : dependencies) catalog.add_dependency_view(dependent, referenced);
   catalog.seal();
   return catalog;
 }

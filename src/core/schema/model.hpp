@@ -4,6 +4,7 @@
 // dropped on its own, each with a stable key and the keys it depends on.
 #pragma once
 
+#include <deque>
 #include <map>
 #include <set>
 #include <string>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "core/schema/key_index.hpp"
 
 namespace mm::schema {
 
@@ -77,27 +80,115 @@ struct Node {
   std::string written;
 };
 
+// Numbers of a catalog's nodes or keys (Catalog::dependencies_of).
+class Numbers {
+ public:
+  Numbers() = default;
+  Numbers(const int* begin, const int* end) : begin_(begin), end_(end) {}
+  const int* begin() const { return begin_; }
+  const int* end() const { return end_; }
+  bool empty() const { return begin_ == end_; }
+
+ private:
+  const int* begin_ = nullptr;
+  const int* end_ = nullptr;
+};
+
+// The keys at the other end of one node's edges, in key order.
+class KeyRefs {
+ public:
+  class iterator {
+   public:
+    iterator(const int* at, const Key* const* keys) : at_(at), keys_(keys) {}
+    const Key& operator*() const { return *keys_[*at_]; }
+    int number() const { return *at_; }  // the key's number in its catalog
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    bool operator!=(const iterator& other) const { return at_ != other.at_; }
+
+   private:
+    const int* at_;
+    const Key* const* keys_;
+  };
+
+  KeyRefs() = default;
+  // The keys of `numbers`, each the key of that number in `keys`.
+  KeyRefs(Numbers numbers, const Key* const* keys) : numbers_(numbers), keys_(keys) {}
+  iterator begin() const { return iterator(numbers_.begin(), keys_); }
+  iterator end() const { return iterator(numbers_.end(), keys_); }
+  bool empty() const { return numbers_.empty(); }
+  bool contains(std::string_view key) const;
+  Numbers numbers() const { return numbers_; }
+
+ private:
+  Numbers numbers_;
+  const Key* const* keys_ = nullptr;
+};
+
 class Catalog {
  public:
+  Catalog() = default;
+  // Its index points into its own nodes and keys: moved, never copied.
+  Catalog(Catalog&&) = default;
+  Catalog& operator=(Catalog&&) = default;
+  Catalog(const Catalog&) = delete;
+  Catalog& operator=(const Catalog&) = delete;
+
   const std::map<Key, Node>& nodes() const { return nodes_; }
-  const Node* find(const Key& key) const;
+  // The same nodes in the same (key) order, once sealed: a walk over an
+  // array rather than the map's tree (node i is numbered i).
+  const std::vector<const Node*>& ordered_nodes() const { return nodes_by_number_; }
+  // Lookups by key (find, dependencies, dependents) once sealed.
+  const Node* find(std::string_view key) const;
   // Keys this node depends on (model dependencies plus containment), only
   // keys that exist in this catalog.
-  const std::set<Key>& dependencies(const Key& key) const;
-  const std::set<Key>& dependents(const Key& key) const;
+  KeyRefs dependencies(std::string_view key) const;
+  KeyRefs dependents(std::string_view key) const;
+  // Once sealed, the nodes are numbered from 0 in key order (the order of
+  // nodes()), and the edges' dependents that are no node after them. By
+  // number, without a lookup: what dependencies() and dependents() give,
+  // and the node's parent (KeyIndex::kNone when it has none here).
+  KeyRefs dependencies_of(int number) const;
+  KeyRefs dependents_of(int number) const;
+  int parent_number(int number) const;
   // Schema names present in the model.
   const std::set<std::string>& schemas() const { return schemas_; }
 
   void add(Node node);
-  void add_dependency(const Key& from, const Key& to);
-  // Drops edges to keys that are not in the catalog (objects outside the
+  void add_dependency(Key from, Key to);
+  // The same, for texts that live until seal() (no copy of them).
+  void add_dependency_view(std::string_view from, std::string_view to);
+  // Adds the containment edges (each node depends on its parent), drops
+  // edges to keys that are not in the catalog (objects outside the
   // compared schemas) and fills the reverse index.
   void seal();
 
  private:
+  // Per number, what dependencies() and dependents() give: the numbers of
+  // the keys at the other end, all in one array.
+  struct Adjacency {
+    std::vector<int> start;    // per number, where its list begins (and one more: the end)
+    std::vector<int> numbers;  // the lists, each sorted by key
+    Numbers of(int number) const;
+  };
+  void build(Adjacency& adjacency, std::vector<std::pair<int, int>>& edges);
+
   std::map<Key, Node> nodes_;
-  std::map<Key, std::set<Key>> deps_;
-  std::map<Key, std::set<Key>> dependents_;
+  // Every key's number, hashed: lookups by key were most of the planner's
+  // string comparisons. Keys are nodes_' own or loose_keys_.
+  KeyIndex number_of_;
+  // By number: the keys of the nodes (in key order once sealed), then
+  // those of the edges' dependents that are no node; and the nodes.
+  std::vector<const Key*> keys_;
+  std::vector<const Node*> nodes_by_number_;
+  std::deque<Key> loose_keys_;  // their keys (a deque does not move them)
+  // Added until seal(): views of the callers' texts or of added_keys_.
+  std::vector<std::pair<std::string_view, std::string_view>> edges_;
+  std::deque<Key> added_keys_;
+  Adjacency dependencies_, dependents_;
+  std::vector<int> parent_numbers_;  // per node number
   std::set<std::string> schemas_;
 };
 
@@ -107,7 +198,8 @@ Catalog build_catalog(json model);
 // The same, with more dependency edges given as keys (each what make_key
 // gives for its key array): relevant_subset has them as keys already, and
 // copying its model's dependency list as JSON cost as much as its tables.
-Catalog build_catalog(json model, const std::vector<std::pair<Key, Key>>& dependencies);
+// The keys are read before it returns (not copied unless needed).
+Catalog build_catalog(json model, const std::vector<std::pair<std::string_view, std::string_view>>& dependencies);
 
 // Keys of the objects the diff addresses, shared by snapshot and diff.
 Key schema_key(const std::string& schema);

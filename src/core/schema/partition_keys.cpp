@@ -65,10 +65,11 @@ json without_partition_names(json spec) {
 
 void detect_attachments(const Catalog& from, Changes& changes) {
   // The partitions' own indexes and keys the diff drops, by table.
-  std::map<Key, std::vector<Key>> dropped_on;
+  std::map<Key, std::vector<std::string_view>> dropped_on;
   for (const auto& [key, c] : changes)
     if (c.action == Action::Drop && (c.from->kind == Kind::Index || is_key(*c.from)))
       dropped_on[c.from->parent].push_back(key);
+  if (dropped_on.empty()) return;  // nothing a created parent could take over
   for (auto& [parent_key, created] : changes) {
     if (created.action != Action::Create) continue;
     const Node& parent = *created.to;
@@ -79,7 +80,7 @@ void detect_attachments(const Catalog& from, Changes& changes) {
       if (!stays(changes, partition)) continue;
       const auto candidates = dropped_on.find(partition);
       if (candidates == dropped_on.end()) continue;
-      for (const Key& child_key : candidates->second) {
+      for (const std::string_view child_key : candidates->second) {
         Change& child = changes.at(child_key);
         if (child.action != Action::Drop || !matches(*child.from, parent)) continue;
         // The name it takes must be free: nothing else in the source holds it.

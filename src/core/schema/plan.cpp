@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/schema/changes.hpp"
 #include "core/schema/inherited_columns.hpp"
+#include "core/schema/key_index.hpp"
 #include "core/schema/partition_keys.hpp"
 #include "core/schema/render_util.hpp"
 #include "core/schema/sql.hpp"
@@ -34,9 +35,10 @@ struct Op {
 // The columns of each table, in their order.
 std::map<Key, std::vector<const Node*>> columns_by_table(const Catalog& catalog) {
   std::map<Key, std::vector<const Node*>> out;
-  for (const auto& [key, node] : catalog.nodes())
-    if (node.kind == Kind::Column && catalog.find(node.parent) && catalog.find(node.parent)->kind == Kind::Table)
-      out[node.parent].push_back(&node);
+  for (const Node* node : catalog.ordered_nodes())
+    if (node->kind == Kind::Column)
+      if (const Node* parent = catalog.find(node->parent); parent && parent->kind == Kind::Table)
+        out[node->parent].push_back(node);
   for (auto& [table, columns] : out)
     std::stable_sort(columns.begin(), columns.end(),
                      [](const Node* a, const Node* b) { return a->position < b->position; });
@@ -87,9 +89,9 @@ class Planner {
  public:
   Planner(const Catalog& from, const Catalog& to) : from_(from), to_(to), changes_(compute_changes(from, to)) {
     for (const Catalog* c : {&from_, &to_})
-      for (const auto& [key, node] : c->nodes())
-        if (node.kind == Kind::Type && render::text(node.spec, "kind") == "domain")
-          facts_.domain_base[qualify(node.schema, node.name)] = render::text(node.spec, "base_type");
+      for (const Node* node : c->ordered_nodes())
+        if (node->kind == Kind::Type && render::text(node->spec, "kind") == "domain")
+          facts_.domain_base[qualify(node->schema, node->name)] = render::text(node->spec, "base_type");
     index_objects();
   }
 
@@ -100,8 +102,11 @@ class Planner {
   }
 
   std::vector<ColumnOrderNote> column_order_notes() const {
-    std::map<Key, std::vector<const Node*>> before = columns_by_table(from_), after = columns_by_table(to_);
     std::vector<ColumnOrderNote> notes;
+    // Only tables on both sides get a note.
+    const std::map<Key, std::vector<const Node*>> before = columns_by_table(from_);
+    if (before.empty()) return notes;
+    const std::map<Key, std::vector<const Node*>> after = columns_by_table(to_);
     for (const auto& [table, declared] : after) {
       const auto old = before.find(table);
       // A table this plan creates gets the declared order.
@@ -120,15 +125,26 @@ class Planner {
  private:
   // Every object of either catalog has an entry in changes_; the planner
   // numbers them in key order and keeps its per-object state in vectors,
-  // so a key is hashed once instead of looked up in several maps.
+  // reached through the catalogs' numbers (id_of() finds the few looked up
+  // by key).
   void index_objects() {
     objects_.reserve(changes_.size());
-    id_of_.reserve(changes_.size());
-    for (const auto& entry : changes_) {
-      id_of_.emplace(entry.first, static_cast<int>(objects_.size()));
-      objects_.push_back(&entry);
-    }
+    for (const auto& entry : changes_) objects_.push_back(&entry);
     const std::size_t n = objects_.size();
+    // Both catalogs number their nodes in key order too: walk them along
+    // (every node of either has a change).
+    for (auto [catalog, ids, numbers] :
+         {std::tuple{&from_, &from_ids_, &from_number_}, std::tuple{&to_, &to_ids_, &to_number_}}) {
+      numbers->assign(n, kNone);
+      ids->reserve(catalog->nodes().size());
+      std::size_t id = 0;
+      for (const Node* node : catalog->ordered_nodes()) {
+        while (id < n && key_at(static_cast<int>(id)) != node->key) ++id;
+        if (id == n) throw std::out_of_range("schema plan: a node without a change");
+        (*numbers)[id] = static_cast<int>(ids->size());
+        ids->push_back(static_cast<int>(id));
+      }
+    }
     drop_home_.assign(n, kNone);
     create_home_.assign(n, kNone);
     folded_into_create_.assign(n, {});
@@ -139,17 +155,20 @@ class Planner {
     drop_old_op_.assign(n, kNone);
   }
 
-  static constexpr int kNone = -1;
+  static constexpr int kNone = KeyIndex::kNone;
 
   // The object's number, or kNone for a key in neither catalog.
-  int id_of(const Key& key) const {
-    auto it = id_of_.find(key);
-    return it == id_of_.end() ? kNone : it->second;
+  int id_of(std::string_view key) const {
+    if (id_of_.size() != objects_.size()) {  // the first lookup by key: index them all
+      id_of_.reserve(objects_.size());
+      for (std::size_t id = 0; id < objects_.size(); ++id) id_of_.emplace(objects_[id]->first, static_cast<int>(id));
+    }
+    return id_of_.find(key);
   }
-  const Key& key_at(int id) const { return objects_[id]->first; }
+  std::string_view key_at(int id) const { return objects_[id]->first; }
   const Change& change_at(int id) const { return objects_[id]->second; }
 
-  Action action(const Key& key) const {
+  Action action(std::string_view key) const {
     const int id = id_of(key);
     return id == kNone ? Action::Keep : change_at(id).action;
   }
@@ -161,59 +180,81 @@ class Planner {
     return op_by_object[id];
   }
 
-  // The key whose DROP statement also removes `key` (itself when none does).
-  Key drop_home(const Key& key) const {
-    const Node* n = from_.find(key);
-    if (!n) return key;
-    auto folded_into = [&](const Key& container) { return removes(action(container)) ? drop_home(container) : key; };
+  // The object of the parent of the node numbered `number` in `catalog`
+  // (whose objects by node number are `ids`), or kNone.
+  static int parent_object(const Catalog& catalog, const std::vector<int>& ids, int number) {
+    const int parent = catalog.parent_number(number);
+    return parent == kNone ? kNone : ids[parent];
+  }
+
+  // The nodes of `id`'s key in each catalog: the change's own, but for a
+  // rename, whose `from` is the old node under another key.
+  const Node* from_node(int id) const {
+    const Change& change = change_at(id);
+    return change.action == Action::Rename ? nullptr : change.from;
+  }
+  const Node* to_node(int id) const { return change_at(id).to; }
+
+  bool removes_object(int id) const { return id != kNone && removes(change_at(id).action); }
+
+  // The object whose DROP statement also removes `id` (itself when none does).
+  int drop_home(int id) const {
+    const Node* n = from_node(id);
+    if (!n) return id;
+    const int parent = parent_object(from_, from_ids_, from_number_[id]);
+    auto folded_into = [&](int container) { return removes_object(container) ? drop_home(container) : id; };
     switch (n->kind) {
       case Kind::Column:
       case Kind::Default:  // DROP COLUMN drops its default
       case Kind::Index:
       case Kind::Trigger:
       case Kind::Policy:  // DROP TABLE drops its policies
-        return folded_into(n->parent);
+        return folded_into(parent);
       case Kind::Constraint:
         // Foreign keys are always dropped on their own, so tables that
         // reference each other can be dropped in any order.
-        return n->spec.value("type", std::string()) == "foreign key" ? key : folded_into(n->parent);
+        return n->spec.value("type", std::string()) == "foreign key" ? id : folded_into(parent);
       case Kind::Sequence: {
         // DROP TABLE / DROP COLUMN also drop the sequences the column owns.
-        const Node* owner = from_.find(key_of({"sequence owner", n->schema, n->name}));
-        if (!owner) return key;
-        const Key column = column_key(render::text(owner->spec, "schema"), render::text(owner->spec, "table"),
-                                      render::text(owner->spec, "column"));
-        return from_.find(column) && removes(action(column)) ? drop_home(column) : key;
+        const int owner_id = id_of(key_of({"sequence owner", n->schema, n->name}));
+        const Node* owner = owner_id == kNone ? nullptr : from_node(owner_id);
+        if (!owner) return id;
+        const int column = id_of(column_key(render::text(owner->spec, "schema"), render::text(owner->spec, "table"),
+                                            render::text(owner->spec, "column")));
+        return column != kNone && from_node(column) && removes_object(column) ? drop_home(column) : id;
       }
       case Kind::SequenceOwner:
-        return removes(action(n->parent)) ? drop_home(n->parent) : key;
+        return folded_into(parent);
       default:
-        return key;
+        return id;
     }
   }
 
-  // The key whose CREATE statement also creates `key`.
-  Key create_home(const Key& key) const {
-    const Node* n = to_.find(key);
-    if (!n) return key;
-    auto created = [&](const Key& container) {
-      const Action a = action(container);
+  // The object whose CREATE statement also creates `id`.
+  int create_home(int id) const {
+    const Node* n = to_node(id);
+    if (!n) return id;
+    auto created = [&](int container) {
+      if (container == kNone) return false;
+      const Action a = change_at(container).action;
       return a == Action::Create || a == Action::Recreate;
     };
     switch (n->kind) {
       case Kind::Column:
-        return created(n->parent) ? create_home(n->parent) : key;
-      case Kind::Default:
-        return created(n->parent) ? create_home(n->parent) : key;
+      case Kind::Default: {
+        const int container = parent_object(to_, to_ids_, to_number_[id]);
+        return created(container) ? create_home(container) : id;
+      }
       case Kind::Constraint: {
-        const Node* table = to_.find(n->parent);
+        const int container = parent_object(to_, to_ids_, to_number_[id]);
+        const Node* table = container == kNone ? nullptr : to_node(container);
         const bool inline_ok = table && table->kind == Kind::Table && !render::present(table->spec, "partition_of") &&
                                n->spec.value("type", std::string()) != "foreign key" &&
                                render::flag(n->spec, "validated");
-        return inline_ok && created(n->parent) ? create_home(n->parent) : key;
+        return inline_ok && created(container) ? create_home(container) : id;
       }
       default:
-        return key;
+        return id;
     }
   }
 
@@ -227,11 +268,10 @@ class Planner {
     // Homes first: folded children point at their container's operation.
     // Objects go in key order, so each container's folded list is too.
     for (int id = 0; id < n; ++id) {
-      const Key& key = key_at(id);
       const Action a = change_at(id).action;
-      if (removes(a)) drop_home_[id] = id_of(drop_home(key));
+      if (removes(a)) drop_home_[id] = drop_home(id);
       if (creates(a)) {
-        create_home_[id] = id_of(create_home(key));
+        create_home_[id] = create_home(id);
         if (create_home_[id] != id) folded_into_create_[create_home_[id]].push_back(id);
       }
     }
@@ -284,14 +324,18 @@ class Planner {
       repair_op_[{repair.table, repair.column}] = static_cast<int>(ops_.size()) - 1;
     }
     // Name slots of everything each operation removes or creates, folded
-    // children included.
+    // children included: the nodes now, their slots in build_edges (only
+    // when one operation frees some and another takes some).
     for (int id = 0; id < n; ++id) {
       if (drop_home_[id] != kNone)
-        for (auto& s : name_slots(*change_at(id).from))
-          ops_[required_op(drop_op_, drop_home_[id])].frees.push_back(std::move(s));
-      if (create_home_[id] != kNone)
-        for (auto& s : name_slots(*change_at(id).to))
-          ops_[required_op(create_op_, create_home_[id])].takes.push_back(std::move(s));
+        frees_of_nodes_.emplace_back(required_op(drop_op_, drop_home_[id]), change_at(id).from);
+      if (create_home_[id] != kNone) {
+        const Node& node = *change_at(id).to;
+        // What name_slots reads of it that may throw, read here as before
+        // (drop_home has read it of every removed constraint).
+        if (node.kind == Kind::Constraint) (void)node.spec.value("type", std::string());
+        takes_of_nodes_.emplace_back(required_op(create_op_, create_home_[id]), &node);
+      }
     }
     // An attached partition index or key changes its name in its parent's create.
     for (int id = 0; id < n; ++id) {
@@ -366,10 +410,10 @@ class Planner {
     return std::nullopt;
   }
   // The same, by key.
-  std::optional<int> drop_id(const Key& key) const { return drop_id(id_of(key)); }
-  std::optional<int> drop_old_id(const Key& key) const { return drop_old_id(id_of(key)); }
-  std::optional<int> create_id(const Key& key) const { return create_id(id_of(key)); }
-  std::optional<int> alter_id(const Key& key) const { return alter_id(id_of(key)); }
+  std::optional<int> drop_id(std::string_view key) const { return drop_id(id_of(key)); }
+  std::optional<int> drop_old_id(std::string_view key) const { return drop_old_id(id_of(key)); }
+  std::optional<int> create_id(std::string_view key) const { return create_id(id_of(key)); }
+  std::optional<int> alter_id(std::string_view key) const { return alter_id(id_of(key)); }
 
   // Repeated edges are dropped before ordering (ordered_statements).
   void before(std::optional<int> first, std::optional<int> then) {
@@ -378,7 +422,7 @@ class Planner {
 
   // Only changed objects have operations, and an edge needs one at both
   // ends: unchanged pairs (all of them when nothing changed) are skipped.
-  bool changed(const Key& key) const { return action(key) != Action::Keep; }
+  bool changed(std::string_view key) const { return action(key) != Action::Keep; }
   bool changed(int id) const { return change_at(id).action != Action::Keep; }
 
   void build_edges() {
@@ -388,11 +432,10 @@ class Planner {
     // order: by number, rather than every node of both catalogs.
     for (int id = 0; id < n; ++id) {
       if (!changed(id)) continue;
-      const Key& key = key_at(id);
-      if (from_.find(key))
-        for (const Key& dep_key : from_.dependencies(key)) {
-          const int dep = id_of(dep_key);
-          if (dep == kNone || !changed(dep)) continue;
+      if (from_number_[id] != kNone)
+        for (const int dep_number : from_.dependencies_of(from_number_[id]).numbers()) {
+          const int dep = from_ids_[dep_number];
+          if (!changed(dep)) continue;
           before(drop_id(id), drop_id(dep));
           before(alter_id(id), drop_old_id(dep));
           before(drop_id(id), alter_id(dep));
@@ -400,10 +443,10 @@ class Planner {
           // the old dependent goes before the old type it uses.
           if (drop_old_op_[id] != kNone) before(drop_old_op_[id], drop_old_id(dep));
         }
-      if (to_.find(key))
-        for (const Key& dep_key : to_.dependencies(key)) {
-          const int dep = id_of(dep_key);
-          if (dep == kNone || !changed(dep)) continue;
+      if (to_number_[id] != kNone)
+        for (const int dep_number : to_.dependencies_of(to_number_[id]).numbers()) {
+          const int dep = to_ids_[dep_number];
+          if (!changed(dep)) continue;
           before(create_id(dep), create_id(id));
           before(create_id(dep), alter_id(id));
           before(alter_id(dep), create_id(id));
@@ -415,6 +458,22 @@ class Planner {
       if (change_at(id).action == Action::Replace) before(create_id(id), required_op(drop_old_op_, id));
     }
     inherited_column_edges();
+    name_slot_edges();
+  }
+
+  // A name freed by one operation and taken by another: the one that
+  // frees it first.
+  void name_slot_edges() {
+    auto any = [&](std::vector<std::string> Op::*slots, const std::vector<std::pair<int, const Node*>>& of_nodes) {
+      return !of_nodes.empty() ||
+             std::any_of(ops_.begin(), ops_.end(), [&](const Op& op) { return !(op.*slots).empty(); });
+    };
+    // Nothing to pair in a plan that only creates or only drops.
+    if (!any(&Op::frees, frees_of_nodes_) || !any(&Op::takes, takes_of_nodes_)) return;
+    for (const auto& [op, node] : frees_of_nodes_)
+      for (auto& s : name_slots(*node)) ops_[op].frees.push_back(std::move(s));
+    for (const auto& [op, node] : takes_of_nodes_)
+      for (auto& s : name_slots(*node)) ops_[op].takes.push_back(std::move(s));
     std::unordered_map<std::string, std::vector<int>> freed_by;
     for (int i = 0; i < static_cast<int>(ops_.size()); ++i)
       for (const auto& s : ops_[i].frees) freed_by[s].push_back(i);
@@ -425,7 +484,7 @@ class Planner {
   }
 
   // Every operation on the object `key` (its drop, alter, create).
-  std::vector<int> ops_of(const Key& key) const {
+  std::vector<int> ops_of(std::string_view key) const {
     std::vector<int> out;
     for (const std::optional<int>& id : {drop_id(key), drop_old_id(key), alter_id(key), create_id(key)})
       if (id) out.push_back(*id);
@@ -471,9 +530,8 @@ class Planner {
     // the target (repairs are made for those only): without one, the
     // common case, there is nothing to add, and the per-column keys below
     // cost as much as the rest of the edges.
-    if (std::none_of(to_.nodes().begin(), to_.nodes().end(), [](const auto& entry) {
-          return entry.second.kind == Kind::Table && !parent_tables(entry.second).empty();
-        }))
+    if (std::none_of(to_.ordered_nodes().begin(), to_.ordered_nodes().end(),
+                     [](const Node* node) { return node->kind == Kind::Table && !parent_tables(*node).empty(); }))
       return;
     // Per table, the columns with changes of their own (column or default).
     std::map<Key, std::set<std::string>> changed_columns;
@@ -524,11 +582,16 @@ class Planner {
     }
     // Ready operations by (phase, kind order, key): drops as early as
     // possible and dependents-first, creates as late as possible.
-    using Priority = std::tuple<int, int, std::string, int>;
+    // (The key is a view: of the operation's own key, or of its column
+    // order key, kept in column_keys.)
+    using Priority = std::tuple<int, int, std::string_view, int>;
+    std::vector<std::string> column_keys(n);
     auto priority = [&](int i) {
       const Op& op = ops_[i];
       const int rank = op.phase == Phase::Drop ? -kind_rank(op.kind) : kind_rank(op.kind);
-      return Priority{static_cast<int>(op.phase), rank, order_key(op), i};
+      std::string_view key = op.key;
+      if (added_column(op)) key = column_keys[i] = column_order_key(op);
+      return Priority{static_cast<int>(op.phase), rank, key, i};
     };
     std::set<Priority> ready;
     for (int i = 0; i < n; ++i)
@@ -539,7 +602,7 @@ class Planner {
       const int i = std::get<3>(*ready.begin());
       ready.erase(ready.begin());
       ++done;
-      render::append(out, ops_[i].statements);
+      for (Statement& statement : ops_[i].statements) out.push_back(std::move(statement));  // each runs once
       for (int t : edges_[i])
         if (--waiting[t] == 0) ready.insert(priority(t));
     }
@@ -556,8 +619,8 @@ class Planner {
 
   // Added columns of one table follow their declared order; everything
   // else goes by key.
-  std::string order_key(const Op& op) const {
-    if (op.kind != Kind::Column || op.phase != Phase::Create) return op.key;
+  static bool added_column(const Op& op) { return op.kind == Kind::Column && op.phase == Phase::Create; }
+  std::string column_order_key(const Op& op) const {
     const Node& column = *to_.find(op.key);
     char position[16];
     std::snprintf(position, sizeof position, "%010d", column.position);
@@ -568,9 +631,12 @@ class Planner {
   const Catalog& to_;
   Changes changes_;
   TypeFacts facts_;
+  // Per node number of each catalog, its object's number; per object, its
+  // node's number in each catalog (kNone where it has none).
+  std::vector<int> from_ids_, to_ids_, from_number_, to_number_;
   // changes_'s entries in key order, and each one's number.
-  std::vector<const std::pair<const Key, Change>*> objects_;
-  std::unordered_map<std::string_view, int> id_of_;
+  std::vector<const Changes::value_type*> objects_;
+  mutable KeyIndex id_of_;  // built by the first id_of()
   std::vector<Op> ops_;
   // Per object (by number; kNone where there is none): the object whose
   // DROP / CREATE also drops / creates it.
@@ -583,6 +649,9 @@ class Planner {
   std::vector<int> drop_op_, create_op_, alter_op_, rename_old_op_, drop_old_op_;
   // Per (child table, column), the operation that sets its own settings again.
   std::map<std::pair<Key, std::string>, int> repair_op_;
+  // (operation, node) for each node whose name slots the operation frees
+  // or takes, besides its own frees and takes.
+  std::vector<std::pair<int, const Node*>> frees_of_nodes_, takes_of_nodes_;
   // Per operation, those that must run after it (repeats until ordered).
   std::vector<std::vector<int>> edges_;
 };

@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/schema/changes.hpp"
+#include "core/schema/json_reader.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/model_outline.hpp"
 
@@ -191,7 +192,14 @@ class Subset {
     keep_differing_edges();
     for (;;) {
       keep_families();
-      ModelSubset subset{model(from_, from_edges_), model(to_, to_edges_), {}, {}, relation_count(), kept_.size()};
+      // The reader is given the dependency lists as text: the models leave them out.
+      const bool with_dependencies = !read_models;
+      ModelSubset subset{model(from_, from_edges_, with_dependencies),
+                         model(to_, to_edges_, with_dependencies),
+                         {},
+                         {},
+                         relation_count(),
+                         kept_.size()};
       if (subset.kept == subset.relations) {
         // Nothing is left out that could join: this round is the last, and
         // once read its models can go into the catalogs whole.
@@ -200,7 +208,7 @@ class Subset {
           subset.to_catalog = catalog(subset.to, to_edges_);
           return subset;
         }
-        (*read_models)(subset.from, subset.to);
+        (*read_models)(subset.from, subset.to, edge_texts(from_edges_), edge_texts(to_edges_));
         subset.from_catalog = catalog(std::exchange(subset.from, nullptr), from_edges_);
         subset.to_catalog = catalog(std::exchange(subset.to, nullptr), to_edges_);
         return subset;
@@ -211,7 +219,7 @@ class Subset {
       keep_around_changes(compute_changes(subset.to_catalog, subset.from_catalog));
       if (kept_.size() == subset.kept) {
         if (read_models) {
-          (*read_models)(subset.from, subset.to);
+          (*read_models)(subset.from, subset.to, edge_texts(from_edges_), edge_texts(to_edges_));
           subset.from = subset.to = nullptr;
         }
         return subset;
@@ -262,11 +270,23 @@ class Subset {
   }
 
   void keep(Owner owner) {
-    if (!owner->first.empty() && owner->second) kept_.insert(owner->first);
+    // Owners are interned: one kept before is found by address (most
+    // edges keep the owners of the edges before them).
+    if (!owner->first.empty() && owner->second && kept_owners_.insert(owner).second) kept_.insert(owner->first);
   }
   // An edge stays in the subset unless it reaches a relation left out (one
   // that neither model has is not left out).
-  bool in_subset(Owner owner) const { return owner->first.empty() || !owner->second || kept_.count(owner->first); }
+  // Remembered per owner while kept_ does not grow: every edge asks twice,
+  // and a few thousand owners stand behind them.
+  bool in_subset(Owner owner) const {
+    if (in_subset_as_of_ != kept_.size()) {
+      in_subset_.clear();
+      in_subset_as_of_ = kept_.size();
+    }
+    const auto [it, added] = in_subset_.try_emplace(owner, false);
+    if (added) it->second = owner->first.empty() || !owner->second || kept_.count(owner->first);
+    return it->second;
+  }
 
   // The hashes of the edges' keys, for keep_around_changes: computed the
   // first time an object changes (identical models never need them).
@@ -354,7 +374,7 @@ class Subset {
       }
   }
 
-  nlohmann::json model(const Side& side, const std::vector<Edge>& edges) const {
+  nlohmann::json model(const Side& side, const std::vector<Edge>& edges, bool with_dependencies) const {
     nlohmann::json out = nlohmann::json::object();
     for (const auto& [member, text] : side.outline.members) {
       if (member == "tables" || member == "views") {
@@ -362,16 +382,43 @@ class Subset {
         nlohmann::json& list = out[member] = nlohmann::json::array();
         for (const OutlinedRelation& r : tables ? side.outline.tables : side.outline.views)
           if (!kept_.empty() && kept_.count(relation_id(tables ? "table" : "view", r.schema, r.name)))
-            list.push_back(nlohmann::json::parse(r.text));
+            list.push_back(parse_json_text(r.text));
       } else {
-        out[member] = nlohmann::json::parse(text);
+        out[member] = parse_json_text(text);
       }
     }
+    if (!with_dependencies) return out;
     nlohmann::json& dependencies = out["dependencies"] = nlohmann::json::array();
     for (const Edge& e : edges)
-      if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
-        dependencies.push_back(
-            nlohmann::json::array({key_parts_of(e.source->dependent.text), key_parts_of(e.source->referenced.text)}));
+      if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner)) dependencies.push_back(edge_json(e));
+    return out;
+  }
+
+  static nlohmann::json edge_json(const Edge& e) {
+    return nlohmann::json::array({key_parts_of(e.source->dependent.text), key_parts_of(e.source->referenced.text)});
+  }
+
+  // The subset model's dependency list as model_differences reads it:
+  // each edge's text is its canonical keys joined, which is what dump()
+  // writes for it when both are ASCII (dump() checks other text is UTF-8).
+  EdgeTexts edge_texts(const std::vector<Edge>& edges) const {
+    auto ascii = [](std::string_view key) {
+      for (const char c : key)
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+      return true;
+    };
+    EdgeTexts out;
+    out.reserve(edges.size());
+    for (const Edge& e : edges) {
+      if (!in_subset(e.dependent_owner) || !in_subset(e.referenced_owner)) continue;
+      if (!ascii(e.dependent) || !ascii(e.referenced)) {
+        out.push_back(edge_json(e).dump());
+        continue;
+      }
+      std::string& text = out.emplace_back();
+      text.reserve(e.dependent.size() + e.referenced.size() + 3);
+      text.append(1, '[').append(e.dependent).append(1, ',').append(e.referenced).append(1, ']');
+    }
     return out;
   }
 
@@ -388,7 +435,7 @@ class Subset {
   Catalog catalog(nlohmann::json&& subset_model, const std::vector<Edge>& edges) const {
     nlohmann::json objects = std::move(subset_model);
     objects.erase("dependencies");
-    std::vector<std::pair<Key, Key>> dependencies;
+    std::vector<std::pair<std::string_view, std::string_view>> dependencies;  // views of the edges' keys
     dependencies.reserve(edges.size());
     for (const Edge& e : edges)
       if (in_subset(e.dependent_owner) && in_subset(e.referenced_owner))
@@ -413,7 +460,10 @@ class Subset {
   std::size_t next_recent_owner_ = 0;
   bool edges_hashed_ = false;
   std::map<RelationId, std::set<RelationId>> family_;
-  std::set<RelationId> kept_;
+  std::set<RelationId> kept_;              // only grows
+  std::unordered_set<Owner> kept_owners_;  // those keep() added to kept_
+  mutable std::unordered_map<Owner, bool> in_subset_;
+  mutable std::size_t in_subset_as_of_ = 0;  // kept_'s size when in_subset_ was filled
 };
 
 }  // namespace

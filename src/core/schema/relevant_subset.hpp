@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/schema/compare.hpp"
 #include "core/schema/model.hpp"
 
 namespace mm::schema {
@@ -32,8 +33,11 @@ struct ModelSubset {
 // models then.
 std::optional<ModelSubset> relevant_subset(std::string_view from_text, std::string_view to_text);
 
-// Reads the subset's models (for model_differences) before they are gone.
-using SubsetModelReader = std::function<void(const nlohmann::json& from, const nlohmann::json& to)>;
+// Reads the subset's models (for model_differences) before they are gone:
+// their objects, without their dependency lists, and each list's edges as
+// dump() writes them.
+using SubsetModelReader = std::function<void(const nlohmann::json& from, const nlohmann::json& to,
+                                             const EdgeTexts& from_edges, const EdgeTexts& to_edges)>;
 
 // The same, calling `read_models` once with the models the returned
 // catalogs are built from; `from` and `to` of the result are then null.
