@@ -28,7 +28,7 @@ json notes_json(const std::vector<ColumnOrderNote>& notes) {
   return out;
 }
 
-json parse(const std::string& text, const char* which) {
+json parse(std::string_view text, const char* which) {
   try {
     return parse_json_text(text);
   } catch (const json::exception& e) {
@@ -65,7 +65,7 @@ struct ParsedCatalogs {
 };
 
 // With `differences`, also fills in model_differences of the two models.
-ParsedCatalogs parse_models(const std::string& from_json, const std::string& to_json, ModelScope scope,
+ParsedCatalogs parse_models(std::string_view from_json, std::string_view to_json, ModelScope scope,
                             std::vector<std::string>* differences) {
   if (scope == ModelScope::Relevant) {
     const SubsetModelReader read_models = [&](const json& from, const json& to, const EdgeTexts& from_edges,
@@ -82,13 +82,13 @@ ParsedCatalogs parse_models(const std::string& from_json, const std::string& to_
 
 }  // namespace
 
-std::string compare_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
+std::string compare_models_text(std::string_view from_json, std::string_view to_json, ModelScope scope) {
   std::vector<std::string> differences;
   const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, &differences);
   return json{{"diff", diff_catalogs(catalogs.from, catalogs.to)}, {"differences", differences}}.dump();
 }
 
-std::string diff_models_text(const std::string& from_json, const std::string& to_json, ModelScope scope) {
+std::string diff_models_text(std::string_view from_json, std::string_view to_json, ModelScope scope) {
   const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, nullptr);
   return diff_catalogs(catalogs.from, catalogs.to).dump();
 }

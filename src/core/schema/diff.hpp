@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -23,12 +24,12 @@ nlohmann::json diff_models(nlohmann::json&& from, nlohmann::json&& to);
 // depend on (relevant_subset.hpp; the whole models when the text is not
 // what snapshot() writes), or all of them. Both give the same result.
 enum class ModelScope { Relevant, Whole };
-std::string diff_models_text(const std::string& from_json, const std::string& to_json,
+std::string diff_models_text(std::string_view from_json, std::string_view to_json,
                              ModelScope scope = ModelScope::Relevant);
 // What autogenerate and check need, from the models as text (no jsonb on
 // the way: parsing a model into jsonb cost as much as the diff itself):
 // {"diff": diff_models(...), "differences": model_differences(...)}.
-std::string compare_models_text(const std::string& from_json, const std::string& to_json,
+std::string compare_models_text(std::string_view from_json, std::string_view to_json,
                                 ModelScope scope = ModelScope::Relevant);
 
 }  // namespace mm::schema

@@ -21,7 +21,7 @@ Datum snapshot_text_fn(FunctionCallInfo fcinfo) {
 }
 
 Datum compare_models_fn(FunctionCallInfo fcinfo) {
-  return string_to_text_datum(schema::compare_models_text(text_arg(fcinfo, 0), text_arg(fcinfo, 1)));
+  return string_to_text_datum(schema::compare_models_text(text_arg_view(fcinfo, 0), text_arg_view(fcinfo, 1)));
 }
 
 Datum diff_fn(FunctionCallInfo fcinfo) {

@@ -255,6 +255,11 @@ std::string text_arg(FunctionCallInfo fcinfo, int arg) {
   return out;
 }
 
+std::string_view text_arg_view(FunctionCallInfo fcinfo, int arg) {
+  const text* value = pg_guard([&] { return PG_GETARG_TEXT_PP(arg); });
+  return std::string_view(VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value));
+}
+
 std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg, const char* what) {
   Datum* elems = nullptr;
   bool* nulls = nullptr;

@@ -4,6 +4,7 @@
 
 #include <functional>
 #include <map>
+#include <string_view>
 
 #include "extension/base/boundary.hpp"
 
@@ -125,6 +126,9 @@ std::string text_array_literal(const Strings& items) {
 // Converts between text and jsonb/text Datums in the current memory context.
 std::string datum_to_json_text(Datum jsonb);
 std::string text_arg(FunctionCallInfo fcinfo, int arg);
+// The same text in place (valid for the call): a model is tens of megabytes,
+// and each copy of it cost a fresh backend its page faults.
+std::string_view text_arg_view(FunctionCallInfo fcinfo, int arg);
 // A text[] argument; NULL elements are refused with "<what> must not be null".
 std::vector<std::string> text_array_arg(FunctionCallInfo fcinfo, int arg, const char* what = "array elements");
 Datum json_text_to_jsonb(const std::string& json);
