@@ -203,7 +203,10 @@ bool boolean(const Value& cell) { return cell && *cell == "t"; }
 
 const std::string& required(const Row& row, std::size_t column) { return required_cell(row, column, "snapshot scan"); }
 
-unsigned long oid_of(const Row& row) { return std::strtoul(required(row, 0).c_str(), nullptr, 10); }
+// A row's non-null cell as an oid (the table's, in the first cell).
+unsigned long oid_of(const Row& row, std::size_t column = 0) {
+  return std::strtoul(required(row, column).c_str(), nullptr, 10);
+}
 
 std::string with_collation(std::string sql) {
   const std::string placeholder = "@COLLATION@";
@@ -354,7 +357,7 @@ class TableKeys {
   void add_row_types(const Row& row, std::size_t first) {
     if (!keys_ || !row.at(first)) return;  // a table without a row type
     for (std::size_t column = first; column < first + 2; ++column) {
-      const unsigned long type = std::strtoul(required(row, column).c_str(), nullptr, 10);
+      const unsigned long type = oid_of(row, column);
       if (type != 0) keys_->add(TypeRelationId, type, 0, "table", {&schema_, &name_});
     }
   }
@@ -368,8 +371,8 @@ class TableKeys {
     keys_->add(RelationRelationId, oid_, std::strtol(required(row, 10).c_str(), nullptr, 10), own ? "column" : "table",
                {&schema_, &name_, own ? &column : nullptr});
     if (row.at(12)) {  // only own columns' defaults are read
-      keys_->add(AttrDefaultRelationId, std::strtoul(row[12]->c_str(), nullptr, 10), 0,
-                 boolean(row.at(13)) ? "column" : "default", {&schema_, &name_, &column});
+      keys_->add(AttrDefaultRelationId, oid_of(row, 12), 0, boolean(row.at(13)) ? "column" : "default",
+                 {&schema_, &name_, &column});
     }
   }
 
@@ -386,15 +389,13 @@ class TableKeys {
   // cell `oid_column`: [kind, schema, table, name].
   void add_child(Oid classid, const Row& row, std::size_t oid_column, const char* kind) {
     if (!keys_) return;
-    keys_->add(classid, std::strtoul(required(row, oid_column).c_str(), nullptr, 10), 0, kind,
-               {&schema_, &name_, &required(row, 1)});
+    keys_->add(classid, oid_of(row, oid_column), 0, kind, {&schema_, &name_, &required(row, 1)});
   }
 
   // An index, from a row of kIndexesSql: [index, schema, index name].
   void add_index(const Row& row) {
     if (!keys_) return;
-    keys_->add(RelationRelationId, std::strtoul(required(row, 11).c_str(), nullptr, 10), 0, "index",
-               {&schema_, &required(row, 1)});
+    keys_->add(RelationRelationId, oid_of(row, 11), 0, "index", {&schema_, &required(row, 1)});
   }
 
  private:
