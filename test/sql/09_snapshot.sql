@@ -137,3 +137,45 @@ SELECT metamigrate.diff(s, s) AS nothing_between_equal_models FROM edge;
 SELECT jsonb_array_elements_text(metamigrate.diff('{"format": "metamigrate.schema/1"}', s) -> 'upgrade') AS creates
   FROM edge;
 DROP SCHEMA ag_edge CASCADE;
+
+-- Plain indexes' definitions are composed from their catalog rows rather
+-- than deparsed: every index's method and columns in the model are those
+-- of what pg_get_indexdef prints, plain or not.
+CREATE SCHEMA "Ag Index";
+CREATE DOMAIN "Ag Index".code AS text;
+CREATE TYPE "Ag Index".mood AS ENUM ('ok', 'sad');
+CREATE TABLE "Ag Index"."Mixed Case" (
+  id bigint PRIMARY KEY, "select" integer, label varchar(20), note text COLLATE "C", tag "Ag Index".code,
+  mood "Ag Index".mood, nums integer[], at timestamptz, spot point, "Odd ""Name""" text);
+CREATE INDEX plain_one ON "Ag Index"."Mixed Case" ("select");
+CREATE UNIQUE INDEX "Unique Two" ON "Ag Index"."Mixed Case" (label, id);
+CREATE INDEX on_collated ON "Ag Index"."Mixed Case" (note);
+CREATE INDEX other_collation ON "Ag Index"."Mixed Case" (label COLLATE "C");
+CREATE INDEX pattern_ops ON "Ag Index"."Mixed Case" (label varchar_pattern_ops);
+CREATE INDEX on_domain ON "Ag Index"."Mixed Case" (tag);
+CREATE INDEX on_enum ON "Ag Index"."Mixed Case" (mood);
+CREATE INDEX on_array ON "Ag Index"."Mixed Case" USING gin (nums);
+CREATE INDEX descending ON "Ag Index"."Mixed Case" (at DESC NULLS LAST, id);
+CREATE INDEX nulls_first ON "Ag Index"."Mixed Case" (at NULLS FIRST);
+CREATE INDEX hashed ON "Ag Index"."Mixed Case" USING hash (label);
+CREATE INDEX brin_at ON "Ag Index"."Mixed Case" USING brin (at) WITH (pages_per_range = 16);
+CREATE INDEX gist_spot ON "Ag Index"."Mixed Case" USING gist (spot);
+CREATE INDEX expression ON "Ag Index"."Mixed Case" (lower(label));
+CREATE INDEX partial ON "Ag Index"."Mixed Case" (id) WHERE "select" > 0;
+CREATE INDEX covering ON "Ag Index"."Mixed Case" (id) INCLUDE (label);
+CREATE UNIQUE INDEX not_distinct ON "Ag Index"."Mixed Case" (tag) NULLS NOT DISTINCT;
+CREATE INDEX "Odd ""Index""" ON "Ag Index"."Mixed Case" ("Odd ""Name""");
+CREATE TABLE "Ag Index".parted (id integer, at date) PARTITION BY RANGE (at);
+CREATE TABLE "Ag Index".parted_2026 PARTITION OF "Ag Index".parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+CREATE INDEX parted_at ON "Ag Index".parted (at);
+CREATE TEMP TABLE index_snap AS SELECT metamigrate.snapshot('{"Ag Index"}') AS s;
+SELECT t ->> 'name' AS "table", i ->> 'name' AS index,
+       strpos(pg_get_indexdef(format('%I.%I', 'Ag Index', i ->> 'name')::regclass),
+              format('USING %s (%s)', i ->> 'method',
+                     (SELECT string_agg(c, ', ') FROM jsonb_array_elements_text(i -> 'columns') c))) > 0 AS as_deparsed,
+       i ->> 'unique' AS "unique"
+  FROM index_snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'indexes') i
+ ORDER BY 1, 2;
+SELECT count(*) AS indexes_in_model
+  FROM index_snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'indexes') i;
+DROP SCHEMA "Ag Index" CASCADE;

@@ -1,12 +1,14 @@
 #include "extension/autogenerate/snapshot_tables.hpp"
 
 #include <cstdlib>
+#include <functional>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/schema/table_text.hpp"
+#include "extension/autogenerate/index_definitions.hpp"
 #include "extension/autogenerate/snapshot_dependencies.hpp"
 
 namespace mm::pg {
@@ -95,7 +97,7 @@ SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a
        CASE WHEN a.attcollation <> at.typcollation THEN
          (SELECT @COLLATION@ FROM pg_catalog.pg_collation co JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
            WHERE co.oid = a.attcollation) END,
-       ds.description, a.attnum, a.attislocal, ad.oid, a.attgenerated <> ''
+       ds.description, a.attnum, a.attislocal, ad.oid, a.attgenerated <> '', a.atttypid, a.attcollation
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_attribute a ON a.attrelid = tables.oid
   JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
@@ -138,7 +140,15 @@ SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.o
 // A table's indexes other than those of its keys and those attached to a
 // partitioned parent's index.
 constexpr const char* kIndexesSql = R"SQL(
-SELECT ix.indrelid, i.relname, pg_catalog.pg_get_indexdef(i.oid), ix.indisunique, am.amname,
+SELECT ix.indrelid, i.relname,
+       -- Deparsed here unless plain: then IndexDefinitions composes it.
+       CASE WHEN NOT (i.relkind = 'i' AND ix.indexprs IS NULL AND ix.indpred IS NULL
+                      AND ix.indnatts = ix.indnkeyatts AND NOT ix.indnullsnotdistinct AND i.reloptions IS NULL
+                      AND ix.indoption::pg_catalog.text ~ '^[0 ]*$'
+                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
+                                       WHERE ia.attrelid = i.oid AND ia.attoptions IS NOT NULL))
+            THEN pg_catalog.pg_get_indexdef(i.oid) END,
+       ix.indisunique, am.amname,
        CASE WHEN ix.indnatts = ix.indnkeyatts THEN '[]'::pg_catalog.json ELSE
        (SELECT pg_catalog.json_agg(pg_catalog.pg_get_indexdef(i.oid, k, true) ORDER BY k)
           FROM pg_catalog.generate_series(ix.indnkeyatts + 1, ix.indnatts) AS k) END,
@@ -153,7 +163,8 @@ SELECT ix.indrelid, i.relname, pg_catalog.pg_get_indexdef(i.oid), ix.indisunique
           JOIN pg_catalog.pg_index cx ON cx.indexrelid = ci.oid JOIN pg_catalog.pg_class pc ON pc.oid = cx.indrelid
           JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
          WHERE h.inhparent = i.oid) END,
-       ds.description, i.oid
+       ds.description, i.oid, i.relam, ix.indkey::pg_catalog.text, ix.indclass::pg_catalog.text,
+       ix.indcollation::pg_catalog.text
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_index ix ON ix.indrelid = tables.oid
   JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
@@ -265,28 +276,27 @@ const char* constraint_type(const std::string& contype) {
   return "foreign key";
 }
 
-using ColumnNames = std::unordered_map<std::string, std::string>;  // attnum -> name
-
 // "2,1" (a conkey) as the names of those columns.
-std::vector<std::string> column_names(const Value& attnums, const ColumnNames& names) {
+std::vector<std::string> column_names(const Value& attnums, const TableColumns& columns) {
   std::vector<std::string> out;
   if (!attnums) return out;
   std::size_t start = 0;
   while (start <= attnums->size()) {
     std::size_t end = attnums->find(',', start);
     if (end == std::string::npos) end = attnums->size();
-    if (auto it = names.find(attnums->substr(start, end - start)); it != names.end()) out.push_back(it->second);
+    if (auto it = columns.find(attnums->substr(start, end - start)); it != columns.end())
+      out.push_back(it->second.name);
     start = end + 1;
   }
   return out;
 }
 
-schema::ConstraintRow constraint(Row& row, const ColumnNames& names) {
+schema::ConstraintRow constraint(Row& row, const TableColumns& columns) {
   schema::ConstraintRow out;
   out.name = required(row, 1);
   out.type = constraint_type(required(row, 2));
   out.definition = required(row, 3);
-  out.columns = column_names(row[4], names);
+  out.columns = column_names(row[4], columns);
   out.references = std::move(row[5]);
   out.deferrable = boolean(row[6]);
   out.deferred = boolean(row[7]);
@@ -296,10 +306,11 @@ schema::ConstraintRow constraint(Row& row, const ColumnNames& names) {
   return out;
 }
 
-schema::IndexRow index(Row& row) {
+// `definition` gives the text of an index the scan did not deparse.
+schema::IndexRow index(Row& row, const std::function<std::string(const Row&)>& definition) {
   schema::IndexRow out;
   out.name = required(row, 1);
-  out.definition = required(row, 2);
+  out.definition = row[2] ? std::move(*row[2]) : definition(row);
   out.unique = boolean(row[3]);
   out.method = required(row, 4);
   out.include = std::move(row[5]);
@@ -419,24 +430,40 @@ void add_tables(SpiSession& spi, const std::string& relation_sets_sql, const std
   TableScan indexes(kIndexesSql, oids);
   TableScan triggers(kTriggersSql, oids);
   TableScan policies(kPoliciesSql, oids);
+  IndexDefinitions index_definitions;
   for (Row* row = tables.row(); row != nullptr; tables.advance(), row = tables.row()) {
     const unsigned long oid = oid_of(*row);
     schema::TableRow item = table(*row);
     TableKeys table_keys(keys, oid, item.schema, item.name);
     table_keys.add_row_types(*row, 15);
-    ColumnNames names;
+    TableColumns table_columns;
     columns.each(oid, [&](Row& column_row) {
       table_keys.add_column(column_row);
-      names.emplace(required(column_row, 10), required(column_row, 1));
+      table_columns.emplace(required(column_row, 10),
+                            TableColumn{required(column_row, 1), static_cast<Oid>(oid_of(column_row, 14)),
+                                        static_cast<Oid>(oid_of(column_row, 15))});
       if (boolean(column_row[11])) item.columns.push_back(column(column_row));
     });
     constraints.take(oid, item.constraints, [&](Row& constraint_row) {
       table_keys.add_constraint(constraint_row);
-      return constraint(constraint_row, names);
+      return constraint(constraint_row, table_columns);
     });
     indexes.take(oid, item.indexes, [&](Row& index_row) {
       table_keys.add_index(index_row);
-      return index(index_row);
+      return index(index_row, [&](const Row& plain) {
+        IndexFacts facts;
+        facts.oid = static_cast<Oid>(oid_of(plain, 11));
+        facts.schema = &item.schema;
+        facts.table = &item.name;
+        facts.name = &required(plain, 1);
+        facts.method = &required(plain, 4);
+        facts.method_oid = static_cast<Oid>(oid_of(plain, 12));
+        facts.unique = boolean(plain[3]);
+        facts.key_columns = &required(plain, 13);
+        facts.operator_classes = &required(plain, 14);
+        facts.collations = &required(plain, 15);
+        return index_definitions.of(facts, table_columns);
+      });
     });
     triggers.take(oid, item.triggers, [&](Row& trigger_row) {
       table_keys.add_child(TriggerRelationId, trigger_row, 4, "trigger");

@@ -32,6 +32,7 @@ extern "C" {
 #include "catalog/pg_trigger_d.h"
 #include "catalog/pg_type.h"
 #include "commands/dbcommands.h"
+#include "commands/defrem.h"
 #include "commands/event_trigger.h"
 #include "commands/user.h"
 #include "nodes/makefuncs.h"
