@@ -138,9 +138,11 @@ SELECT jsonb_array_elements_text(metamigrate.diff('{"format": "metamigrate.schem
   FROM edge;
 DROP SCHEMA ag_edge CASCADE;
 
--- Plain indexes' definitions are composed from their catalog rows rather
--- than deparsed: every index's method and columns in the model are those
--- of what pg_get_indexdef prints, plain or not.
+-- Plain indexes' and keys' definitions are composed from their catalog
+-- rows rather than deparsed: every index's method and columns in the model
+-- are those of what pg_get_indexdef prints, and every constraint's
+-- definition is what pg_get_constraintdef prints, plain or not (but for
+-- the deferrability and NOT VALID, which the model has apart).
 CREATE SCHEMA "Ag Index";
 CREATE DOMAIN "Ag Index".code AS text;
 CREATE TYPE "Ag Index".mood AS ENUM ('ok', 'sad');
@@ -168,6 +170,28 @@ CREATE INDEX "Odd ""Index""" ON "Ag Index"."Mixed Case" ("Odd ""Name""");
 CREATE TABLE "Ag Index".parted (id integer, at date) PARTITION BY RANGE (at);
 CREATE TABLE "Ag Index".parted_2026 PARTITION OF "Ag Index".parted FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
 CREATE INDEX parted_at ON "Ag Index".parted (at);
+CREATE TABLE "Ag Index"."Keys" (
+  "Id" integer, "order" integer, kind text, note text, other integer,
+  CONSTRAINT two_keys PRIMARY KEY ("Id", "order"),
+  CONSTRAINT plain_unique UNIQUE (kind),
+  CONSTRAINT deferred_unique UNIQUE (note) DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT immediate_unique UNIQUE (other, kind) DEFERRABLE,
+  CONSTRAINT covering_unique UNIQUE (other) INCLUDE (note),
+  CONSTRAINT not_distinct_unique UNIQUE NULLS NOT DISTINCT (note, other),
+  CONSTRAINT positive CHECK ("order" > 0),
+  CONSTRAINT no_overlap EXCLUDE USING btree (other WITH =) WHERE (other > 100));
+CREATE TABLE "Ag Index".refs (
+  id integer, a integer, b integer, c text,
+  CONSTRAINT covering_key PRIMARY KEY (id) INCLUDE (a),
+  CONSTRAINT to_keys FOREIGN KEY (a, b) REFERENCES "Ag Index"."Keys" ("Id", "order"),
+  CONSTRAINT full_match FOREIGN KEY (b, a) REFERENCES "Ag Index"."Keys" ("order", "Id") MATCH FULL
+    ON UPDATE CASCADE ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
+  CONSTRAINT restricting FOREIGN KEY (c) REFERENCES "Ag Index"."Keys" (kind) ON UPDATE RESTRICT ON DELETE SET DEFAULT,
+  CONSTRAINT set_columns FOREIGN KEY (a, b) REFERENCES "Ag Index"."Keys" ON DELETE SET NULL (b),
+  CONSTRAINT to_self FOREIGN KEY (a) REFERENCES "Ag Index".refs ON DELETE CASCADE);
+ALTER TABLE "Ag Index".refs ADD CONSTRAINT not_valid FOREIGN KEY (b) REFERENCES "Ag Index".refs NOT VALID;
+CREATE TABLE ag_index_elsewhere (id integer PRIMARY KEY);
+ALTER TABLE "Ag Index".refs ADD CONSTRAINT other_schema FOREIGN KEY (b) REFERENCES ag_index_elsewhere;
 CREATE TEMP TABLE index_snap AS SELECT metamigrate.snapshot('{"Ag Index"}') AS s;
 SELECT t ->> 'name' AS "table", i ->> 'name' AS index,
        strpos(pg_get_indexdef(format('%I.%I', 'Ag Index', i ->> 'name')::regclass),
@@ -178,4 +202,15 @@ SELECT t ->> 'name' AS "table", i ->> 'name' AS index,
  ORDER BY 1, 2;
 SELECT count(*) AS indexes_in_model
   FROM index_snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'indexes') i;
+SET search_path = pg_catalog, pg_temp;  -- as the snapshot deparses: other schemas qualified
+SELECT t ->> 'name' AS "table", c ->> 'name' AS "constraint",
+       c ->> 'definition' = (SELECT regexp_replace(pg_get_constraintdef(co.oid),
+                                                   '( DEFERRABLE)?( INITIALLY DEFERRED)?( NOT VALID)?$', '')
+                               FROM pg_constraint co
+                              WHERE co.conrelid = format('%I.%I', 'Ag Index', t ->> 'name')::regclass
+                                AND co.conname = c ->> 'name') AS as_deparsed
+  FROM index_snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'constraints') c
+ ORDER BY 1, 2;
+RESET search_path;
 DROP SCHEMA "Ag Index" CASCADE;
+DROP TABLE ag_index_elsewhere;

@@ -8,7 +8,7 @@
 
 #include "core/error.hpp"
 #include "core/schema/table_text.hpp"
-#include "extension/autogenerate/index_definitions.hpp"
+#include "extension/autogenerate/composed_definitions.hpp"
 #include "extension/autogenerate/snapshot_dependencies.hpp"
 
 namespace mm::pg {
@@ -111,13 +111,15 @@ SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a
 
 // A table's own constraints (not those inherited or cloned from a parent).
 constexpr const char* kConstraintsSql = R"SQL(
-SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.oid),
+SELECT co.conrelid, co.conname, co.contype,
+       -- Deparsed here unless plain: then constraint_definition composes it.
+       CASE WHEN NOT ((co.contype IN ('p', 'u') AND kx.indnatts = pg_catalog.cardinality(co.conkey)
+                       AND NOT kx.indnullsnotdistinct)
+                      OR (co.contype = 'f' AND co.confdelsetcols IS NULL))
+            THEN pg_catalog.pg_get_constraintdef(co.oid) END,
        pg_catalog.array_to_string(co.conkey, ','),
        CASE WHEN co.contype = 'f' THEN pg_catalog.json_build_object(
-           'schema', fns.nspname, 'table', fc.relname,
-           'columns', (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord)
-                         FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
-                         JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum)) END,
+           'schema', fns.nspname, 'table', fc.relname, 'columns', rk.names) END,
        co.condeferrable, co.condeferred, co.convalidated,
        -- A key of a partitioned table: what its partitions' keys are called.
        CASE WHEN co.contype IN ('p', 'u', 'x') AND c.relkind = 'p' THEN
@@ -126,12 +128,21 @@ SELECT co.conrelid, co.conname, co.contype, pg_catalog.pg_get_constraintdef(co.o
               FROM pg_catalog.pg_constraint ch JOIN pg_catalog.pg_class pc ON pc.oid = ch.conrelid
               JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
              WHERE ch.conparentid = co.oid) END,
-       ds.description, co.oid, co.conindid
+       ds.description, co.oid, co.conindid, rk.quoted, co.confmatchtype, co.confupdtype, co.confdeltype,
+       fns.nspname, fc.relname
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_constraint co ON co.conrelid = tables.oid
   JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
+  LEFT JOIN pg_catalog.pg_index kx ON kx.indexrelid = co.conindid AND co.contype IN ('p', 'u')
   LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
   LEFT JOIN pg_catalog.pg_namespace fns ON fns.oid = fc.relnamespace
+  -- A foreign key's referenced columns: their names, and as its
+  -- definition lists them.
+  LEFT JOIN LATERAL (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord) AS names,
+                            pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.ord) AS quoted
+                       FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
+                       JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum) rk
+         ON co.contype = 'f'
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
                                         AND ds.objsubid = 0
  WHERE co.contype IN ('p', 'u', 'c', 'x', 'f') AND co.conislocal AND co.conparentid = 0
@@ -291,11 +302,32 @@ std::vector<std::string> column_names(const Value& attnums, const TableColumns& 
   return out;
 }
 
+// The facts constraint_definition composes a definition from.
+ConstraintFacts constraint_facts(const Row& row) {
+  static const std::string none;
+  auto text = [&](std::size_t column) { return row[column] ? &*row[column] : &none; };
+  auto letter = [&](std::size_t column, char absent) { return row[column] ? (*row[column])[0] : absent; };
+  ConstraintFacts facts;
+  facts.oid = static_cast<Oid>(oid_of(row, 11));
+  facts.type = required(row, 2)[0];
+  facts.key_columns = text(4);
+  facts.deferrable = boolean(row[6]);
+  facts.deferred = boolean(row[7]);
+  facts.validated = boolean(row[8]);
+  facts.referenced_columns = text(13);
+  facts.match = letter(14, 's');
+  facts.on_update = letter(15, 'a');
+  facts.on_delete = letter(16, 'a');
+  facts.referenced_schema = text(17);
+  facts.referenced_table = text(18);
+  return facts;
+}
+
 schema::ConstraintRow constraint(Row& row, const TableColumns& columns) {
   schema::ConstraintRow out;
   out.name = required(row, 1);
   out.type = constraint_type(required(row, 2));
-  out.definition = required(row, 3);
+  out.definition = row[3] ? std::move(*row[3]) : constraint_definition(constraint_facts(row), columns);
   out.columns = column_names(row[4], columns);
   out.references = std::move(row[5]);
   out.deferrable = boolean(row[6]);
