@@ -8,7 +8,6 @@
 // type), so only the other objects' keys are read by a query of their own.
 #pragma once
 
-#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <unordered_map>
@@ -39,14 +38,9 @@ class ObjectKeys {
       return classid == other.classid && objid == other.objid && subid == other.subid;
     }
   };
-  // Mixed, not XORed: a table's columns (its oid, attnums 1..n) and the
-  // objects with the next oids used to land on the same few hashes.
   struct AddressHash {
     std::size_t operator()(const Address& a) const {
-      std::uint64_t h = (a.classid * 0x9E3779B97F4A7C15ULL) ^ a.objid;
-      h = (h ^ (h >> 31)) * 0xBF58476D1CE4E5B9ULL ^ static_cast<std::uint64_t>(a.subid);
-      h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
-      return static_cast<std::size_t>(h ^ (h >> 31));
+      return std::hash<unsigned long>()(a.classid * 1000003UL ^ a.objid) ^ std::hash<long>()(a.subid);
     }
   };
   struct Key {
