@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/error.hpp"
 #include "core/schema/json_text.hpp"
 #include "core/schema/normalize.hpp"
 #include "core/schema/table_text.hpp"
@@ -194,6 +195,21 @@ TEST(JsonText, StringsPrintAsDumpPrintsThem) {
     EXPECT_EQ(json_string(s), json(s).dump()) << s;
   EXPECT_THROW(json_string(std::string("bad \xff utf-8")), json::type_error);
   EXPECT_EQ(json_string(CatalogText()), "null");
+}
+
+// The printers add members in dump()'s order themselves; the writer
+// refuses any other order rather than print an object dump() would not.
+TEST(JsonText, ObjectMembersMustComeInDumpOrder) {
+  std::string out;
+  JsonObjectWriter object(out);
+  object.member("a") += "1";
+  object.member("b_c") += "2";
+  EXPECT_THROW(object.member("b"), mm::Error);
+  EXPECT_THROW(object.member("b_c"), mm::Error);
+  object.member("bc") += "3";
+  object.finish();
+  EXPECT_EQ(out, R"({"a":1,"b_c":2,"bc":3})");
+  EXPECT_EQ(json::parse(out).dump(), out);
 }
 
 }  // namespace

@@ -1,8 +1,11 @@
 #include "core/schema/json_text.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
 
 namespace mm::schema {
 
@@ -29,39 +32,40 @@ std::string json_string(const std::string& text) {
 
 std::string json_string(const std::optional<std::string>& text) { return text ? json_string(*text) : "null"; }
 
-std::string json_reprinted(const std::optional<std::string>& json_text) {
-  if (!json_text) return "null";
-  if (*json_text == "[]") return "[]";  // most lists are empty
-  return nlohmann::json::parse(*json_text).dump();
+std::string& JsonObjectWriter::member(const char* key) {
+  if (last_key_ && std::strcmp(last_key_, key) >= 0)
+    throw Error(sqlstate::kInternal, std::string("JSON member \"") + key + "\" printed out of order");
+  if (last_key_) out_ += ',';
+  last_key_ = key;
+  out_ += '"';
+  out_ += key;
+  out_ += "\":";
+  return out_;
 }
 
-std::string json_strings(const std::vector<std::string>& list) {
-  std::vector<std::string> items;
-  items.reserve(list.size());
-  for (const std::string& s : list) items.push_back(json_string(s));
-  return json_list(items);
+void append_json_string(std::string& out, const std::optional<std::string>& text) {
+  if (text)
+    append_json_string(out, *text);
+  else
+    out += "null";
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (const std::string& item : items) {
-    if (out.size() > 1) out += ',';
-    out += item;
+void append_json_reprinted(std::string& out, const std::optional<std::string>& json_text) {
+  if (!json_text)
+    out += "null";
+  else if (*json_text == "[]")  // most lists are empty
+    out += "[]";
+  else
+    out += nlohmann::json::parse(*json_text).dump();
+}
+
+void append_json_strings(std::string& out, const std::vector<std::string>& list) {
+  out += '[';
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, list[i]);
   }
-  return out + "]";
-}
-
-std::string JsonObjectText::finish() {
-  std::sort(members_.begin(), members_.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out = "{";
-  for (const auto& [key, value] : members_) {
-    if (out.size() > 1) out += ',';
-    out += json_string(key);
-    out += ':';
-    out += value;
-  }
-  members_.clear();
-  return out + "}";
+  out += ']';
 }
 
 }  // namespace mm::schema

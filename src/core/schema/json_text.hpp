@@ -17,26 +17,29 @@ std::string json_string(const std::string& text);
 void append_json_string(std::string& out, const std::string& text);
 // A string, or null.
 std::string json_string(const std::optional<std::string>& text);
-inline std::string json_bool(bool value) { return value ? "true" : "false"; }
-// JSON text (from the catalog, printed by PostgreSQL) as dump() prints it
-// once parsed, or null.
-std::string json_reprinted(const std::optional<std::string>& json_text);
-// A list of strings.
-std::string json_strings(const std::vector<std::string>& list);
 
-// An object's members, printed in the order dump() prints them (bytewise
-// by key) whatever order they are added in.
-class JsonObjectText {
+// An object printed straight into `out`. Its members must be added in the
+// order dump() prints them (bytewise by key): the printer's own order,
+// checked (mm::Error, internal, when not), rather than sorted afterwards.
+class JsonObjectWriter {
  public:
-  // `value` is already JSON text.
-  void add(const char* key, std::string value) { members_.emplace_back(key, std::move(value)); }
-  std::string finish();
+  explicit JsonObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  // Starts member `key` (plain ASCII): append its JSON value to the
+  // returned text.
+  std::string& member(const char* key);
+  void finish() { out_ += '}'; }
 
  private:
-  std::vector<std::pair<std::string, std::string>> members_;
+  std::string& out_;
+  const char* last_key_ = nullptr;
 };
 
-// A list of JSON texts.
-std::string json_list(const std::vector<std::string>& items);
+// json_string(text) or null, appended.
+void append_json_string(std::string& out, const std::optional<std::string>& text);
+// JSON text (from the catalog, printed by PostgreSQL) as dump() prints it
+// once parsed, or null, appended.
+void append_json_reprinted(std::string& out, const std::optional<std::string>& json_text);
+// A list of strings, appended.
+void append_json_strings(std::string& out, const std::vector<std::string>& list);
 
 }  // namespace mm::schema

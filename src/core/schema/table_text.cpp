@@ -16,83 +16,89 @@ namespace {
 // (a table's columns, constraints, indexes, triggers and policies).
 std::string child_sort_name(const std::string& name) { return "\x01" + name + "\x01\x01"; }
 
-// Printed children sorted as normalize_model_item sorts them: stably, by
-// sort name.
+// Children printed into `out` as a list, sorted as normalize_model_item
+// sorts them: stably, by sort name.
 template <typename Row, typename Print>
-std::string sorted_list(const std::vector<Row>& rows, Print print) {
-  std::vector<std::pair<std::string, std::string>> items;
-  items.reserve(rows.size());
-  for (const Row& row : rows) items.emplace_back(child_sort_name(row.name), print(row));
-  std::stable_sort(items.begin(), items.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<std::string> texts;
-  texts.reserve(items.size());
-  for (auto& item : items) texts.push_back(std::move(item.second));
-  return json_list(texts);
+void append_sorted_list(std::string& out, const std::vector<Row>& rows, Print print) {
+  std::vector<std::pair<std::string, const Row*>> order;
+  order.reserve(rows.size());
+  for (const Row& row : rows) order.emplace_back(child_sort_name(row.name), &row);
+  std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  out += '[';
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (i > 0) out += ',';
+    print(out, *order[i].second);
+  }
+  out += ']';
 }
 
-std::string column_text(const ColumnRow& column) {
-  JsonObjectText out;
-  out.add("name", json_string(column.name));
-  out.add("type", json_string(column.type));
-  out.add("not_null", json_bool(column.not_null));
-  out.add("default", json_string(column.default_value));
-  if (column.default_source) out.add("default_source", json_string(column.default_source));  // only folded ones
-  out.add("generated", json_string(column.generated));
-  out.add("identity", json_reprinted(column.identity));
-  out.add("collation", json_string(column.collation));
-  out.add("comment", json_string(column.comment));
-  return out.finish();
+const char* json_bool(bool value) { return value ? "true" : "false"; }
+
+// Each printer adds its members in dump()'s order (bytewise by key).
+
+void append_column(std::string& out, const ColumnRow& column) {
+  JsonObjectWriter object(out);
+  append_json_string(object.member("collation"), column.collation);
+  append_json_string(object.member("comment"), column.comment);
+  append_json_string(object.member("default"), column.default_value);
+  if (column.default_source) append_json_string(object.member("default_source"), column.default_source);  // folded
+  append_json_string(object.member("generated"), column.generated);
+  append_json_reprinted(object.member("identity"), column.identity);
+  append_json_string(object.member("name"), column.name);
+  object.member("not_null") += json_bool(column.not_null);
+  append_json_string(object.member("type"), column.type);
+  object.finish();
 }
 
-std::string constraint_text(const ConstraintRow& constraint) {
-  JsonObjectText out;
-  out.add("name", json_string(constraint.name));
-  out.add("type", json_string(constraint.type));
-  out.add("definition", json_string(constraint_body(constraint.definition, constraint.deferrable, constraint.deferred,
-                                                    constraint.validated)));
-  out.add("columns", json_strings(constraint.columns));
-  out.add("references", json_reprinted(constraint.references));
-  out.add("deferrable", json_bool(constraint.deferrable));
-  out.add("deferred", json_bool(constraint.deferred));
-  out.add("validated", json_bool(constraint.validated));
-  if (constraint.partitions) out.add("partitions", json_reprinted(constraint.partitions));
-  out.add("comment", json_string(constraint.comment));
-  return out.finish();
+void append_constraint(std::string& out, const ConstraintRow& constraint) {
+  JsonObjectWriter object(out);
+  append_json_strings(object.member("columns"), constraint.columns);
+  append_json_string(object.member("comment"), constraint.comment);
+  object.member("deferrable") += json_bool(constraint.deferrable);
+  object.member("deferred") += json_bool(constraint.deferred);
+  append_json_string(object.member("definition"), constraint_body(constraint.definition, constraint.deferrable,
+                                                                  constraint.deferred, constraint.validated));
+  append_json_string(object.member("name"), constraint.name);
+  if (constraint.partitions) append_json_reprinted(object.member("partitions"), constraint.partitions);
+  append_json_reprinted(object.member("references"), constraint.references);
+  append_json_string(object.member("type"), constraint.type);
+  object.member("validated") += json_bool(constraint.validated);
+  object.finish();
 }
 
-std::string index_text(const IndexRow& index) {
-  JsonObjectText out;
-  out.add("name", json_string(index.name));
-  out.add("columns", json_strings(index_key_columns(index.definition)));
-  out.add("unique", json_bool(index.unique));
-  out.add("method", json_string(index.method));
-  out.add("include", json_reprinted(index.include));
-  out.add("predicate", json_string(index.predicate));
-  out.add("nulls_not_distinct", json_bool(index.nulls_not_distinct));
-  out.add("options", json_reprinted(index.options));
-  if (index.partitions) out.add("partitions", json_reprinted(index.partitions));
-  out.add("comment", json_string(index.comment));
-  return out.finish();
+void append_index(std::string& out, const IndexRow& index) {
+  JsonObjectWriter object(out);
+  append_json_strings(object.member("columns"), index_key_columns(index.definition));
+  append_json_string(object.member("comment"), index.comment);
+  append_json_reprinted(object.member("include"), index.include);
+  append_json_string(object.member("method"), index.method);
+  append_json_string(object.member("name"), index.name);
+  object.member("nulls_not_distinct") += json_bool(index.nulls_not_distinct);
+  append_json_reprinted(object.member("options"), index.options);
+  if (index.partitions) append_json_reprinted(object.member("partitions"), index.partitions);
+  append_json_string(object.member("predicate"), index.predicate);
+  object.member("unique") += json_bool(index.unique);
+  object.finish();
 }
 
-std::string trigger_text(const TriggerRow& trigger) {
-  JsonObjectText out;
-  out.add("name", json_string(trigger.name));
-  out.add("definition", json_string(trigger.definition));
-  out.add("comment", json_string(trigger.comment));
-  return out.finish();
+void append_trigger(std::string& out, const TriggerRow& trigger) {
+  JsonObjectWriter object(out);
+  append_json_string(object.member("comment"), trigger.comment);
+  append_json_string(object.member("definition"), trigger.definition);
+  append_json_string(object.member("name"), trigger.name);
+  object.finish();
 }
 
-std::string policy_text(const PolicyRow& policy) {
-  JsonObjectText out;
-  out.add("name", json_string(policy.name));
-  out.add("command", json_string(policy.command));
-  out.add("permissive", json_bool(policy.permissive));
-  out.add("roles", json_reprinted(policy.roles));
-  out.add("using", json_string(policy.using_expression));
-  out.add("with_check", json_string(policy.with_check));
-  out.add("comment", json_string(policy.comment));
-  return out.finish();
+void append_policy(std::string& out, const PolicyRow& policy) {
+  JsonObjectWriter object(out);
+  append_json_string(object.member("command"), policy.command);
+  append_json_string(object.member("comment"), policy.comment);
+  append_json_string(object.member("name"), policy.name);
+  object.member("permissive") += json_bool(policy.permissive);
+  append_json_reprinted(object.member("roles"), policy.roles);
+  append_json_string(object.member("using"), policy.using_expression);
+  append_json_string(object.member("with_check"), policy.with_check);
+  object.finish();
 }
 
 std::string inherited_columns_text(const std::string& json_text) {
@@ -106,32 +112,35 @@ std::string inherited_columns_text(const std::string& json_text) {
 std::string table_sort_name(const TableRow& table) { return table.schema + '\x01' + table.name + "\x01\x01"; }
 
 std::string table_text(const TableRow& table) {
-  JsonObjectText out;
-  out.add("schema", json_string(table.schema));
-  out.add("name", json_string(table.name));
-  out.add("kind", json_string(table.kind));
-  out.add("unlogged", json_bool(table.unlogged));
-  out.add("partition_by", json_string(table.partition_by));
-  out.add("partition_of", json_reprinted(table.partition_of));
-  out.add("partition_bound", json_string(table.partition_bound));
-  out.add("inherits", json_reprinted(table.inherits));
-  out.add("options", json_reprinted(table.options));
-  out.add("comment", json_string(table.comment));
-  // Row-level security, policies and a child's own settings on inherited
-  // columns are listed only where they are used.
-  if (table.row_security) out.add("row_security", "true");
-  if (table.force_row_security) out.add("force_row_security", "true");
-  if (table.inherited_columns) out.add("inherited_columns", inherited_columns_text(*table.inherited_columns));
+  std::string out;
+  out.reserve(512 + 256 * (table.columns.size() + table.constraints.size() + table.indexes.size()));
+  JsonObjectWriter object(out);
   std::vector<std::string> order;  // attnum order, before the columns are sorted by name
   order.reserve(table.columns.size());
   for (const ColumnRow& column : table.columns) order.push_back(column.name);
-  out.add("column_order", json_strings(order));
-  out.add("columns", sorted_list(table.columns, column_text));
-  out.add("constraints", sorted_list(table.constraints, constraint_text));
-  out.add("indexes", sorted_list(table.indexes, index_text));
-  out.add("triggers", sorted_list(table.triggers, trigger_text));
-  if (!table.policies.empty()) out.add("policies", sorted_list(table.policies, policy_text));
-  return out.finish();
+  append_json_strings(object.member("column_order"), order);
+  append_sorted_list(object.member("columns"), table.columns, append_column);
+  append_json_string(object.member("comment"), table.comment);
+  append_sorted_list(object.member("constraints"), table.constraints, append_constraint);
+  // Row-level security, policies and a child's own settings on inherited
+  // columns are listed only where they are used.
+  if (table.force_row_security) object.member("force_row_security") += "true";
+  append_sorted_list(object.member("indexes"), table.indexes, append_index);
+  if (table.inherited_columns) object.member("inherited_columns") += inherited_columns_text(*table.inherited_columns);
+  append_json_reprinted(object.member("inherits"), table.inherits);
+  append_json_string(object.member("kind"), table.kind);
+  append_json_string(object.member("name"), table.name);
+  append_json_reprinted(object.member("options"), table.options);
+  append_json_string(object.member("partition_bound"), table.partition_bound);
+  append_json_string(object.member("partition_by"), table.partition_by);
+  append_json_reprinted(object.member("partition_of"), table.partition_of);
+  if (!table.policies.empty()) append_sorted_list(object.member("policies"), table.policies, append_policy);
+  if (table.row_security) object.member("row_security") += "true";
+  append_json_string(object.member("schema"), table.schema);
+  append_sorted_list(object.member("triggers"), table.triggers, append_trigger);
+  object.member("unlogged") += json_bool(table.unlogged);
+  object.finish();
+  return out;
 }
 
 }  // namespace mm::schema
