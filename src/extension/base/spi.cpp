@@ -6,7 +6,10 @@ namespace mm::pg {
 
 namespace {
 
-// The rows of the last SPI statement as text cells; frees SPI_tuptable.
+// The rows of the last SPI statement as text cells, as SPI_getvalue
+// prints them; frees SPI_tuptable. Each row is deformed once and each
+// column's output function looked up once (SPI_getvalue does both per
+// cell, which re-walks the row for every column after a text one).
 // Called inside pg_guard.
 RawResult take_tuptable() {
   RawResult out{nullptr, 0, 0, SPI_processed};
@@ -15,9 +18,23 @@ RawResult take_tuptable() {
     out.rows = SPI_processed;
     out.columns = desc->natts;
     out.cells = static_cast<char**>(palloc0(sizeof(char*) * (out.rows * out.columns + 1)));
-    for (uint64 r = 0; r < out.rows; ++r)
+    FmgrInfo* output = static_cast<FmgrInfo*>(palloc(sizeof(FmgrInfo) * (out.columns + 1)));
+    Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * (out.columns + 1)));
+    bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * (out.columns + 1)));
+    for (int c = 0; c < out.columns; ++c) {
+      Oid function;
+      bool varlena;
+      getTypeOutputInfo(TupleDescAttr(desc, c)->atttypid, &function, &varlena);
+      fmgr_info(function, &output[c]);
+    }
+    for (uint64 r = 0; r < out.rows; ++r) {
+      heap_deform_tuple(SPI_tuptable->vals[r], desc, values, nulls);
       for (int c = 0; c < out.columns; ++c)
-        out.cells[r * out.columns + c] = SPI_getvalue(SPI_tuptable->vals[r], desc, c + 1);
+        out.cells[r * out.columns + c] = nulls[c] ? nullptr : OutputFunctionCall(&output[c], values[c]);
+    }
+    pfree(output);
+    pfree(values);
+    pfree(nulls);
     SPI_freetuptable(SPI_tuptable);
   }
   return out;
