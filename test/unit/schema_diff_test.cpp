@@ -643,5 +643,25 @@ TEST(SchemaDiff, RejectsMalformedModels) {
   EXPECT_THROW(diff_models_text("{", "{}"), Error);
 }
 
+// The catalog orders its objects once, after reading them all: an object
+// twice in a model is still refused, whole or as its text.
+TEST(SchemaDiff, RejectsAnObjectTwice) {
+  json twice = empty_model();
+  twice["tables"] = json::array({table("t", json::array({column("id", "integer")})),
+                                 table("u", json::array({column("id", "integer"), column("id", "bigint")}))});
+  for (int as_text = 0; as_text < 2; ++as_text) {
+    try {
+      if (as_text)
+        diff_models_text(empty_model().dump(), twice.dump());
+      else
+        diff_models(empty_model(), twice);
+      FAIL() << "expected a duplicate object error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("duplicate object [\"column\",\"public\",\"u\",\"id\"]"), std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 }  // namespace
 }  // namespace mm::schema

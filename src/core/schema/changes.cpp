@@ -115,9 +115,9 @@ Changes::value_type& Changes::append(std::string_view key, const Change& change)
 
 Changes compute_changes(const Catalog& from, const Catalog& to) {
   Changes changes;
-  changes.reserve(from.nodes().size() + to.nodes().size());
+  changes.reserve(from.size() + to.size());
   std::vector<Changes::value_type*> from_entries;  // by number in `from`: each node's entry
-  from_entries.reserve(from.nodes().size());
+  from_entries.reserve(from.size());
   // Both catalogs' nodes are in key order: walk them side by side, so each
   // key is compared once and appended at the end of the array rather than
   // looked up in the other catalog.

@@ -316,9 +316,7 @@ int Catalog::parent_number(int number) const {
 
 void Catalog::add(Node node) {
   if (node.kind == Kind::Schema) schemas_.insert(node.name);
-  Key key = node.key;
-  const auto [it, added] = nodes_.emplace(std::move(key), std::move(node));
-  if (!added) malformed("duplicate object " + it->first);
+  nodes_.push_back(std::move(node));
 }
 
 void Catalog::add_dependency(Key from, Key to) {
@@ -338,10 +336,13 @@ void Catalog::seal() {
   keys_.reserve(nodes_.size());
   nodes_by_number_.reserve(nodes_.size());
   number_of_.reserve(nodes_.size());
-  for (const auto& [key, node] : nodes_) {
-    number_of_.emplace(key, static_cast<int>(keys_.size()));
-    keys_.push_back(&key);
-    nodes_by_number_.push_back(&node);
+  for (const Node& node : nodes_) nodes_by_number_.push_back(&node);
+  std::sort(nodes_by_number_.begin(), nodes_by_number_.end(),
+            [](const Node* a, const Node* b) { return a->key < b->key; });
+  for (const Node* node : nodes_by_number_) {
+    if (!keys_.empty() && *keys_.back() == node->key) malformed("duplicate object " + node->key);
+    number_of_.emplace(node->key, static_cast<int>(keys_.size()));
+    keys_.push_back(&node->key);
   }
   // Each edge as numbers: first every node's on its parent (containment),
   // then those added, their dependents given a number when they are no node.

@@ -136,10 +136,9 @@ class Catalog {
   Catalog(const Catalog&) = delete;
   Catalog& operator=(const Catalog&) = delete;
 
-  const std::map<Key, Node>& nodes() const { return nodes_; }
-  // The same nodes in the same (key) order, once sealed: a walk over an
-  // array rather than the map's tree (node i is numbered i).
+  // The nodes in key order, once sealed (node i is numbered i).
   const std::vector<const Node*>& ordered_nodes() const { return nodes_by_number_; }
+  std::size_t size() const { return nodes_.size(); }
   // Lookups by key (find, dependencies, dependents) once sealed.
   const Node* find(std::string_view key) const;
   // Keys this node depends on (model dependencies plus containment), only
@@ -147,7 +146,7 @@ class Catalog {
   KeyRefs dependencies(std::string_view key) const;
   KeyRefs dependents(std::string_view key) const;
   // Once sealed, the nodes are numbered from 0 in key order (the order of
-  // nodes()), and the edges' dependents that are no node after them. By
+  // ordered_nodes()), and the edges' dependents that are no node after them. By
   // number, without a lookup: what dependencies() and dependents() give,
   // and the node's parent (KeyIndex::kNone when it has none here).
   KeyRefs dependencies_of(int number) const;
@@ -175,7 +174,10 @@ class Catalog {
   };
   void build(Adjacency& adjacency, std::vector<std::pair<int, int>>& edges);
 
-  std::map<Key, Node> nodes_;
+  // In the order added (a deque does not move them); seal() orders them by
+  // key. Inserting into a tree keyed by the long keys cost more than
+  // sorting them once, and freeing the tree's nodes more again.
+  std::deque<Node> nodes_;
   // Every key's number, hashed: lookups by key were most of the planner's
   // string comparisons. Keys are nodes_' own or loose_keys_.
   KeyIndex number_of_;

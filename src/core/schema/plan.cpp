@@ -136,7 +136,7 @@ class Planner {
     for (auto [catalog, ids, numbers] :
          {std::tuple{&from_, &from_ids_, &from_number_}, std::tuple{&to_, &to_ids_, &to_number_}}) {
       numbers->assign(n, kNone);
-      ids->reserve(catalog->nodes().size());
+      ids->reserve(catalog->size());
       std::size_t id = 0;
       for (const Node* node : catalog->ordered_nodes()) {
         while (id < n && key_at(static_cast<int>(id)) != node->key) ++id;
@@ -541,7 +541,9 @@ class Planner {
         changed_columns[relation_key(Kind::Table, node->schema, node->relation)].insert(node->name);
     }
     for (const auto& [id, op] : repair_op_) changed_columns[id.first].insert(id.second);
-    for (const auto& [key, node] : to_.nodes()) {
+    for (const Node* table : to_.ordered_nodes()) {
+      const Node& node = *table;
+      const Key& key = node.key;
       if (node.kind != Kind::Table || parent_tables(node).empty() || !changed(key)) continue;
       for (const Key& ancestor : ancestors(key))
         for (const std::string& column : changed_columns[ancestor])
