@@ -190,5 +190,27 @@ TEST(SchemaCompare, NamesPathsByObjectName) {
   EXPECT_TRUE(model_differences(a, a).empty());
 }
 
+// Edges are a set: reported by text, whatever order (and repeats) either
+// list has, and up to the limit.
+TEST(SchemaCompare, DependencyEdgesOnOneSideInOrderOfTheirText) {
+  auto edge = [](const char* from, const char* to) {
+    return json::array({json::array({"t", from}), json::array({"t", to})});
+  };
+  json a = {{"dependencies", json::array({edge("c", "a"), edge("a", "b"), edge("b", "c"), edge("a", "b")})}};
+  json b = {{"dependencies", json::array({edge("d", "a"), edge("b", "c"), edge("a", "a")})}};
+  EXPECT_EQ(model_differences(a, b), (std::vector<std::string>{R"(dependencies[["t","a"],["t","a"]]: only in to)",
+                                                               R"(dependencies[["t","a"],["t","b"]]: only in from)",
+                                                               R"(dependencies[["t","c"],["t","a"]]: only in from)",
+                                                               R"(dependencies[["t","d"],["t","a"]]: only in to)"}));
+  EXPECT_EQ(model_differences(a, b, 2).size(), 2u);
+  // The same as edge texts, one list sorted and one not.
+  const EdgeTexts sorted = {R"([["t","a"],["t","b"]])", R"([["t","b"],["t","c"]])"};
+  const EdgeTexts unsorted = {R"([["t","z"],["t","a"]])", R"([["t","b"],["t","c"]])", R"([["t","a"],["t","a"]])"};
+  EXPECT_EQ(model_differences(json::object(), json::object(), sorted, unsorted),
+            (std::vector<std::string>{R"(dependencies[["t","a"],["t","a"]]: only in to)",
+                                      R"(dependencies[["t","a"],["t","b"]]: only in from)",
+                                      R"(dependencies[["t","z"],["t","a"]]: only in to)"}));
+}
+
 }  // namespace
 }  // namespace mm::schema
