@@ -50,12 +50,10 @@ struct ConstraintFacts {
   char type = 0;                             // contype: 'p', 'u' or 'f'
   const std::string* key_columns = nullptr;  // conkey as "2,1"
   bool deferrable = false, deferred = false, validated = true;
-  // Foreign keys: the referenced table, its columns already quoted and
-  // joined ("id, kind"), and the match type and actions as pg_constraint
-  // spells them.
-  const std::string* referenced_schema = nullptr;
-  const std::string* referenced_table = nullptr;
-  const std::string* referenced_columns = nullptr;
+  // Foreign keys: the model's "references" ({"schema", "table",
+  // "columns"}, JSON text), and the match type and actions as
+  // pg_constraint spells them.
+  const std::string* references = nullptr;
   char match = 's', on_update = 'a', on_delete = 'a';
 };
 

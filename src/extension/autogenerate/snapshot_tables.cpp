@@ -119,7 +119,11 @@ SELECT co.conrelid, co.conname, co.contype,
             THEN pg_catalog.pg_get_constraintdef(co.oid) END,
        pg_catalog.array_to_string(co.conkey, ','),
        CASE WHEN co.contype = 'f' THEN pg_catalog.json_build_object(
-           'schema', fns.nspname, 'table', fc.relname, 'columns', rk.names) END,
+           'schema', fns.nspname, 'table', fc.relname,
+           'columns', (SELECT pg_catalog.json_agg((SELECT a.attname FROM pg_catalog.pg_attribute a
+                                                    WHERE a.attrelid = co.confrelid AND a.attnum = k.attnum)
+                                                  ORDER BY k.ord)
+                         FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord))) END,
        co.condeferrable, co.condeferred, co.convalidated,
        -- A key of a partitioned table: what its partitions' keys are called.
        CASE WHEN co.contype IN ('p', 'u', 'x') AND c.relkind = 'p' THEN
@@ -128,21 +132,13 @@ SELECT co.conrelid, co.conname, co.contype,
               FROM pg_catalog.pg_constraint ch JOIN pg_catalog.pg_class pc ON pc.oid = ch.conrelid
               JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
              WHERE ch.conparentid = co.oid) END,
-       ds.description, co.oid, co.conindid, rk.quoted, co.confmatchtype, co.confupdtype, co.confdeltype,
-       fns.nspname, fc.relname
+       ds.description, co.oid, co.conindid, co.confmatchtype, co.confupdtype, co.confdeltype
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_constraint co ON co.conrelid = tables.oid
   JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
   LEFT JOIN pg_catalog.pg_index kx ON kx.indexrelid = co.conindid AND co.contype IN ('p', 'u')
   LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
   LEFT JOIN pg_catalog.pg_namespace fns ON fns.oid = fc.relnamespace
-  -- A foreign key's referenced columns: their names, and as its
-  -- definition lists them.
-  LEFT JOIN LATERAL (SELECT pg_catalog.json_agg(a.attname ORDER BY k.ord) AS names,
-                            pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.ord) AS quoted
-                       FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
-                       JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum) rk
-         ON co.contype = 'f'
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = co.oid AND ds.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass
                                         AND ds.objsubid = 0
  WHERE co.contype IN ('p', 'u', 'c', 'x', 'f') AND co.conislocal AND co.conparentid = 0
@@ -314,12 +310,10 @@ ConstraintFacts constraint_facts(const Row& row) {
   facts.deferrable = boolean(row[6]);
   facts.deferred = boolean(row[7]);
   facts.validated = boolean(row[8]);
-  facts.referenced_columns = text(13);
-  facts.match = letter(14, 's');
-  facts.on_update = letter(15, 'a');
-  facts.on_delete = letter(16, 'a');
-  facts.referenced_schema = text(17);
-  facts.referenced_table = text(18);
+  facts.references = row[5] ? &*row[5] : nullptr;
+  facts.match = letter(13, 's');
+  facts.on_update = letter(14, 'a');
+  facts.on_delete = letter(15, 'a');
   return facts;
 }
 
