@@ -309,18 +309,44 @@ bool constant_cast(Node* node) {
 // the batch's text stays small.
 constexpr std::size_t kSnapshotBatch = 256;
 
+// The folded text of node tree `text`, or null. Plain C: called inside
+// pg_guard.
+char* fold_node_tree(const char* text) {
+  Node* node = static_cast<Node*>(stringToNode(text));
+  if (IsA(node, Const) || !constant_cast(node)) return nullptr;
+  node = eval_const_expressions(nullptr, node);
+  // A folded constant names no column, so it needs no deparse context
+  // (building one opens and locks the table).
+  return deparse_expression(node, NIL, false, false);
+}
+
 }  // namespace
 
 Datum folded_default(Datum node_tree) {
   return pg_guard([&]() -> Datum {
-    // Plain C only in here (see boundary.hpp).
-    Node* node = static_cast<Node*>(stringToNode(TextDatumGetCString(node_tree)));
-    if (IsA(node, Const) || !constant_cast(node)) return (Datum)0;
-    node = eval_const_expressions(nullptr, node);
-    // A folded constant names no column, so it needs no deparse context
-    // (building one opens and locks the table).
-    return CStringGetTextDatum(deparse_expression(node, NIL, false, false));
+    char* folded = fold_node_tree(TextDatumGetCString(node_tree));
+    return folded ? CStringGetTextDatum(folded) : (Datum)0;
   });
+}
+
+std::optional<std::string> folded_default(const std::string& node_tree) {
+  const char* text = node_tree.c_str();
+  // The trees and the folding allocate in a context of their own, gone
+  // after each default: the caller's lives as long as the snapshot.
+  char* folded = pg_guard([&]() -> char* {
+    MemoryContext caller = CurrentMemoryContext;
+    MemoryContext scratch = AllocSetContextCreate(caller, "metamigrate folding", ALLOCSET_SMALL_SIZES);
+    MemoryContextSwitchTo(scratch);
+    char* printed = fold_node_tree(text);
+    char* copy = printed ? MemoryContextStrdup(caller, printed) : nullptr;
+    MemoryContextSwitchTo(caller);
+    MemoryContextDelete(scratch);
+    return copy;
+  });
+  if (!folded) return std::nullopt;
+  std::string out = folded;
+  pg_guard([&] { pfree(folded); });
+  return out;
 }
 
 void snapshot_into(const std::vector<std::string>& schemas, SnapshotKind kind, schema::ModelWriter& writer) {

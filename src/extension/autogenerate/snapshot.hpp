@@ -2,6 +2,7 @@
 // into the schema model (docs/autogenerate.md).
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -31,5 +32,10 @@ nlohmann::json snapshot_model(const std::vector<std::string>& schemas, SnapshotK
 // spellings give one text; NULL for any other expression (the snapshot
 // then uses pg_get_expr). `relid` is not read: a constant names no column.
 Datum folded_default(Datum node_tree);
+// The same for a node tree as text (pg_attrdef.adbin), for the columns
+// scan to fold as it reads them: through the SQL function, whose SET
+// search_path is saved and restored around every call, the thousands of
+// defaults of a big schema cost a tenth of the columns scan.
+std::optional<std::string> folded_default(const std::string& node_tree);
 
 }  // namespace mm::pg

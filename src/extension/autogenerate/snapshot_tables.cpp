@@ -9,6 +9,7 @@
 #include "core/error.hpp"
 #include "core/schema/table_text.hpp"
 #include "extension/autogenerate/composed_definitions.hpp"
+#include "extension/autogenerate/snapshot.hpp"
 #include "extension/autogenerate/snapshot_dependencies.hpp"
 
 namespace mm::pg {
@@ -82,8 +83,10 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relpersistence = 'u',
 // constraints' column lists use them), the table's own ones in full.
 constexpr const char* kColumnsSql = R"SQL(
 SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       CASE WHEN a.attgenerated = '' THEN COALESCE(df.folded, pg_catalog.pg_get_expr(ad.adbin, 0)) END,
-       CASE WHEN df.folded IS NOT NULL THEN pg_catalog.pg_get_expr(ad.adbin, 0) END,
+       CASE WHEN a.attgenerated = '' THEN pg_catalog.pg_get_expr(ad.adbin, 0) END,
+       -- A default that may be a cast of a constant, for folded_default
+       -- (a bare constant is not).
+       CASE WHEN a.attgenerated = '' AND ad.adbin::pg_catalog.text NOT LIKE '{CONST %' THEN ad.adbin END,
        CASE WHEN a.attgenerated <> '' THEN pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) END,
        CASE WHEN a.attidentity <> '' THEN (
            SELECT pg_catalog.json_build_object(
@@ -102,8 +105,6 @@ SELECT a.attrelid, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a
   JOIN pg_catalog.pg_attribute a ON a.attrelid = tables.oid
   JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
   LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum AND a.attislocal
-  LEFT JOIN LATERAL (SELECT CASE WHEN a.attgenerated = '' THEN metamigrate.folded_default(ad.adbin, ad.adrelid) END
-                       AS folded) df ON true
   LEFT JOIN pg_catalog.pg_description ds ON ds.objoid = a.attrelid AND ds.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass
                                         AND ds.objsubid = a.attnum
  WHERE a.attnum > 0 AND NOT a.attisdropped
@@ -266,8 +267,15 @@ schema::ColumnRow column(Row& row) {
   out.name = required(row, 1);
   out.type = required(row, 2);
   out.not_null = boolean(row[3]);
-  out.default_value = std::move(row[4]);
-  out.default_source = std::move(row[5]);
+  // A default that is a cast of a constant is written folded; its
+  // source is kept too (ColumnRow).
+  std::optional<std::string> folded = row[5] ? folded_default(*row[5]) : std::nullopt;
+  if (folded) {
+    out.default_value = std::move(folded);
+    out.default_source = std::move(row[4]);
+  } else {
+    out.default_value = std::move(row[4]);
+  }
   out.generated = std::move(row[6]);
   out.identity = std::move(row[7]);
   out.collation = std::move(row[8]);
