@@ -153,8 +153,9 @@ SELECT ix.indrelid, i.relname,
        CASE WHEN NOT (i.relkind = 'i' AND ix.indexprs IS NULL AND ix.indpred IS NULL
                       AND ix.indnatts = ix.indnkeyatts AND NOT ix.indnullsnotdistinct AND i.reloptions IS NULL
                       AND ix.indoption::pg_catalog.text ~ '^[0 ]*$'
-                      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute ia
-                                       WHERE ia.attrelid = i.oid AND ia.attoptions IS NOT NULL))
+                      -- (per index, by its key: as NOT EXISTS it was planned as a scan of all attributes)
+                      AND (SELECT pg_catalog.bool_and(ia.attoptions IS NULL) FROM pg_catalog.pg_attribute ia
+                            WHERE ia.attrelid = i.oid AND ia.attnum > 0))
             THEN pg_catalog.pg_get_indexdef(i.oid) END,
        ix.indisunique, am.amname,
        CASE WHEN ix.indnatts = ix.indnkeyatts THEN '[]'::pg_catalog.json ELSE
