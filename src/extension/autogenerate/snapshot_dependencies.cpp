@@ -29,6 +29,11 @@ unsigned long unsigned_cell(const Row& row, std::size_t column) {
   return std::strtoul(cell(row, column).c_str(), nullptr, 10);
 }
 
+// Oids and attnums fit the index's 32 bits (objsubid is an int4).
+schema::CatalogAddress address(unsigned long classid, unsigned long objid, long subid) {
+  return {static_cast<std::uint32_t>(classid), static_cast<std::uint32_t>(objid), static_cast<std::int32_t>(subid)};
+}
+
 }  // namespace
 
 void ObjectKeys::add(unsigned long classid, unsigned long objid, long subid, const std::string& kind,
@@ -46,7 +51,7 @@ void ObjectKeys::add(unsigned long classid, unsigned long objid, long subid, con
   }
   key.json += ']';
   if (kind == "extension" && parts.size() > 0 && *parts.begin()) key.extension = **parts.begin();
-  key_of_.emplace(Address{classid, objid, subid}, keys_.size());
+  key_of_.add(address(classid, objid, subid), keys_.size());
   keys_.push_back(std::move(key));
 }
 
@@ -58,27 +63,29 @@ void add_dependencies(SpiSession& spi, const std::string& object_keys_sql, std::
     keys.add(unsigned_cell(row, 0), unsigned_cell(row, 1), std::strtol(cell(row, 2).c_str(), nullptr, 10), cell(row, 3),
              {part(4), part(5), part(6), part(7)});
   });
-  auto address = [](const Row& row, std::size_t first) {
-    return ObjectKeys::Address{unsigned_cell(row, first), unsigned_cell(row, first + 1),
-                               std::strtol(cell(row, first + 2).c_str(), nullptr, 10)};
+  auto address_at = [](const Row& row, std::size_t first) {
+    return address(unsigned_cell(row, first), unsigned_cell(row, first + 1),
+                   std::strtol(cell(row, first + 2).c_str(), nullptr, 10));
   };
   std::set<std::string> extensions_used;
   spi.for_each_row(kDependsSql, {}, kBatch, [&](Row& row) {
-    auto [dependents, dependents_end] = keys.key_of_.equal_range(address(row, 0));
-    if (dependents == dependents_end) return;
-    auto [referenced_begin, referenced_end] = keys.key_of_.equal_range(address(row, 3));
+    const schema::CatalogAddress dependent = address_at(row, 0);
+    bool known = false;
+    keys.key_of_.each(dependent, [&](std::size_t) { known = true; });
+    if (!known) return;
+    const schema::CatalogAddress referenced = address_at(row, 3);
     const bool automatic = cell(row, 6) == "a";
-    for (; dependents != dependents_end; ++dependents) {
-      const ObjectKeys::Key& a = keys.keys_[dependents->second];
-      if (a.kind == "extension") continue;
-      if (a.kind == "sequence" && automatic) continue;
-      for (auto referenced = referenced_begin; referenced != referenced_end; ++referenced) {
-        const ObjectKeys::Key& b = keys.keys_[referenced->second];
-        if (a.json == b.json) continue;
+    keys.key_of_.each(dependent, [&](std::size_t dependent_number) {
+      const ObjectKeys::Key& a = keys.keys_[dependent_number];
+      if (a.kind == "extension") return;
+      if (a.kind == "sequence" && automatic) return;
+      keys.key_of_.each(referenced, [&](std::size_t referenced_number) {
+        const ObjectKeys::Key& b = keys.keys_[referenced_number];
+        if (a.json == b.json) return;
         if (b.kind == "extension") extensions_used.insert(b.extension);
         writer.add_dependency_text("[" + a.json + "," + b.json + "]");
-      }
-    }
+      });
+    });
   });
   if (extensions_used.empty()) return;
   params.push_back(text_array_literal(extensions_used));

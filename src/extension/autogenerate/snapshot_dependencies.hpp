@@ -10,9 +10,9 @@
 
 #include <initializer_list>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
+#include "core/schema/address_index.hpp"
 #include "core/schema/normalize.hpp"
 #include "extension/base/spi.hpp"
 
@@ -31,18 +31,6 @@ class ObjectKeys {
  private:
   friend void add_dependencies(SpiSession&, const std::string&, std::vector<Value>, ObjectKeys&, schema::ModelWriter&);
 
-  struct Address {
-    unsigned long classid, objid;
-    long subid;
-    bool operator==(const Address& other) const {
-      return classid == other.classid && objid == other.objid && subid == other.subid;
-    }
-  };
-  struct AddressHash {
-    std::size_t operator()(const Address& a) const {
-      return std::hash<unsigned long>()(a.classid * 1000003UL ^ a.objid) ^ std::hash<long>()(a.subid);
-    }
-  };
   struct Key {
     std::string json;  // as the model prints it
     std::string kind;
@@ -50,7 +38,7 @@ class ObjectKeys {
   };
 
   std::vector<Key> keys_;
-  std::unordered_multimap<Address, std::size_t, AddressHash> key_of_;
+  schema::AddressIndex key_of_;  // address -> number in keys_
 };
 
 // Adds the edges to the writer, and the extensions outside the compared
