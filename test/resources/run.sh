@@ -176,10 +176,11 @@ fi
 # 8 kB per extra table: storing the whole model as one jsonb added about
 # 85 kB (checked); storing it object by object measured 4.8 to 5.3 kB, of
 # which about half was the capture's table scans sorting every table's rows
-# in memory; with the snapshot's work_mem at 256 kB it measures 2.5 to 2.7
-# kB (one run of four 4.5 kB; without a capture: 0.3 kB), under issue 17's
-# target of 4 kB. The limit stays at 8 kB because single runs vary by up
-# to 3 kB.
+# in memory; with the snapshot's work_mem at 256 kB it measured 2.5 to 2.7
+# kB (one run of four 4.5 kB; without a capture: 0.3 kB), and with the
+# tables printed straight into one string and the definitions composed
+# from their rows 764 and 1,012 bytes, under issue 17's target of 4 kB.
+# The limit stays at 8 kB because single runs vary by up to 3 kB.
 LIMIT_PER_TABLE=8192
 # The statements creating tables FIRST..LAST in SCHEMA, as SQL computes them.
 tables_sql_query() {  # SCHEMA FIRST LAST
