@@ -8,11 +8,7 @@
 
 namespace mm::pg {
 
-namespace {
-
-// "1 3" (an int2vector or oidvector as text) or "2,1" (an int2[] joined
-// by array_to_string) as its items.
-std::vector<std::string> items(const std::string& list, char separator) {
+std::vector<std::string> list_items(const std::string& list, char separator) {
   std::vector<std::string> out;
   std::size_t start = 0;
   while (start < list.size()) {
@@ -23,6 +19,8 @@ std::vector<std::string> items(const std::string& list, char separator) {
   }
   return out;
 }
+
+namespace {
 
 Oid oid_word(const std::string& word) { return static_cast<Oid>(std::strtoul(word.c_str(), nullptr, 10)); }
 
@@ -42,7 +40,7 @@ std::string deparsed(PGFunction deparse, Oid oid) {
 // decompile_column_index_array prints them; empty when one is unknown.
 std::string column_list(const std::string& attnums, const TableColumns& columns) {
   std::string list;
-  for (const std::string& attnum : items(attnums, ',')) {
+  for (const std::string& attnum : list_items(attnums, ',')) {
     auto column = columns.find(attnum);
     if (column == columns.end()) return {};
     if (!list.empty()) list += ", ";
@@ -121,9 +119,9 @@ std::string IndexDefinitions::of(const IndexFacts& index, const TableColumns& co
 std::string IndexDefinitions::composed(const IndexFacts& index, const TableColumns& columns) {
   // A temporary schema prints as pg_temp there.
   if (is_temporary_schema(*index.schema)) return {};
-  const std::vector<std::string> keys = items(*index.key_columns, ' ');
-  const std::vector<std::string> classes = items(*index.operator_classes, ' ');
-  const std::vector<std::string> collations = items(*index.collations, ' ');
+  const std::vector<std::string> keys = list_items(*index.key_columns, ' ');
+  const std::vector<std::string> classes = list_items(*index.operator_classes, ' ');
+  const std::vector<std::string> collations = list_items(*index.collations, ' ');
   if (keys.empty() || classes.size() != keys.size() || collations.size() != keys.size()) return {};
   std::string definition = index.unique ? "CREATE UNIQUE INDEX " : "CREATE INDEX ";
   definition += quote_ident(*index.name);

@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "extension/base/postgres.hpp"
 
@@ -28,6 +29,10 @@ struct TableColumn {
 };
 // By attnum, as the catalog's vectors spell it ("3").
 using TableColumns = std::unordered_map<std::string, TableColumn>;
+
+// "1 3" (an int2vector or oidvector as text) or "2,1" (an int2[] joined
+// by array_to_string) as its items.
+std::vector<std::string> list_items(const std::string& list, char separator);
 
 // One index row of the scan. `key_columns`, `operator_classes` and
 // `collations` are the pg_index vectors as text ("1 3").

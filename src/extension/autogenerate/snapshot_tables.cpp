@@ -296,14 +296,8 @@ const char* constraint_type(const std::string& contype) {
 std::vector<std::string> column_names(const Value& attnums, const TableColumns& columns) {
   std::vector<std::string> out;
   if (!attnums) return out;
-  std::size_t start = 0;
-  while (start <= attnums->size()) {
-    std::size_t end = attnums->find(',', start);
-    if (end == std::string::npos) end = attnums->size();
-    if (auto it = columns.find(attnums->substr(start, end - start)); it != columns.end())
-      out.push_back(it->second.name);
-    start = end + 1;
-  }
+  for (const std::string& attnum : list_items(*attnums, ','))
+    if (auto it = columns.find(attnum); it != columns.end()) out.push_back(it->second.name);
   return out;
 }
 
