@@ -1,6 +1,7 @@
 #include "extension/autogenerate/snapshot_dependencies.hpp"
 
 #include <cstdlib>
+#include <optional>
 #include <set>
 
 #include "core/error.hpp"
@@ -69,17 +70,15 @@ void add_dependencies(SpiSession& spi, const std::string& object_keys_sql, std::
   };
   std::set<std::string> extensions_used;
   spi.for_each_row(kDependsSql, {}, kBatch, [&](Row& row) {
-    const schema::CatalogAddress dependent = address_at(row, 0);
-    bool known = false;
-    keys.key_of_.each(dependent, [&](std::size_t) { known = true; });
-    if (!known) return;
-    const schema::CatalogAddress referenced = address_at(row, 3);
-    const bool automatic = cell(row, 6) == "a";
-    keys.key_of_.each(dependent, [&](std::size_t dependent_number) {
+    // The other end is read only for rows whose dependent the model has.
+    std::optional<schema::CatalogAddress> referenced;
+    keys.key_of_.each(address_at(row, 0), [&](std::size_t dependent_number) {
+      if (!referenced) referenced = address_at(row, 3);
+      const bool automatic = cell(row, 6) == "a";
       const ObjectKeys::Key& a = keys.keys_[dependent_number];
       if (a.kind == "extension") return;
       if (a.kind == "sequence" && automatic) return;
-      keys.key_of_.each(referenced, [&](std::size_t referenced_number) {
+      keys.key_of_.each(*referenced, [&](std::size_t referenced_number) {
         const ObjectKeys::Key& b = keys.keys_[referenced_number];
         if (a.json == b.json) return;
         if (b.kind == "extension") extensions_used.insert(b.extension);
