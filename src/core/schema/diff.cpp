@@ -3,6 +3,7 @@
 #include "core/error.hpp"
 #include "core/schema/compare.hpp"
 #include "core/schema/json_reader.hpp"
+#include "core/schema/json_text.hpp"
 #include "core/schema/model.hpp"
 #include "core/schema/plan.hpp"
 #include "core/schema/relevant_subset.hpp"
@@ -46,6 +47,48 @@ json diff_catalogs(const Catalog& old_catalog, const Catalog& new_catalog) {
   return out;
 }
 
+// diff_catalogs(...).dump(), printed straight from the statements: the
+// JSON tree of a diff that creates thousands of tables cost more to build,
+// print and free than planning them.
+void print_statements(std::string& out, const Statements& statements) {
+  out += '[';
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (i > 0) out += ',';
+    append_json_string(out, statements[i].sql);
+  }
+  out += ']';
+}
+
+void print_data_loss(std::string& out, const Statements& statements) {
+  out += '[';
+  bool first = true;
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    if (!statements[i].data_loss) continue;
+    if (!first) out += ',';
+    first = false;
+    out += std::to_string(i);
+  }
+  out += ']';
+}
+
+void print_diff(std::string& out, const Catalog& old_catalog, const Catalog& new_catalog) {
+  std::vector<ColumnOrderNote> upgrade_order, downgrade_order;
+  const Statements upgrade = plan_migration(old_catalog, new_catalog, &upgrade_order);
+  const Statements downgrade = plan_migration(new_catalog, old_catalog, &downgrade_order);
+  std::size_t size = 256;
+  for (const Statements* statements : {&upgrade, &downgrade})
+    for (const Statement& s : *statements) size += s.sql.size() + 8;
+  out.reserve(out.size() + size);
+  JsonObjectWriter diff(out);
+  diff.member("column_order") += notes_json(upgrade_order).dump();
+  print_data_loss(diff.member("data_loss"), upgrade);
+  print_statements(diff.member("downgrade"), downgrade);
+  diff.member("downgrade_column_order") += notes_json(downgrade_order).dump();
+  print_data_loss(diff.member("downgrade_data_loss"), downgrade);
+  print_statements(diff.member("upgrade"), upgrade);
+  diff.finish();
+}
+
 }  // namespace
 
 json diff_models(const json& from, const json& to) { return diff_catalogs(build_catalog(from), build_catalog(to)); }
@@ -85,12 +128,19 @@ ParsedCatalogs parse_models(std::string_view from_json, std::string_view to_json
 std::string compare_models_text(std::string_view from_json, std::string_view to_json, ModelScope scope) {
   std::vector<std::string> differences;
   const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, &differences);
-  return json{{"diff", diff_catalogs(catalogs.from, catalogs.to)}, {"differences", differences}}.dump();
+  std::string out;
+  JsonObjectWriter comparison(out);
+  print_diff(comparison.member("diff"), catalogs.from, catalogs.to);
+  append_json_strings(comparison.member("differences"), differences);
+  comparison.finish();
+  return out;
 }
 
 std::string diff_models_text(std::string_view from_json, std::string_view to_json, ModelScope scope) {
   const ParsedCatalogs catalogs = parse_models(from_json, to_json, scope, nullptr);
-  return diff_catalogs(catalogs.from, catalogs.to).dump();
+  std::string out;
+  print_diff(out, catalogs.from, catalogs.to);
+  return out;
 }
 
 }  // namespace mm::schema
