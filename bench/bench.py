@@ -887,6 +887,7 @@ def main():
     ap.add_argument("--memory-ks", default="1000,5000")
     ap.add_argument("--memory-interval", type=float, default=0.01)
     ap.add_argument("--autogenerate-sizes", default="1000,2000,10000")
+    ap.add_argument("--autogenerate-client", help="bench/autogenerate_client.cpp built (bench/run.sh passes it)")
     ap.add_argument("--alembic-reps", type=int, default=1, help="timed runs of Alembic's compare_metadata per target (0: metamigrate only)")
     ap.add_argument("--no-extras", action="store_true")
     ap.add_argument("--extras", default="finalize,history,memory,autogenerate",
@@ -928,8 +929,11 @@ def main():
         extra_memory(args, runner, args.work, results)
     if "autogenerate" in extras:
         log("== autogenerate of %s tables, metamigrate and Alembic" % ", ".join(map(str, args.autogenerate_sizes)))
-        results["autogenerate"] = bench_autogenerate.run(args.autogenerate_sizes, args.extra_reps, args.alembic_reps,
-                                                         args.work, log, keep=args.keep)
+        if not args.autogenerate_client:
+            sys.exit("bench.py: the autogenerate extra needs --autogenerate-client (bench/run.sh builds it)")
+        results["autogenerate"] = bench_autogenerate.run(args.autogenerate_client, args.autogenerate_sizes,
+                                                         args.extra_reps, args.alembic_reps, args.work, log,
+                                                         keep=args.keep)
     results["machine"]["loadavg_end"] = open("/proc/loadavg").read().split()[:3]
     for label, before in results["machine"]["installed"].items():
         after = file_fingerprint(before["path"])

@@ -10,11 +10,12 @@ the same N tables where one column has another type.
   desired schema is loaded: snapshot_text(desired) and snapshot_text(target)
   at once on two connections (the client takes the target's while it loads
   the desired schema, so this errs against metamigrate), then
-  compare_models (the diff and the differences) on the server, from one
-  client process, every value travelling to the client and back as text.
-  The floor, pg_dump -s of the same two databases, runs both dumps at once
-  too. Timed end to end, after one
-  warm-up, `reps` times.
+  compare_models (the diff and the differences) on the desired database's
+  server, from one libpq client process (bench/autogenerate_client.cpp,
+  which bench/run.sh builds), every value travelling to the client and
+  back as text, as the metamigrate client sends them. The floor, pg_dump
+  -s of the same two databases, runs both dumps at once too. Both timed
+  end to end, process start included, after one warm-up, `reps` times.
 - Alembic: compare_metadata(MigrationContext of the target, metadata) with
   compare_type=True, the metadata reflected from the desired database
   beforehand (what an application declares in its models; the reflection
@@ -34,7 +35,6 @@ import sys
 import threading
 import time
 
-import psycopg  # metamigrate's runs: parameters sent apart, as the client sends them
 import psycopg2
 
 CHANGED_COLUMN = "amount"  # numeric(12,2) in the desired schema
@@ -75,8 +75,8 @@ def _dropdb(db):
 
 def _concurrently(*calls):
     """Runs each (function, args...) in its own thread and returns their
-    results in order (psycopg and subprocess release the GIL while they
-    wait, so the servers' work overlaps as it does for the client)."""
+    results in order (subprocess releases the GIL while it waits, so the
+    servers' work overlaps as it does for the client)."""
     results, failures = [None] * len(calls), []
 
     def body(i, function, args):
@@ -95,48 +95,22 @@ def _concurrently(*calls):
     return results
 
 
-def _snapshot(conn):
-    """snapshot_text on one connection: (model text, seconds)."""
-    t = time.perf_counter()
-    with conn.cursor() as cur:
-        cur.execute("SELECT metamigrate.snapshot_text(ARRAY['public'])")
-        model = cur.fetchone()[0]
-    return model, time.perf_counter() - t
-
-
-def _metamigrate_once(desired_db, target_db):
-    """Both snapshots at once (the client takes the target's while it loads
-    the desired schema), then the diff on the target's server. Returns
-    (seconds end to end, {phase: seconds}, upgrade statements); the phases
-    are each snapshot (with its transfer to the client; they overlap) and
-    the diff (with the transfer of both models to the server and of its
-    result back)."""
+def _metamigrate_once(client, desired_db, target_db, work):
+    """autogenerate_client (bench/autogenerate_client.cpp): both snapshots
+    at once, then the diff on the desired database's server, as the
+    metamigrate client does it. Returns (seconds end to end, process start
+    included, {phase: seconds}, upgrade statements); the phases are each
+    snapshot (with its transfer to the client; they overlap) and the diff
+    (with the transfer of both models to the server and of its result
+    back)."""
+    out_path = os.path.join(work, "autogenerate_comparison.json")
     t0 = time.perf_counter()
-    phases = {}
-    desired = psycopg.connect(dbname=desired_db)
-    target = psycopg.connect(dbname=target_db)
-    try:
-        (desired_model, phases["snapshot_desired"]), (target_model, phases["snapshot_target"]) = _concurrently(
-            (_snapshot, desired), (_snapshot, target))
-        with target.cursor() as cur:
-            t = time.perf_counter()
-            upgrade = json.loads(_compare_models(cur, target_model, desired_model))["diff"]["upgrade"]
-            phases["diff"] = time.perf_counter() - t
-        desired.rollback()
-        target.rollback()
-    finally:
-        desired.close()
-        target.close()
-    return time.perf_counter() - t0, phases, upgrade
-
-
-def _compare_models(cur, from_model, to_model):
-    """metamigrate.compare_models, as the client calls it: the two models
-    travel as bound parameters (psycopg binds on the server; psycopg2
-    would paste them into the query text for the server's SQL scanner to
-    read, about 10 ms per MB, which the client does not pay)."""
-    cur.execute("SELECT metamigrate.compare_models(%s, %s)", (from_model, to_model))
-    return cur.fetchone()[0]
+    run = subprocess.run([client, desired_db, target_db, out_path], check=True, stdout=subprocess.PIPE, text=True)
+    seconds = time.perf_counter() - t0
+    phases = json.loads(run.stdout)
+    with open(out_path) as f:
+        upgrade = json.load(f)["diff"]["upgrade"]
+    return seconds, {phase: phases[phase] for phase in ("snapshot_desired", "snapshot_target", "diff")}, upgrade
 
 
 def _pg_dump(db):
@@ -227,7 +201,7 @@ def _stats(samples):
             "samples": samples}
 
 
-def run(sizes, reps, alembic_reps, work, log, keep=False):
+def run(client, sizes, reps, alembic_reps, work, log, keep=False):
     """Returns the "autogenerate" section of the results."""
     out = {"sizes": sizes, "runs": {}, "errors": []}
     for n in sizes:
@@ -255,11 +229,11 @@ def run(sizes, reps, alembic_reps, work, log, keep=False):
             if alembic_reps > 0:
                 metadata, entry["alembic_reflect_desired_s"] = _deep(_alembic_reflect, desired)
             for name, target in (("empty", empty), ("changed", changed)):
-                _metamigrate_once(desired, target)  # warm-up
+                _metamigrate_once(client, desired, target, work)  # warm-up
                 _pg_dump_once(desired, target)
                 runs, dumps = [], []
                 for _ in range(reps):  # interleaved: both see the same machine load
-                    runs.append(_metamigrate_once(desired, target))
+                    runs.append(_metamigrate_once(client, desired, target, work))
                     dumps.append(_pg_dump_once(desired, target))
                 statements = runs[0][2]
                 mm = _stats([r[0] for r in runs])
@@ -291,7 +265,7 @@ def run(sizes, reps, alembic_reps, work, log, keep=False):
                 if name == "empty" and kinds.get("add_table", 0) != n:
                     out["errors"].append("alembic against an empty database at %d tables: %s" % (n, kinds))
             out["runs"][str(n)] = entry
-        except (subprocess.CalledProcessError, psycopg.Error, psycopg2.Error, OSError) as e:
+        except (subprocess.CalledProcessError, psycopg2.Error, OSError, ValueError, KeyError) as e:
             out["errors"].append("autogenerate %d: %s" % (n, e))
             log("  autogenerate %d FAILED: %s" % (n, e))
         if not keep:

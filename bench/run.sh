@@ -17,7 +17,8 @@
 # Timings never make it fail.
 #
 # Needs: make && make install done (extension + /usr/local/bin/metamigrate),
-# Debian python3-alembic, python3-psycopg2, python3-psycopg, python3-sqlalchemy.
+# Debian python3-alembic, python3-psycopg2, python3-sqlalchemy, and g++ with
+# libpq-dev for bench/autogenerate_client.cpp.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
@@ -54,8 +55,8 @@ PG_CONFIG="${PG_CONFIG:-pg_config}"
 PG_BINDIR="$("$PG_CONFIG" --bindir)" || { echo "pg_config not found" >&2; exit 2; }
 MM_BIN="${METAMIGRATE_BIN:-$(command -v metamigrate)}"
 [ -x "${MM_BIN:-}" ] || { echo "metamigrate client not found: run 'make && make install'" >&2; exit 2; }
-"$PY" -c 'import alembic, psycopg, psycopg2, sqlalchemy' 2>/dev/null ||
-  { echo "$PY lacks alembic/psycopg/psycopg2/sqlalchemy (apt-get install python3-alembic python3-psycopg python3-psycopg2)" >&2; exit 2; }
+"$PY" -c 'import alembic, psycopg2, sqlalchemy' 2>/dev/null ||
+  { echo "$PY lacks alembic/psycopg2/sqlalchemy (apt-get install python3-alembic python3-psycopg2 python3-sqlalchemy)" >&2; exit 2; }
 [ -f "$("$PG_CONFIG" --sharedir)/extension/metamigrate.control" ] ||
   { echo "extension metamigrate is not installed for $PG_CONFIG: run 'make install'" >&2; exit 2; }
 
@@ -99,8 +100,13 @@ unset METAMIGRATE_DSN DATABASE_URL PGSERVICE PGPASSWORD
 echo "benchmark cluster: $BENCH_DIR (port $port), K=$k, rounds=$reps$([ "$quick" = 1 ] && echo ', quick')"
 
 mkdir -p "$BENCH_DIR/work" "$here/results"
+# The autogenerate extra's libpq client (what the metamigrate client does, timed without a Python binding).
+AG_CLIENT="$BENCH_DIR/work/autogenerate_client"
+g++ -std=c++17 -O2 -Wall -Wextra -I"$("$PG_CONFIG" --includedir)" "$here/autogenerate_client.cpp" \
+  -L"$("$PG_CONFIG" --libdir)" -lpq -o "$AG_CLIENT" ||
+  { echo "could not build bench/autogenerate_client.cpp (needs g++ and libpq-dev)" >&2; exit 2; }
 "$PY" "$here/bench.py" --k "$k" --reps "$reps" --out-dir "$here/results" --work "$BENCH_DIR/work" \
-  --mm-bin "$MM_BIN" $([ "$quick" = 1 ] && echo "--label quick") "${extra[@]}"
+  --mm-bin "$MM_BIN" --autogenerate-client "$AG_CLIENT" $([ "$quick" = 1 ] && echo "--label quick") "${extra[@]}"
 rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 1 ] || rc=1
 exit "$rc"

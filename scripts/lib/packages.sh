@@ -10,7 +10,7 @@ MM_PACKAGES=(
   postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev
   nlohmann-json3-dev libcxxopts-dev libgtest-dev
   clang libclang-rt-14-dev clang-format jq
-  python3 alembic python3-alembic python3-psycopg2 python3-psycopg python3-sqlalchemy
+  python3 alembic python3-alembic python3-psycopg2 python3-sqlalchemy
 )
 
 # Installs those of MM_PACKAGES that are not installed: as root with
