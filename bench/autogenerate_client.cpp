@@ -110,8 +110,7 @@ int main(int argc, char** argv) {
 
   const auto diff_start = std::chrono::steady_clock::now();
   const char* params[] = {target_model.c_str(), desired_model.c_str()};
-  if (!PQsendQueryParams(desired, "SELECT metamigrate.compare_models($1, $2)", 2, nullptr, params, nullptr, nullptr,
-                         0))
+  if (!PQsendQueryParams(desired, "SELECT metamigrate.compare_models($1, $2)", 2, nullptr, params, nullptr, nullptr, 0))
     fail("compare_models", desired);
   const std::string comparison = single_value(desired, "compare_models");
   const double diff_seconds = seconds_since(diff_start);
