@@ -211,6 +211,20 @@ SELECT t ->> 'name' AS "table", c ->> 'name' AS "constraint",
                                 AND co.conname = c ->> 'name') AS as_deparsed
   FROM index_snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'constraints') c
  ORDER BY 1, 2;
+-- A foreign key's "references": the referenced table and its columns in
+-- the key's order, as the catalog has them.
+SELECT t ->> 'name' AS "table", c ->> 'name' AS "constraint",
+       c -> 'references' = (SELECT jsonb_build_object('schema', rn.nspname, 'table', rc.relname, 'columns',
+                                     (SELECT jsonb_agg(a.attname ORDER BY k.ord)
+                                        FROM unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
+                                        JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.attnum))
+                              FROM pg_constraint co JOIN pg_class rc ON rc.oid = co.confrelid
+                              JOIN pg_namespace rn ON rn.oid = rc.relnamespace
+                             WHERE co.conrelid = format('%I.%I', 'Ag Index', t ->> 'name')::regclass
+                               AND co.conname = c ->> 'name') AS as_in_catalog
+  FROM index_snap, jsonb_array_elements(s -> 'tables') t, jsonb_array_elements(t -> 'constraints') c
+ WHERE c ->> 'type' = 'foreign key'
+ ORDER BY 1, 2;
 RESET search_path;
 DROP SCHEMA "Ag Index" CASCADE;
 DROP TABLE ag_index_elsewhere;

@@ -50,6 +50,18 @@ void append_column(std::string& out, const ColumnRow& column) {
   object.finish();
 }
 
+void append_references(std::string& out, const std::optional<ForeignKeyTarget>& target) {
+  if (!target) {
+    out += "null";
+    return;
+  }
+  JsonObjectWriter object(out);
+  append_json_strings(object.member("columns"), target->columns);
+  append_json_string(object.member("schema"), target->schema);
+  append_json_string(object.member("table"), target->table);
+  object.finish();
+}
+
 void append_constraint(std::string& out, const ConstraintRow& constraint) {
   JsonObjectWriter object(out);
   append_json_strings(object.member("columns"), constraint.columns);
@@ -60,7 +72,7 @@ void append_constraint(std::string& out, const ConstraintRow& constraint) {
                                                                   constraint.deferred, constraint.validated));
   append_json_string(object.member("name"), constraint.name);
   if (constraint.partitions) append_json_reprinted(object.member("partitions"), constraint.partitions);
-  append_json_reprinted(object.member("references"), constraint.references);
+  append_references(object.member("references"), constraint.references);
   append_json_string(object.member("type"), constraint.type);
   object.member("validated") += json_bool(constraint.validated);
   object.finish();

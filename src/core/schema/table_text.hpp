@@ -21,12 +21,19 @@ struct ColumnRow {
   CatalogText collation, comment;
 };
 
+// The table and columns a foreign key references (the model's
+// "references": {"columns", "schema", "table"}).
+struct ForeignKeyTarget {
+  std::string schema, table;
+  std::vector<std::string> columns;
+};
+
 struct ConstraintRow {
   std::string name;
   std::string type;        // the model's word: "primary key", "foreign key", ...
   std::string definition;  // pg_get_constraintdef()
   std::vector<std::string> columns;
-  CatalogText references;  // JSON text
+  std::optional<ForeignKeyTarget> references;  // foreign keys
   bool deferrable = false, deferred = false, validated = true;
   CatalogText partitions;  // JSON text
   CatalogText comment;

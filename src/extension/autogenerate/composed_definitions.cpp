@@ -74,22 +74,18 @@ std::string constraint_body(const ConstraintFacts& constraint, const TableColumn
   if (constraint.type == 'u') return "UNIQUE (" + keys + ")";
   if (constraint.type != 'f') return {};
   if (!constraint.references) return {};
-  const nlohmann::json references = nlohmann::json::parse(*constraint.references);
-  const nlohmann::json &schema_name = references.at("schema"), &table = references.at("table");
-  if (!schema_name.is_string() || !table.is_string()) return {};
-  const std::string& schema = schema_name.get_ref<const std::string&>();
+  const schema::ForeignKeyTarget& target = *constraint.references;
   // A table in pg_catalog or a temporary schema is visible by the
   // snapshot's search_path, so it prints unqualified there.
-  if (schema == "pg_catalog" || is_temporary_schema(schema)) return {};
+  if (target.schema == "pg_catalog" || is_temporary_schema(target.schema)) return {};
   std::string referenced;
-  for (const nlohmann::json& column : references.at("columns")) {
-    if (!column.is_string()) return {};
+  for (const std::string& column : target.columns) {
     if (!referenced.empty()) referenced += ", ";
-    referenced += quote_ident(column.get_ref<const std::string&>());
+    referenced += quote_ident(column);
   }
   if (referenced.empty()) return {};
-  std::string body = "FOREIGN KEY (" + keys + ") REFERENCES " +
-                     qualified_name(schema, table.get_ref<const std::string&>()) + "(" + referenced + ")";
+  std::string body =
+      "FOREIGN KEY (" + keys + ") REFERENCES " + qualified_name(target.schema, target.table) + "(" + referenced + ")";
   if (constraint.match == 'f') body += " MATCH FULL";
   if (constraint.match == 'p') body += " MATCH PARTIAL";
   if (const char* action = action_clause(constraint.on_update)) body.append(" ON UPDATE ").append(action);

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/schema/table_text.hpp"
 #include "extension/base/postgres.hpp"
 
 namespace mm::pg {
@@ -55,10 +56,9 @@ struct ConstraintFacts {
   char type = 0;                             // contype: 'p', 'u' or 'f'
   const std::string* key_columns = nullptr;  // conkey as "2,1"
   bool deferrable = false, deferred = false, validated = true;
-  // Foreign keys: the model's "references" ({"schema", "table",
-  // "columns"}, JSON text), and the match type and actions as
+  // Foreign keys: what they reference, and the match type and actions as
   // pg_constraint spells them.
-  const std::string* references = nullptr;
+  const schema::ForeignKeyTarget* references = nullptr;
   char match = 's', on_update = 'a', on_delete = 'a';
 };
 

@@ -119,12 +119,7 @@ SELECT co.conrelid, co.conname, co.contype,
                       OR (co.contype = 'f' AND co.confdelsetcols IS NULL))
             THEN pg_catalog.pg_get_constraintdef(co.oid) END,
        pg_catalog.array_to_string(co.conkey, ','),
-       CASE WHEN co.contype = 'f' THEN pg_catalog.json_build_object(
-           'schema', fns.nspname, 'table', fc.relname,
-           'columns', (SELECT pg_catalog.json_agg((SELECT a.attname FROM pg_catalog.pg_attribute a
-                                                    WHERE a.attrelid = co.confrelid AND a.attnum = k.attnum)
-                                                  ORDER BY k.ord)
-                         FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord))) END,
+       CASE WHEN co.contype = 'f' THEN fns.nspname END,
        co.condeferrable, co.condeferred, co.convalidated,
        -- A key of a partitioned table: what its partitions' keys are called.
        CASE WHEN co.contype IN ('p', 'u', 'x') AND c.relkind = 'p' THEN
@@ -133,7 +128,10 @@ SELECT co.conrelid, co.conname, co.contype,
               FROM pg_catalog.pg_constraint ch JOIN pg_catalog.pg_class pc ON pc.oid = ch.conrelid
               JOIN pg_catalog.pg_namespace pn ON pn.oid = pc.relnamespace
              WHERE ch.conparentid = co.oid) END,
-       ds.description, co.oid, co.conindid, co.confmatchtype, co.confupdtype, co.confdeltype
+       ds.description, co.oid, co.conindid, co.confmatchtype, co.confupdtype, co.confdeltype,
+       -- A foreign key's referenced table (its schema is above) and columns,
+       -- named by foreign_key_target.
+       fc.relname, co.confrelid, pg_catalog.array_to_string(co.confkey, ',')
   FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS tables(oid)
   JOIN pg_catalog.pg_constraint co ON co.conrelid = tables.oid
   JOIN pg_catalog.pg_class c ON c.oid = co.conrelid
@@ -301,8 +299,33 @@ std::vector<std::string> column_names(const Value& attnums, const TableColumns& 
   return out;
 }
 
+// The name of column `attnum` ("3") of relation `relid`.
+std::string attribute_name(Oid relid, const std::string& attnum) {
+  const auto number = static_cast<AttrNumber>(std::strtol(attnum.c_str(), nullptr, 10));
+  char* name = pg_guard([&] { return get_attname(relid, number, true); });
+  if (!name) throw Error(sqlstate::kInternal, "snapshot: a foreign key references a column that does not exist");
+  std::string out(name);
+  pg_guard([&] { pfree(name); });
+  return out;
+}
+
+// What a foreign key references, from a row of kConstraintsSql (nothing
+// for other constraints). The columns are named from the syscache: the
+// scan's subquery per key, printed as JSON and read back twice (for the
+// definition and for the model), cost more.
+std::optional<schema::ForeignKeyTarget> foreign_key_target(const Row& row) {
+  if (!row[5]) return std::nullopt;
+  schema::ForeignKeyTarget target;
+  target.schema = *row[5];
+  target.table = required(row, 16);
+  const auto relid = static_cast<Oid>(oid_of(row, 17));
+  for (const std::string& attnum : list_items(required(row, 18), ','))
+    target.columns.push_back(attribute_name(relid, attnum));
+  return target;
+}
+
 // The facts constraint_definition composes a definition from.
-ConstraintFacts constraint_facts(const Row& row) {
+ConstraintFacts constraint_facts(const Row& row, const std::optional<schema::ForeignKeyTarget>& references) {
   static const std::string none;
   auto text = [&](std::size_t column) { return row[column] ? &*row[column] : &none; };
   auto letter = [&](std::size_t column, char absent) { return row[column] ? (*row[column])[0] : absent; };
@@ -313,7 +336,7 @@ ConstraintFacts constraint_facts(const Row& row) {
   facts.deferrable = boolean(row[6]);
   facts.deferred = boolean(row[7]);
   facts.validated = boolean(row[8]);
-  facts.references = row[5] ? &*row[5] : nullptr;
+  facts.references = references ? &*references : nullptr;
   facts.match = letter(13, 's');
   facts.on_update = letter(14, 'a');
   facts.on_delete = letter(15, 'a');
@@ -324,9 +347,10 @@ schema::ConstraintRow constraint(Row& row, const TableColumns& columns) {
   schema::ConstraintRow out;
   out.name = required(row, 1);
   out.type = constraint_type(required(row, 2));
-  out.definition = row[3] ? std::move(*row[3]) : constraint_definition(constraint_facts(row), columns);
+  out.references = foreign_key_target(row);
+  out.definition =
+      row[3] ? std::move(*row[3]) : constraint_definition(constraint_facts(row, out.references), columns);
   out.columns = column_names(row[4], columns);
-  out.references = std::move(row[5]);
   out.deferrable = boolean(row[6]);
   out.deferred = boolean(row[7]);
   out.validated = boolean(row[8]);
