@@ -18,6 +18,9 @@ using nlohmann::json;
 
 json text(const CatalogText& cell) { return cell ? json(*cell) : json(nullptr); }
 json parsed(const CatalogText& cell) { return cell ? json::parse(*cell) : json(nullptr); }
+json target(const std::optional<ForeignKeyTarget>& t) {
+  return t ? json{{"schema", t->schema}, {"table", t->table}, {"columns", t->columns}} : json(nullptr);
+}
 
 // The table as a JSON item, field by field as the snapshot built it before
 // table_text.
@@ -39,7 +42,7 @@ json item_of(const TableRow& t) {
                            {"type", c.type},
                            {"definition", c.definition},
                            {"columns", c.columns},
-                           {"references", parsed(c.references)},
+                           {"references", target(c.references)},
                            {"deferrable", c.deferrable},
                            {"deferred", c.deferred},
                            {"validated", c.validated},
@@ -149,9 +152,10 @@ TEST(TableText, EveryOptionalFieldAndAwkwardTextPrintsAsTheJsonPathDoes) {
                        std::nullopt, std::nullopt});
   t.constraints.push_back({"fk",
                            "foreign key",
-                           "FOREIGN KEY (a) REFERENCES public.t(id) DEFERRABLE INITIALLY DEFERRED NOT VALID",
+                           "FOREIGN KEY (a) REFERENCES public.\"t \"\"x\"\"\"(\"Other Id\") DEFERRABLE INITIALLY "
+                           "DEFERRED NOT VALID",
                            {"a"},
-                           R"({"schema" : "public", "table" : "t", "columns" : ["id"]})",
+                           ForeignKeyTarget{"public", "t \"x\"", {"Other Id"}},
                            true,
                            true,
                            false,

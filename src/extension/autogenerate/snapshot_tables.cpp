@@ -348,8 +348,7 @@ schema::ConstraintRow constraint(Row& row, const TableColumns& columns) {
   out.name = required(row, 1);
   out.type = constraint_type(required(row, 2));
   out.references = foreign_key_target(row);
-  out.definition =
-      row[3] ? std::move(*row[3]) : constraint_definition(constraint_facts(row, out.references), columns);
+  out.definition = row[3] ? std::move(*row[3]) : constraint_definition(constraint_facts(row, out.references), columns);
   out.columns = column_names(row[4], columns);
   out.deferrable = boolean(row[6]);
   out.deferred = boolean(row[7]);
