@@ -30,26 +30,6 @@ RelationId relation_id(const char* section, const std::string& schema, const std
   return id;
 }
 
-// key_of(parts), built in one allocation when no part needs escaping
-// (key_of grows its string a byte at a time); key_of itself otherwise.
-Key key_of_parts(std::initializer_list<std::string_view> parts) {
-  std::size_t size = 2;
-  for (const std::string_view part : parts) {
-    for (const char c : part)
-      if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return key_of(parts);
-    size += part.size() + 3;  // quotes and a comma
-  }
-  Key key;
-  key.reserve(size);
-  key.push_back('[');
-  for (const std::string_view part : parts) {
-    if (key.size() > 1) key.push_back(',');
-    key.append(1, '"').append(part).append(1, '"');
-  }
-  key.push_back(']');
-  return key;
-}
-
 bool is_table(const RelationId& id) { return id.compare(0, 6, "table\x01") == 0; }
 
 // (schema, index name) as one string, unambiguous whatever the names hold.
@@ -176,10 +156,9 @@ class Subset {
       if (r.foreign_keys.empty()) continue;
       const Owner self = intern(relation_id("table", r.schema, r.name));
       for (const OutlinedForeignKey& fk : r.foreign_keys) {
-        const Key& dependent = implicit_keys_.emplace_back(key_of_parts({"constraint", r.schema, r.name, fk.name}));
+        const Key& dependent = implicit_keys_.emplace_back(key_of({"constraint", r.schema, r.name, fk.name}));
         // relation_key(Kind::Table, fk.schema, fk.table)
-        const Key& referenced =
-            implicit_keys_.emplace_back(key_of_parts({kind_name(Kind::Table), fk.schema, fk.table}));
+        const Key& referenced = implicit_keys_.emplace_back(key_of({kind_name(Kind::Table), fk.schema, fk.table}));
         implicit_edges_.push_back(Edge{nullptr, dependent, referenced, self, intern("table", fk.schema, fk.table)});
       }
     }

@@ -7,9 +7,10 @@
 
 namespace mm::schema::render {
 
-std::string text(const json& spec, const char* field) {
+const std::string& text(const json& spec, const char* field) {
+  static const std::string none;
   auto it = spec.find(field);
-  return it == spec.end() || !it->is_string() ? std::string() : it->get<std::string>();
+  return it == spec.end() || !it->is_string() ? none : it->get_ref<const std::string&>();
 }
 
 bool flag(const json& spec, const char* field) {

@@ -10,7 +10,7 @@
 namespace mm::schema::render {
 
 // A field's string value, "" when absent or null.
-std::string text(const json& spec, const char* field);
+const std::string& text(const json& spec, const char* field);
 bool flag(const json& spec, const char* field);
 bool present(const json& spec, const char* field);
 std::vector<std::string> texts(const json& spec, const char* field);
