@@ -24,7 +24,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
-#include <utility>
 
 namespace {
 
@@ -62,6 +61,27 @@ std::string single_value(PGconn* conn, const char* what) {
 
 const char* const kSnapshotSql = "SELECT metamigrate.snapshot_text(ARRAY['public'])";
 
+// One snapshot in flight: its model and seconds once received.
+struct Snapshot {
+  Snapshot(PGconn* conn_, const char* what_) : conn(conn_), what(what_) {}
+
+  PGconn* conn;
+  const char* what;
+  std::string model;
+  double seconds = 0;
+  bool done = false;
+
+  // Reads what has arrived; takes the model when the result is complete.
+  void poll(std::chrono::steady_clock::time_point sent) {
+    if (done) return;
+    if (!PQconsumeInput(conn)) fail(what, conn);
+    if (PQisBusy(conn)) return;
+    model = single_value(conn, what);
+    seconds = seconds_since(sent);
+    done = true;
+  }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -74,39 +94,25 @@ int main(int argc, char** argv) {
   PGconn* target = connect(argv[2]);
 
   // Both snapshots in flight at once; each timed until its model is in.
+  Snapshot desired_snapshot{desired, "snapshot of the desired database"},
+      target_snapshot{target, "snapshot of the target database"};
   const auto sent = std::chrono::steady_clock::now();
-  if (!PQsendQuery(desired, kSnapshotSql)) fail("snapshot of the desired database", desired);
-  if (!PQsendQuery(target, kSnapshotSql)) fail("snapshot of the target database", target);
-  std::string desired_model, target_model;
-  double desired_seconds = 0, target_seconds = 0;
-  bool desired_done = false, target_done = false;
-  while (!desired_done || !target_done) {
+  for (Snapshot* s : {&desired_snapshot, &target_snapshot})
+    if (!PQsendQuery(s->conn, kSnapshotSql)) fail(s->what, s->conn);
+  while (!desired_snapshot.done || !target_snapshot.done) {
     fd_set readable;
     FD_ZERO(&readable);
     int highest = 0;
-    for (auto [conn, done] : {std::pair{desired, desired_done}, std::pair{target, target_done}})
-      if (!done) {
-        FD_SET(PQsocket(conn), &readable);
-        highest = std::max(highest, PQsocket(conn));
+    for (const Snapshot* s : {&desired_snapshot, &target_snapshot})
+      if (!s->done) {
+        FD_SET(PQsocket(s->conn), &readable);
+        highest = std::max(highest, PQsocket(s->conn));
       }
     if (select(highest + 1, &readable, nullptr, nullptr, nullptr) < 0) fail("waiting for the snapshots", nullptr);
-    if (!desired_done) {
-      if (!PQconsumeInput(desired)) fail("snapshot of the desired database", desired);
-      if (!PQisBusy(desired)) {
-        desired_model = single_value(desired, "snapshot of the desired database");
-        desired_seconds = seconds_since(sent);
-        desired_done = true;
-      }
-    }
-    if (!target_done) {
-      if (!PQconsumeInput(target)) fail("snapshot of the target database", target);
-      if (!PQisBusy(target)) {
-        target_model = single_value(target, "snapshot of the target database");
-        target_seconds = seconds_since(sent);
-        target_done = true;
-      }
-    }
+    for (Snapshot* s : {&desired_snapshot, &target_snapshot}) s->poll(sent);
   }
+  const std::string &desired_model = desired_snapshot.model, &target_model = target_snapshot.model;
+  const double desired_seconds = desired_snapshot.seconds, target_seconds = target_snapshot.seconds;
 
   const auto diff_start = std::chrono::steady_clock::now();
   const char* params[] = {target_model.c_str(), desired_model.c_str()};
