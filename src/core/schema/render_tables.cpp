@@ -25,23 +25,33 @@ std::string alter_column_prefix(const Node& column) {
 
 }  // namespace
 
-std::string column_definition(const Node& column, const Node* default_node) {
+void append_column_definition(std::string& out, const Node& column, const Node* default_node) {
   const json& c = column.spec;
-  const std::string type = text(c, "type");
-  std::string out = quote_ident(column.name) + " " + type;
-  if (present(c, "collation")) out += " COLLATE " + text(c, "collation");
-  if (present(c, "generated")) out += " GENERATED ALWAYS AS (" + text(c, "generated") + ") STORED";
-  if (present(c, "identity")) out += identity_clause(c.at("identity"), type);
-  if (default_node) out += " DEFAULT " + default_expression(*default_node);
-  if (flag(c, "not_null")) out += " NOT NULL";
+  const std::string& type = text(c, "type");
+  out.append(quote_ident(column.name)).append(1, ' ').append(type);
+  if (present(c, "collation")) out.append(" COLLATE ").append(text(c, "collation"));
+  if (present(c, "generated")) out.append(" GENERATED ALWAYS AS (").append(text(c, "generated")).append(") STORED");
+  if (present(c, "identity")) out.append(identity_clause(c.at("identity"), type));
+  if (default_node) out.append(" DEFAULT ").append(default_expression(*default_node));
+  if (flag(c, "not_null")) out.append(" NOT NULL");
+}
+
+std::string column_definition(const Node& column, const Node* default_node) {
+  std::string out;
+  append_column_definition(out, column, default_node);
   return out;
 }
 
-std::string constraint_clause(const Node& constraint) {
+void append_constraint_clause(std::string& out, const Node& constraint) {
   const json& c = constraint.spec;
-  std::string out = "CONSTRAINT " + quote_ident(constraint.name) + " " + text(c, "definition");
-  if (flag(c, "deferrable")) out += " DEFERRABLE";
-  if (flag(c, "deferred")) out += " INITIALLY DEFERRED";
+  out.append("CONSTRAINT ").append(quote_ident(constraint.name)).append(1, ' ').append(text(c, "definition"));
+  if (flag(c, "deferrable")) out.append(" DEFERRABLE");
+  if (flag(c, "deferred")) out.append(" INITIALLY DEFERRED");
+}
+
+std::string constraint_clause(const Node& constraint) {
+  std::string out;
+  append_constraint_clause(out, constraint);
   return out;
 }
 
@@ -186,22 +196,31 @@ Statements create_table(const Node& table, const TableParts& parts) {
     const json& parent = t.at("partition_of");
     sql += " PARTITION OF " + qualify(text(parent, "schema"), text(parent, "name")) + " " + text(t, "partition_bound");
   } else {
-    std::vector<std::string> lines;
+    // Each column and constraint on a line of its own, appended in place.
+    const char* separator = " (\n    ";
     for (const Node* column : parts.columns) {
+      sql += separator;
+      separator = ",\n    ";
       auto d = parts.defaults.find(column->name);
-      lines.push_back(column_definition(*column, d == parts.defaults.end() ? nullptr : d->second));
+      append_column_definition(sql, *column, d == parts.defaults.end() ? nullptr : d->second);
     }
-    for (const Node* constraint : parts.constraints) lines.push_back(constraint_clause(*constraint));
-    sql += lines.empty() ? " ()" : " (\n    " + join(lines, ",\n    ") + "\n)";
-    std::vector<std::string> parents;
-    for (const json& parent : t.value("inherits", json::array()))
-      parents.push_back(qualify(text(parent, "schema"), text(parent, "name")));
-    if (!parents.empty()) sql += " INHERITS (" + join(parents, ", ") + ")";
+    for (const Node* constraint : parts.constraints) {
+      sql += separator;
+      separator = ",\n    ";
+      append_constraint_clause(sql, *constraint);
+    }
+    sql += parts.columns.empty() && parts.constraints.empty() ? " ()" : "\n)";
+    if (auto inherits = t.find("inherits"); inherits != t.end() && inherits->is_array() && !inherits->empty()) {
+      std::vector<std::string> parents;
+      for (const json& parent : *inherits) parents.push_back(qualify(text(parent, "schema"), text(parent, "name")));
+      sql += " INHERITS (" + join(parents, ", ") + ")";
+    }
   }
   if (present(t, "partition_by")) sql += " PARTITION BY " + text(t, "partition_by");
   sql += with_options(t);
-  Statements out{ddl(sql)};
-  append(out, row_security_change(json::object(), t, own_name(table)));
+  Statements out{ddl(std::move(sql))};
+  if (flag(t, "row_security") || flag(t, "force_row_security"))
+    append(out, row_security_change(json::object(), t, own_name(table)));
   append(out, comment_statements(table));
   for (const Node* column : parts.columns) append(out, comment_statements(*column));
   for (const Node* constraint : parts.constraints) append(out, comment_statements(*constraint));
