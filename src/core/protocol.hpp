@@ -15,15 +15,16 @@ inline constexpr const char* kInvalidParameter = "22023";  // invalid_parameter_
 inline constexpr const char* kUndefinedObject = "42704";   // undefined_object
 inline constexpr const char* kDuplicateObject = "42710";   // duplicate_object
 inline constexpr const char* kInsufficientPrivilege = "42501";
-inline constexpr const char* kWrongObjectType = "42809";    // wrong_object_type
-inline constexpr const char* kInternal = "XX000";           // internal_error
-inline constexpr const char* kLockNotAvailable = "55P03";   // a lock wait timed out (lock_timeout)
-inline constexpr const char* kQueryCanceled = "57014";      // statement_timeout, cancel
-inline constexpr const char* kAmbiguousTarget = "MM001";    // target matches several revisions/heads
-inline constexpr const char* kChecksumMismatch = "MM002";   // applied revision changed
-inline constexpr const char* kInvalidGraph = "MM003";       // cycle, missing parent, bad id
-inline constexpr const char* kInvalidTarget = "MM004";      // target not reachable in this direction
-inline constexpr const char* kInconsistentState = "MM005";  // version table names unknown revisions
+inline constexpr const char* kWrongObjectType = "42809";       // wrong_object_type
+inline constexpr const char* kInternal = "XX000";              // internal_error
+inline constexpr const char* kLockNotAvailable = "55P03";      // a lock wait timed out (lock_timeout)
+inline constexpr const char* kQueryCanceled = "57014";         // statement_timeout, cancel
+inline constexpr const char* kSerializationFailure = "40001";  // changed concurrently: try again
+inline constexpr const char* kAmbiguousTarget = "MM001";       // target matches several revisions/heads
+inline constexpr const char* kChecksumMismatch = "MM002";      // applied revision changed
+inline constexpr const char* kInvalidGraph = "MM003";          // cycle, missing parent, bad id
+inline constexpr const char* kInvalidTarget = "MM004";         // target not reachable in this direction
+inline constexpr const char* kInconsistentState = "MM005";     // version table names unknown revisions
 // Another migration of the provider holds its lock (--no-wait); not 55P03,
 // which an ordinary lock timeout raises.
 inline constexpr const char* kProviderBusy = "MM006";

@@ -54,18 +54,15 @@ json without(json&& object, std::initializer_list<const char*> names) {
 void add_relation_children(Catalog& catalog, const Node& relation, json& object) {
   // Tables list their columns' physical order apart from the (name-sorted)
   // columns; a model without it orders columns as listed.
-  // (A table has a few columns: looked up in a list, not a tree.)
-  std::vector<std::string_view> order;
+  std::map<std::string, int> order;
   if (auto it = object.find("column_order"); it != object.end() && it->is_array())
     for (const json& name : *it)
-      if (name.is_string() && std::find(order.begin(), order.end(), name.get_ref<const std::string&>()) == order.end())
-        order.push_back(name.get_ref<const std::string&>());
-  const int ordered = static_cast<int>(order.size());
+      if (name.is_string()) order.emplace(name.get<std::string>(), static_cast<int>(order.size()));
   int listed = 0;
   for (json& column : mutable_array_field(object, "columns")) {
     const std::string name = text_field(column, "name");
-    const auto place = std::find(order.begin(), order.end(), name);
-    const int position = place != order.end() ? static_cast<int>(place - order.begin()) : ordered + listed;
+    const auto place = order.find(name);
+    const int position = place != order.end() ? place->second : static_cast<int>(order.size()) + listed;
     ++listed;
     const Key key = column_key(relation.schema, relation.name, name);
     if (const auto expression = column.find("default"); expression != column.end() && !expression->is_null()) {

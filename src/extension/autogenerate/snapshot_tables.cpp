@@ -303,7 +303,12 @@ std::vector<std::string> column_names(const Value& attnums, const TableColumns& 
 std::string attribute_name(Oid relid, const std::string& attnum) {
   const auto number = static_cast<AttrNumber>(std::strtol(attnum.c_str(), nullptr, 10));
   char* name = pg_guard([&] { return get_attname(relid, number, true); });
-  if (!name) throw Error(sqlstate::kInternal, "snapshot: a foreign key references a column that does not exist");
+  // The scan's rows are of its own snapshot, the syscache's of the latest
+  // catalog (as for pg_get_constraintdef): a table dropped in between.
+  if (!name)
+    throw Error(sqlstate::kSerializationFailure,
+                "the schema changed while the snapshot was taken: a foreign key's referenced table or column is gone",
+                "", "Take the snapshot again.");
   std::string out(name);
   pg_guard([&] { pfree(name); });
   return out;
