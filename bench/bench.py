@@ -905,6 +905,10 @@ def main():
     args.memory_ks = [int(x) for x in args.memory_ks.split(",") if x]
     args.autogenerate_sizes = [int(x) for x in args.autogenerate_sizes.split(",") if x]
     os.makedirs(args.out_dir, exist_ok=True)
+    if (not args.no_extras and "autogenerate" in [x.strip() for x in args.extras.split(",")]
+            and not (args.autogenerate_client and os.access(args.autogenerate_client, os.X_OK))):
+        sys.exit("bench.py: the autogenerate extra needs --autogenerate-client, bench/autogenerate_client.cpp built "
+                 "(bench/run.sh builds it)")
 
     runner = Runner(args)
     results = {"machine": machine_info(runner), "args": {k: v for k, v in vars(args).items()}}
@@ -929,8 +933,6 @@ def main():
         extra_memory(args, runner, args.work, results)
     if "autogenerate" in extras:
         log("== autogenerate of %s tables, metamigrate and Alembic" % ", ".join(map(str, args.autogenerate_sizes)))
-        if not args.autogenerate_client:
-            sys.exit("bench.py: the autogenerate extra needs --autogenerate-client (bench/run.sh builds it)")
         results["autogenerate"] = bench_autogenerate.run(args.autogenerate_client, args.autogenerate_sizes,
                                                          args.extra_reps, args.alembic_reps, args.work, log,
                                                          keep=args.keep)

@@ -3,8 +3,7 @@
 # minor versions match. clang and its runtime (libFuzzer, sanitizers; only
 # recommended by clang, hence named) build the fuzz targets; clang-format
 # checks the formatting (scripts/check-layout); Alembic and
-# its driver run the interoperability suite and the benchmark, which also
-# binds parameters as the client does with psycopg (3).
+# its driver run the interoperability suite and the benchmark.
 MM_PACKAGES=(
   build-essential g++ make pkg-config ca-certificates util-linux
   postgresql-15 postgresql-server-dev-15 postgresql-client-15 libpq-dev
