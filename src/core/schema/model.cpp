@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/error.hpp"
+#include "core/interrupts.hpp"
 
 namespace mm::schema {
 
@@ -448,6 +449,7 @@ Catalog flatten(json& model) {
     for (const json& parent : array_field(t, "inherits"))
       catalog.add_dependency(n.key,
                              relation_key(Kind::Table, text_field(parent, "schema"), text_field(parent, "name")));
+    check_for_interrupts();
     add_relation_children(catalog, n, t);
     n.spec = without(std::move(t), {"columns", "column_order", "constraints", "indexes", "triggers", "policies"});
     add_top_level(catalog, std::move(n));
@@ -457,6 +459,7 @@ Catalog flatten(json& model) {
     const Kind kind = materialized ? Kind::MaterializedView : Kind::View;
     const std::string schema = text_field(v, "schema"), name = text_field(v, "name");
     Node n{relation_key(kind, schema, name), kind, schema, name, "", "", json()};
+    check_for_interrupts();
     add_relation_children(catalog, n, v);
     n.spec = without(std::move(v), {"indexes"});
     add_top_level(catalog, std::move(n));

@@ -1,3 +1,4 @@
+#include "core/interrupts.hpp"
 #include "core/schema/model_outline.hpp"
 
 #include <array>
@@ -330,6 +331,7 @@ std::optional<ModelOutline> outline_model(std::string_view text, const ModelOutl
       std::size_t next_known = 0;  // after the last one found written the same way
       const std::size_t start = s.here();
       s.array([&] {
+        check_for_interrupts();
         // The relation `like` has next, or the one after (one dropped here).
         for (std::size_t i = next_known; known && i < known->size() && i < next_known + 2; ++i) {
           if (s.skip_written((*known)[i].text)) {
@@ -350,6 +352,7 @@ std::optional<ModelOutline> outline_model(std::string_view text, const ModelOutl
       } else {
         auto edges = std::make_shared<std::deque<OutlinedEdge>>();
         s.array([&] {
+          if (edges->size() % kObjectsBetweenChecks == 0) check_for_interrupts();
           OutlinedEdge& edge = edges->emplace_back();  // read in place, not moved
           int parts = 0;
           s.array([&] {

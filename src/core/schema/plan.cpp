@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "core/error.hpp"
+#include "core/interrupts.hpp"
 #include "core/schema/changes.hpp"
 #include "core/schema/inherited_columns.hpp"
 #include "core/schema/key_index.hpp"
@@ -278,6 +279,7 @@ class Planner {
     for (int id = 0; id < n; ++id)
       if (change_at(id).action == Action::Attached) attached_to_create_[id_of(change_at(id).attached_to)].push_back(id);
     for (int id = 0; id < n; ++id) {
+      if (id % kObjectsBetweenChecks == 0) check_for_interrupts();
       const Change& change = change_at(id);
       switch (change.action) {
         case Action::Keep:
@@ -603,7 +605,7 @@ class Planner {
     while (!ready.empty()) {
       const int i = std::get<3>(*ready.begin());
       ready.erase(ready.begin());
-      ++done;
+      if (++done % kObjectsBetweenChecks == 0) check_for_interrupts();
       for (Statement& statement : ops_[i].statements) out.push_back(std::move(statement));  // each runs once
       for (int t : edges_[i])
         if (--waiting[t] == 0) ready.insert(priority(t));

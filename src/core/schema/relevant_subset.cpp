@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/interrupts.hpp"
 #include "core/schema/changes.hpp"
 #include "core/schema/json_reader.hpp"
 #include "core/schema/model.hpp"
@@ -360,8 +361,10 @@ class Subset {
         const bool tables = member == "tables";
         nlohmann::json& list = out[member] = nlohmann::json::array();
         for (const OutlinedRelation& r : tables ? side.outline.tables : side.outline.views)
-          if (!kept_.empty() && kept_.count(relation_id(tables ? "table" : "view", r.schema, r.name)))
+          if (!kept_.empty() && kept_.count(relation_id(tables ? "table" : "view", r.schema, r.name))) {
+            check_for_interrupts();
             list.push_back(parse_json_text(r.text));
+          }
       } else {
         out[member] = parse_json_text(text);
       }

@@ -41,6 +41,12 @@ ErrorData* run_guarded(void (*body)(void*), void* context) {
   return caught;
 }
 
+void check_postgres_interrupts() {
+  // A flag read first: the guarded call costs a sigsetjmp.
+  if (!INTERRUPTS_PENDING_CONDITION()) return;
+  pg_guard([] { CHECK_FOR_INTERRUPTS(); });
+}
+
 Datum call_entry(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo)) {
   ErrorData* postgres_error = nullptr;
   int code = ERRCODE_INTERNAL_ERROR;

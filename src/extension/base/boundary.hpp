@@ -68,6 +68,11 @@ auto pg_guard(Fn&& fn) -> decltype(fn()) {
   }
 }
 
+// PostgreSQL's CHECK_FOR_INTERRUPTS for the core's long loops
+// (mm::set_interrupt_check): a pending cancel, statement_timeout or
+// termination is raised as PgError there. Free when none is pending.
+void check_postgres_interrupts();
+
 // Runs impl and turns any exception into a PostgreSQL error (rule 2).
 Datum call_entry(FunctionCallInfo fcinfo, Datum (*impl)(FunctionCallInfo));
 

@@ -2,6 +2,8 @@
 // results; the work is in migration.cpp. MM_SQL_FUNCTION supplies the
 // exception boundary (see boundary.hpp).
 #include "core/error.hpp"
+#include "core/interrupts.hpp"
+#include "extension/base/boundary.hpp"
 #include "extension/base/set_result.hpp"
 #include "extension/migrate/migration.hpp"
 #include "extension/verify/schema_state.hpp"
@@ -34,6 +36,8 @@ void _PG_init(void) {
                           nullptr, &mm::pg::old_transaction_age_setting, 10000, 0, INT_MAX, PGC_USERSET, GUC_UNIT_MS,
                           nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("metamigrate");
+  // The core's long loops (a diff of thousands of tables) stop on a cancel.
+  mm::set_interrupt_check(&mm::pg::check_postgres_interrupts);
 }
 }
 
