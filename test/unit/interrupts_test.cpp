@@ -11,6 +11,7 @@
 #include "core/interrupts.hpp"
 #include "core/schema/diff.hpp"
 #include "core/schema/model.hpp"
+#include "schema_fixtures.hpp"
 
 namespace mm {
 namespace {
@@ -28,37 +29,18 @@ void counting_check() {
   if (++checks == stop_at) throw Stopped();
 }
 
-json column(const std::string& name) {
-  return json{{"name", name},         {"type", "bigint"},    {"not_null", true},     {"default", nullptr},
-              {"generated", nullptr}, {"identity", nullptr}, {"collation", nullptr}, {"comment", nullptr}};
-}
-
 // A model of `tables` tables, written as snapshot() writes it (dump()'s
 // text, with a dependency list), so that the diff reads it through the
 // relevant subset.
 std::string model_text(int tables) {
-  json list = json::array();
+  json model = schema::fixtures::empty_model();
+  model["tables"] = json::array();
   for (int i = 0; i < tables; ++i)
-    list.push_back(json{{"schema", "public"},
-                        {"name", "t" + std::to_string(i)},
-                        {"kind", "table"},
-                        {"unlogged", false},
-                        {"partition_by", nullptr},
-                        {"partition_of", nullptr},
-                        {"partition_bound", nullptr},
-                        {"inherits", json::array()},
-                        {"options", json::array()},
-                        {"comment", nullptr},
-                        {"column_order", json::array({"id", "ref"})},
-                        {"columns", json::array({column("id"), column("ref")})},
-                        {"constraints", json::array()},
-                        {"indexes", json::array()},
-                        {"triggers", json::array()}});
-  return json{{"format", schema::kModelFormat},
-              {"schemas", json::array({json{{"name", "public"}, {"comment", nullptr}}})},
-              {"tables", tables ? list : json::array()},
-              {"dependencies", json::array()}}
-      .dump();
+    model["tables"].push_back(schema::fixtures::table(
+        "t" + std::to_string(i),
+        json::array({schema::fixtures::column("id", "bigint", true), schema::fixtures::column("ref", "bigint")})));
+  model["dependencies"] = json::array();
+  return model.dump();
 }
 
 class Interrupts : public ::testing::Test {
